@@ -1,0 +1,150 @@
+"""Tongxin (同心圆): the extension objects and the application factory.
+
+This is the only module that knows every package. Run it with ``flask --app app``.
+"""
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+from flask import Flask, request, session
+from flask_babel import Babel
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
+from flask_login import LoginManager
+from flask_migrate import Migrate
+from flask_smorest import Api
+from flask_sqlalchemy import SQLAlchemy
+from flask_wtf.csrf import CSRFProtect
+from sqlalchemy import MetaData
+from sqlalchemy.orm import DeclarativeBase
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+ROOT = Path(__file__).resolve().parent
+TIME_ZONE = "Asia/Shanghai"
+LANGUAGES = {"zh_Hans_CN": "中文", "en": "English"}
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+db = SQLAlchemy(model_class=Base)
+migrate = Migrate(render_as_batch=True, compare_type=True)
+login_manager = LoginManager()
+csrf = CSRFProtect()
+babel = Babel()
+limiter = Limiter(key_func=get_remote_address, default_limits=[])
+api = Api()
+
+
+def _instance_secret(instance: Path) -> str:
+    """Read the secret key kept in instance/, creating it on first start."""
+    path = instance / "secret_key"
+    if not path.exists():
+        instance.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def normalise_database_url(url: str) -> str:
+    """Point plain postgres URLs at the psycopg 3 driver."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+class Config:
+    """Settings read from the environment; see README "Deployment"."""
+
+    def __init__(self, **overrides):
+        instance = Path(os.environ.get("TONGXIN_INSTANCE", ROOT / "instance"))
+        self.INSTANCE_PATH = str(instance)
+        self.SECRET_KEY = os.environ.get("SECRET_KEY") or _instance_secret(instance)
+        self.SQLALCHEMY_DATABASE_URI = normalise_database_url(
+            os.environ.get("DATABASE_URL") or f"sqlite:///{instance / 'tongxin.db'}"
+        )
+        self.REDIS_URL = os.environ.get("REDIS_URL") or None
+        self.RATELIMIT_STORAGE_URI = self.REDIS_URL or "memory://"
+        self.RATELIMIT_HEADERS_ENABLED = True
+        self.MAIL_SERVER = os.environ.get("MAIL_SERVER", "")
+        self.MAIL_PORT = int(os.environ.get("MAIL_PORT", "25"))
+        self.MAIL_USERNAME = os.environ.get("MAIL_USERNAME", "")
+        self.MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD", "")
+        self.MAIL_USE_TLS = os.environ.get("MAIL_USE_TLS", "") in ("1", "true", "yes")
+        self.MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "noreply@tongxin.local")
+        self.TIME_ZONE = TIME_ZONE
+        self.BABEL_DEFAULT_LOCALE = "zh_Hans_CN"
+        self.BABEL_DEFAULT_TIMEZONE = TIME_ZONE
+        self.BABEL_TRANSLATION_DIRECTORIES = str(ROOT / "translations")
+        self.API_TITLE = "Tongxin 同心圆 API"
+        self.API_VERSION = "v1"
+        self.OPENAPI_VERSION = "3.0.3"
+        self.OPENAPI_URL_PREFIX = "/api/v1"
+        self.OPENAPI_JSON_PATH = "openapi.json"
+        self.API_SPEC_OPTIONS = {
+            "security": [{"bearerAuth": []}],
+            "components": {"securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer"}}},
+            "info": {"description": "同心圆 public JSON API: see shared/API.md. Errors are "
+                                    "{\"error\": {\"code\", \"message\", \"fields\"}}."},
+        }
+        self.WTF_CSRF_TIME_LIMIT = None
+        self.SESSION_COOKIE_HTTPONLY = True
+        self.SESSION_COOKIE_SAMESITE = "Lax"
+        self.MAX_CONTENT_LENGTH = 20 * 1024 * 1024
+        self.API_TOKEN_DAYS = 30
+        self.TRUST_PROXY = os.environ.get("TRUST_PROXY", "") in ("1", "true", "yes")
+        self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+        if self.SQLALCHEMY_DATABASE_URI.startswith("sqlite"):
+            self.SQLALCHEMY_ENGINE_OPTIONS = {"connect_args": {"timeout": 30, "check_same_thread": False}}
+        for key, value in overrides.items():
+            setattr(self, key, value)
+
+
+def select_locale() -> str:
+    """Chinese unless the visitor chose English (session) or the browser insists on it."""
+    chosen = session.get("lang")
+    if chosen in LANGUAGES:
+        return chosen
+    if request.headers.get("Accept-Language", "").lower().startswith("en") and request.path.startswith("/api/"):
+        return "en"
+    return "zh_Hans_CN"
+
+
+def create_app(config: Config | dict | None = None) -> Flask:
+    """Build the application: extensions, blueprints, API, CLI and error pages."""
+    if config is None or isinstance(config, dict):
+        config = Config(**(config or {}))
+    app = Flask(__name__, instance_path=config.INSTANCE_PATH, template_folder="templates")
+    app.config.from_object(config)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    if app.config["TRUST_PROXY"]:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"))
+    login_manager.init_app(app)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale, timezone_selector=lambda: TIME_ZONE)
+    limiter.init_app(app)
+    api.init_app(app)
+
+    import community
+    import branches
+    import volunteers
+
+    community.init_app(app)
+    branches.init_app(app)
+    volunteers.init_app(app)
+    return app

@@ -1,0 +1,118 @@
+"""What every API blueprint shares: bearer auth, paging, the error schema in the OpenAPI document."""
+from __future__ import annotations
+
+from functools import wraps
+
+import marshmallow as ma
+from flask import g, request
+from flask_babel import gettext as _
+from flask_smorest import Blueprint
+
+from app import db
+from community.database import paginate
+from community.errors import DomainError
+
+API_PREFIX = "/api/v1"
+
+
+class ErrorBody(ma.Schema):
+    code = ma.fields.String(metadata={"description": "machine-readable code"})
+    message = ma.fields.String(metadata={"description": "human-readable, in the request's language"})
+    fields = ma.fields.Dict(metadata={"description": "field name → problem"})
+
+
+class ApiErrorSchema(ma.Schema):
+    error = ma.fields.Nested(ErrorBody)
+
+
+class Unauthorised(DomainError):
+    status = 401
+    code = "unauthorised"
+
+
+class PageArgs(ma.Schema):
+    page = ma.fields.Integer(load_default=1, validate=ma.validate.Range(min=1, max=100000))
+    per_page = ma.fields.Integer(load_default=20, validate=ma.validate.Range(min=1, max=100))
+
+
+def page_schema(item_schema: type[ma.Schema], name: str) -> type[ma.Schema]:
+    """A list body `{items, total, page}` of one item schema."""
+    return ma.Schema.from_dict({
+        "items": ma.fields.List(ma.fields.Nested(item_schema)),
+        "total": ma.fields.Integer(),
+        "page": ma.fields.Integer(),
+    }, name=name)
+
+
+def page_of(statement, args: dict) -> dict:
+    """Run one page of a select for the API."""
+    items, total = paginate(db.session, statement, args["page"], args["per_page"])
+    return {"items": items, "total": total, "page": args["page"]}
+
+
+def api_blueprint(name: str, description: str) -> Blueprint:
+    """A blueprint under /api/v1 whose every documented error uses ApiErrorSchema."""
+    blp = Blueprint(name, name, url_prefix=API_PREFIX, description=description)
+    return blp
+
+
+def current_actor():
+    """The person whose bearer token came with this request."""
+    return g.api_actor
+
+
+def bearer_required(view):
+    """Require `Authorization: Bearer <token>`; sets g.api_actor and g.api_token."""
+    from community.accounts.services import person_for_token
+
+    @wraps(view)
+    def wrapper(*args, **kwargs):
+        header = request.headers.get("Authorization", "")
+        scheme, _sep, token = header.partition(" ")
+        found = person_for_token(token.strip()) if scheme.lower() == "bearer" and token else None
+        if found is None:
+            raise Unauthorised(_("A valid bearer token is required."))
+        g.api_actor, g.api_token = found
+        return view(*args, **kwargs)
+
+    return wrapper
+
+
+def document_errors(blp: Blueprint, *statuses: int):
+    """Declare error responses, in our format, for the OpenAPI document."""
+    def decorator(view):
+        for status in statuses:
+            view = blp.alt_response(status, schema=ApiErrorSchema, description="error")(view)
+        return view
+    return decorator
+
+
+def translate_validation_messages() -> None:
+    """marshmallow's stock messages, in the request's language (Chinese by default)."""
+    from flask_babel import lazy_gettext as _l
+
+    F = ma.fields
+    F.Field.default_error_messages.update({
+        "required": _l("Missing data for required field."),
+        "null": _l("Field may not be null."),
+        "validator_failed": _l("Invalid value."),
+    })
+    F.String.default_error_messages.update({"invalid": _l("Not a valid string.")})
+    F.Integer.default_error_messages.update({"invalid": _l("Not a valid integer.")})
+    F.Number.default_error_messages.update({"invalid": _l("Not a valid number.")})
+    F.Boolean.default_error_messages.update({"invalid": _l("Not a valid boolean.")})
+    F.Date.default_error_messages.update({"invalid": _l("Not a valid date.")})
+    F.DateTime.default_error_messages.update({"invalid": _l("Not a valid datetime.")})
+    F.List.default_error_messages.update({"invalid": _l("Not a valid list.")})
+    ma.Schema._default_error_messages.update({"unknown": _l("Unknown field."),
+                                              "type": _l("Invalid input type.")})
+    ma.validate.Length.message_max = _l("Longer than maximum length {max}.")
+    ma.validate.Length.message_min = _l("Shorter than minimum length {min}.")
+    ma.validate.Length.message_all = _l("Length must be between {min} and {max}.")
+    ma.validate.Range.message_min = _l("Must be greater than or equal to {min}.")
+    ma.validate.Range.message_max = _l("Must be less than or equal to {max}.")
+    ma.validate.Range.message_all = _l("Must be greater than or equal to {min} and less than or equal to {max}.")
+    ma.validate.OneOf.default_message = _l("Must be one of: {choices}.")
+
+
+translate_validation_messages()

@@ -1,0 +1,80 @@
+"""Command line: `flask create-admin` and `flask seed-demo`."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from flask import Flask, current_app
+from sqlalchemy import select
+
+from app import db
+from community import SEED_STEPS
+from community.accounts.services import generate_password, hash_password, password_problem
+from community.audit.services import record
+from community.people.identity import PHONE_PATTERN
+from community.people.models import Person
+from community.places.models import Street
+from community.roles.models import RoleGrant
+
+
+def make_admin(phone: str, password: str, name: str = "平台管理员") -> Person:
+    """Create (or promote) a platform administrator."""
+    person = db.session.scalar(select(Person).where(Person.phone == phone))
+    if person is None:
+        person = Person(name=name, phone=phone, hukou_place="")
+        db.session.add(person)
+    person.password_hash = hash_password(password)
+    person.must_change_password = False
+    db.session.flush()
+    has_role = db.session.scalar(select(RoleGrant.id).where(RoleGrant.person_id == person.id,
+                                                            RoleGrant.role == "platform_admin"))
+    if not has_role:
+        db.session.add(RoleGrant(person_id=person.id, role="platform_admin", scope_type="platform", scope_id=0))
+    record(None, "account.create_admin", person, summary=name)
+    db.session.commit()
+    return person
+
+
+def register(app: Flask) -> None:
+    """Add the commands to `flask`."""
+
+    @app.cli.command("create-admin")
+    @click.argument("phone")
+    @click.option("--password", help="Without it, you are asked for one.")
+    @click.option("--name", default="平台管理员", show_default=True)
+    def create_admin(phone: str, password: str | None, name: str):
+        """Create the first platform administrator (or make an existing person one)."""
+        if not PHONE_PATTERN.match(phone):
+            raise click.BadParameter("手机号应为 11 位，以 1 开头 / an 11-digit mobile number", param_hint="PHONE")
+        if password is None:
+            password = click.prompt("密码 Password", hide_input=True, confirmation_prompt=True)
+        problem = password_problem(password)
+        if problem:
+            raise click.BadParameter(str(problem), param_hint="--password")
+        person = make_admin(phone, password, name)
+        click.echo(f"平台管理员已就绪 / platform administrator ready: {person.phone} (id {person.id})")
+
+    @app.cli.command("seed-demo")
+    def seed_demo():
+        """Fill an empty database with the Juexi street demo and print the demo login."""
+        login_file = Path(current_app.instance_path) / "demo_login.txt"
+        if db.session.scalar(select(Street.id).limit(1)) is not None:
+            click.echo("数据库已有数据，跳过演示数据 / database not empty, demo data skipped.")
+            if login_file.exists():
+                click.echo(login_file.read_text())
+            return
+        from community.demo import seed_places_and_people
+
+        password = generate_password()
+        context = seed_places_and_people(password)
+        for step in SEED_STEPS:
+            step(context)
+        db.session.commit()
+        text = (f"演示管理员 Demo administrator — 手机号 phone: {context['admin'].phone}  "
+                f"密码 password: {password}\n"
+                f"演示账号（同一密码）Other demo accounts (same password): "
+                + ", ".join(f"{label} {p.phone}" for label, p in context["demo_logins"]))
+        login_file.write_text(text + "\n")
+        login_file.chmod(0o600)
+        click.echo(f"已生成演示数据 / demo data ready: {context['people_count']} people.")
+        click.echo(text)

@@ -1,0 +1,82 @@
+"""Database helpers shared by every package: UTC time, SQLite pragmas, paging."""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import DateTime, event, func, select
+from sqlalchemy.engine import Engine
+from sqlalchemy.types import TypeDecorator
+
+LOCAL_ZONE = ZoneInfo("Asia/Shanghai")
+
+
+def utcnow() -> datetime:
+    """The current time, aware, in UTC."""
+    return datetime.now(timezone.utc)
+
+
+def as_local(moment: datetime | None) -> datetime | None:
+    """Show a stored UTC time in Asia/Shanghai."""
+    return moment.astimezone(LOCAL_ZONE) if moment else None
+
+
+def parse_local(moment: datetime) -> datetime:
+    """Treat naive input as Asia/Shanghai and return it in UTC."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=LOCAL_ZONE)
+    return moment.astimezone(timezone.utc)
+
+
+class UTCDateTime(TypeDecorator):
+    """Stores aware datetimes as UTC on every database and returns them aware."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTC column")
+        value = value.astimezone(timezone.utc)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=timezone.utc)
+        return value.astimezone(timezone.utc)
+
+
+def configure_sqlite(engine: Engine) -> None:
+    """WAL, a busy timeout, foreign keys, and transactions SQLite cannot break.
+
+    pysqlite's own transaction handling defeats SAVEPOINT and starts deferred
+    transactions that later fail with "database is locked"; SQLAlchemy's
+    documented recipe takes over BEGIN, which we make IMMEDIATE.
+    """
+    if engine.dialect.name != "sqlite":
+        return
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record):
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection):
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def paginate(session, statement, page: int, per_page: int):
+    """Run one page of a select: (items, total). Two queries, whatever the page size."""
+    total = session.scalar(select(func.count()).select_from(statement.order_by(None).subquery()))
+    items = session.scalars(statement.limit(per_page).offset((page - 1) * per_page)).all()
+    return items, total

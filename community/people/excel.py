@@ -1,0 +1,189 @@
+"""Importing people from .xlsx (preview first, then all or nothing) and exporting them."""
+from __future__ import annotations
+
+import zipfile
+from datetime import date, datetime
+from pathlib import Path
+
+from flask import current_app
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from openpyxl import Workbook, load_workbook
+from sqlalchemy import select
+
+from app import db
+from community.audit.services import record
+from community.authz import can
+from community.background import set_progress
+from community.errors import Invalid
+from community.people.models import Person
+from community.people.services import clean_person_fields, derive_migrant
+from community.places.models import Community, Grid
+
+# Column header (Chinese, as street offices write them) -> field.
+COLUMNS = {
+    "姓名": "name", "手机号": "phone", "性别": "gender", "出生日期": "born_on", "身份证号": "id_number",
+    "户籍地": "hukou_place", "社区": "community", "网格": "grid", "来此居住日期": "living_since_on",
+    "居住证号": "residence_permit_no", "工作单位": "employer", "家乡": "hometown",
+}
+REQUIRED = ("姓名", "手机号", "户籍地", "社区")
+GENDERS = {"男": "M", "女": "F", "M": "M", "F": "F"}
+MAX_ROWS = 20000
+PROGRESS_EVERY = 200
+
+
+def _cell(value):
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, (int, float)):
+        return str(value)
+    return value.strip() if isinstance(value, str) else value
+
+
+def read_rows(path: Path) -> tuple[list[str], list[dict]]:
+    """Header and rows of the first sheet; Invalid when it is not a workbook we can use."""
+    try:
+        workbook = load_workbook(path, read_only=True, data_only=True)
+    except (zipfile.BadZipFile, OSError, KeyError, ValueError):
+        raise Invalid(_("The file is not an Excel workbook (.xlsx).")) from None
+    sheet = workbook.worksheets[0]
+    rows = sheet.iter_rows(values_only=True)
+    header = [str(h).strip() if h is not None else "" for h in next(rows, [])]
+    missing = [name for name in REQUIRED if name not in header]
+    if missing:
+        raise Invalid(_("The sheet lacks the columns: %(cols)s. Expected columns: %(all)s.",
+                        cols="、".join(missing), all="、".join(COLUMNS)))
+    out = []
+    for values in rows:
+        if values is None or all(v in (None, "") for v in values):
+            continue
+        out.append({header[i]: _cell(v) for i, v in enumerate(values) if i < len(header) and header[i]})
+        if len(out) > MAX_ROWS:
+            raise Invalid(_("At most %(n)d rows can be imported at once.", n=MAX_ROWS))
+    workbook.close()
+    return header, out
+
+
+def check_rows(actor, rows: list[dict]) -> list[dict]:
+    """Every row with its cleaned fields or its problems; looks things up in a few queries, not per row."""
+    communities = {c.name: c for c in db.session.scalars(select(Community))}
+    grids = {(g.community_id, g.name): g for g in db.session.scalars(select(Grid))}
+    phones = [str(r.get("手机号") or "").strip() for r in rows]
+    taken = set()
+    for start in range(0, len(phones), 900):
+        taken |= set(db.session.scalars(select(Person.phone).where(Person.phone.in_(phones[start:start + 900]))))
+    seen: dict[str, int] = {}
+    checked = []
+    for number, row in enumerate(rows, start=2):
+        problems: list[str] = []
+        data = {field: row.get(header) for header, field in COLUMNS.items() if header in row}
+        community = communities.get(str(data.pop("community", "") or ""))
+        grid_name = data.pop("grid", None)
+        if community is None:
+            problems.append(_("Unknown community “%(name)s”.", name=row.get("社区") or ""))
+        elif not can(actor, "person.create", community):
+            problems.append(_("You may not add people to %(name)s.", name=community.name))
+        else:
+            data["community_id"] = community.id
+            if grid_name:
+                grid = grids.get((community.id, str(grid_name)))
+                if grid is None:
+                    problems.append(_("Unknown grid “%(name)s” in this community.", name=grid_name))
+                else:
+                    data["grid_id"] = grid.id
+        if data.get("gender"):
+            data["gender"] = GENDERS.get(str(data["gender"]), "?")
+        for key in ("born_on", "living_since_on"):
+            if isinstance(data.get(key), date):
+                data[key] = data[key].isoformat()
+        fields = {}
+        try:
+            fields = clean_person_fields({k: v for k, v in data.items() if k != "community_id"}
+                                         | {"community_id": data.get("community_id", -1)}, creating=True)
+        except Invalid as error:
+            problems.extend(f"{_field_label(k)}: {v}" for k, v in error.fields.items() if k != "community_id")
+        phone = fields.get("phone")
+        if phone and phone in taken:
+            problems.append(_("The phone number %(phone)s is already registered.", phone=phone))
+        if phone and phone in seen:
+            problems.append(_("The phone number repeats row %(row)d.", row=seen[phone]))
+        if phone:
+            seen.setdefault(phone, number)
+        checked.append({"row": number, "name": row.get("姓名") or "", "fields": fields, "problems": problems})
+    return checked
+
+
+def _field_label(field: str) -> str:
+    labels = {v: k for k, v in COLUMNS.items()}
+    return labels.get(field, field)
+
+
+def import_people(job_id: str, actor_id: int, path: str) -> None:
+    """The confirmed import, as one transaction: every row is written, or none."""
+    actor = db.session.get(Person, actor_id)
+    _header, rows = read_rows(Path(path))
+    checked = check_rows(actor, rows)
+    bad = [r for r in checked if r["problems"]]
+    set_progress(job_id, total=len(checked), done=0)
+    if bad:  # the data changed since the preview: refuse the whole file
+        set_progress(job_id, state="failed", error=_("%(n)d rows are no longer valid; nothing was imported.",
+                                                       n=len(bad)))
+        return
+    from community.people import identity
+
+    for index, row in enumerate(checked, start=1):
+        fields = dict(row["fields"])
+        number = fields.pop("id_number", None)
+        person = Person(**fields, must_change_password=True)
+        if number:
+            person.id_number_cipher = identity.encrypt_id_number(number)
+            person.id_number_digest = identity.digest_id_number(number)
+            person.id_number_masked = identity.mask_id_number(number)
+        derive_migrant(person)
+        db.session.add(person)
+        if index % PROGRESS_EVERY == 0:
+            db.session.flush()
+            set_progress(job_id, done=index)
+    record(actor, "person.import", None, object_type="person", summary=_("%(n)d people imported", n=len(checked)),
+           detail={"rows": len(checked), "file": Path(path).name})
+    db.session.commit()
+    Path(path).unlink(missing_ok=True)
+    set_progress(job_id, done=len(checked), state="done", imported=len(checked))
+
+
+EXPORT_HEADERS = ["姓名", "手机号", "性别", "出生日期", "身份证号", "户籍地", "新居民", "社区", "网格",
+                  "来此居住日期", "居住证号", "工作单位", "家乡"]
+
+
+def export_people(job_id: str, actor_id: int, filters: dict) -> None:
+    """Write the people the actor may list to .xlsx, masked, batch by batch."""
+    from community.people.services import people_query
+
+    actor = db.session.get(Person, actor_id)
+    statement = people_query(actor, filters.get("q"), filters.get("community_id"), filters.get("is_migrant"))
+    total = db.session.scalar(select(db.func.count()).select_from(statement.order_by(None).subquery()))
+    set_progress(job_id, total=total, done=0)
+    communities = {c.id: c.name for c in db.session.scalars(select(Community))}
+    grids = {g.id: g.name for g in db.session.scalars(select(Grid))}
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(str(_l("People")))
+    sheet.append(EXPORT_HEADERS)
+    done = 0
+    for person in db.session.scalars(statement.execution_options(yield_per=1000)):
+        sheet.append([person.name, person.phone_masked, {"M": "男", "F": "女"}.get(person.gender or "", ""),
+                      person.born_on, person.id_number_masked or "", person.hukou_place,
+                      "是" if person.is_migrant else "否", communities.get(person.community_id, ""),
+                      grids.get(person.grid_id, ""), person.living_since_on, person.residence_permit_no or "",
+                      person.employer or "", person.hometown or ""])
+        done += 1
+        if done % PROGRESS_EVERY == 0:
+            set_progress(job_id, done=done)
+    folder = Path(current_app.instance_path) / "exports"
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / f"{job_id}.xlsx"
+    workbook.save(target)
+    record(actor, "person.export", None, object_type="person", summary=_("%(n)d people exported", n=done),
+           detail={"rows": done, "filters": {k: v for k, v in filters.items() if v is not None}}, commit=True)
+    set_progress(job_id, done=done, state="done", file=target.name)

@@ -1,0 +1,86 @@
+"""A person: resident, volunteer, party member or official; the phone number is the login."""
+from __future__ import annotations
+
+from datetime import date
+
+from flask_login import UserMixin
+from sqlalchemy import Boolean, Date, ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app import db
+from community.database import UTCDateTime, utcnow
+from community.places.models import Community, Grid
+
+
+def mask_phone(phone: str | None) -> str:
+    """138****1234."""
+    if not phone:
+        return ""
+    return phone[:3] + "****" + phone[-4:] if len(phone) >= 8 else "****"
+
+
+class Person(UserMixin, db.Model):
+    """One human being known to the platform. Personal data is kept to the minimum."""
+
+    __tablename__ = "person"
+    __table_args__ = (
+        Index("ix_person_community_name", "community_id", "name"),
+        Index("ix_person_community_migrant", "community_id", "is_migrant"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(50), index=True)
+    phone: Mapped[str] = mapped_column(String(20), unique=True)
+    password_hash: Mapped[str | None] = mapped_column(String(255))
+    gender: Mapped[str | None] = mapped_column(String(1))  # "M" / "F"
+    born_on: Mapped[date | None] = mapped_column(Date)
+    # The ID-card number is encrypted; the digest keeps it unique, the mask is what lists show.
+    id_number_cipher: Mapped[str | None] = mapped_column(Text)
+    id_number_digest: Mapped[str | None] = mapped_column(String(64), unique=True)
+    id_number_masked: Mapped[str | None] = mapped_column(String(18))
+    hukou_place: Mapped[str] = mapped_column(String(100), default="")
+    is_migrant: Mapped[bool] = mapped_column(Boolean, default=False)
+    community_id: Mapped[int | None] = mapped_column(ForeignKey("community.id", ondelete="RESTRICT"))
+    grid_id: Mapped[int | None] = mapped_column(ForeignKey("grid.id", ondelete="SET NULL"), index=True)
+    living_since_on: Mapped[date | None] = mapped_column(Date)
+    residence_permit_no: Mapped[str | None] = mapped_column(String(40))
+    residence_permit_until: Mapped[date | None] = mapped_column(Date)
+    employer: Mapped[str | None] = mapped_column(String(100))
+    hometown: Mapped[str | None] = mapped_column(String(60), index=True)
+    has_political_rights: Mapped[bool] = mapped_column(Boolean, default=True)
+    is_active_account: Mapped[bool] = mapped_column(Boolean, default=True)
+    must_change_password: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at = mapped_column(UTCDateTime, default=utcnow, nullable=False)
+    updated_at = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow, nullable=False)
+    last_login_at = mapped_column(UTCDateTime)
+
+    community: Mapped[Community | None] = relationship()
+    grid: Mapped[Grid | None] = relationship()
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login
+        return bool(self.is_active_account)
+
+    @property
+    def phone_masked(self) -> str:
+        return mask_phone(self.phone)
+
+    @property
+    def has_residence_permit(self) -> bool:
+        return bool(self.residence_permit_no)
+
+    @property
+    def authz_scope(self):
+        return ("community", self.community_id) if self.community_id else ("platform", 0)
+
+    def age_on(self, day: date) -> int | None:
+        """Whole years of age on a given day."""
+        if not self.born_on:
+            return None
+        years = day.year - self.born_on.year
+        return years - ((day.month, day.day) < (self.born_on.month, self.born_on.day))
+
+    def years_resident_on(self, day: date) -> float | None:
+        """How long the person has lived here on a given day, in years."""
+        if not self.living_since_on:
+            return None
+        return (day - self.living_since_on).days / 365.25

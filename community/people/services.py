@@ -1,0 +1,244 @@
+"""Adding, changing, viewing and listing people, with the personal-data rules (PIPL)."""
+from __future__ import annotations
+
+from datetime import date
+
+from flask_babel import gettext as _
+from sqlalchemy import or_, select
+from sqlalchemy.exc import IntegrityError
+
+from app import db
+from community.accounts.services import generate_password, hash_password, password_problem
+from community.audit.services import record
+from community.authz import require, scope_ids
+from community.database import utcnow
+from community.errors import Conflict, Invalid
+from community.people import identity
+from community.people.models import Person
+from community.places.models import Community, Grid
+
+TEXT_LIMITS = {"name": 50, "hukou_place": 100, "employer": 100, "hometown": 60, "residence_permit_no": 40}
+EDITABLE = ("name", "phone", "gender", "born_on", "hukou_place", "community_id", "grid_id", "living_since_on",
+            "residence_permit_no", "residence_permit_until", "employer", "hometown", "has_political_rights")
+
+
+def _as_date(value, field: str, errors: dict):
+    if value in (None, ""):
+        return None
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value).strip()[:10])
+    except ValueError:
+        errors[field] = _("Use a date such as 2019-05-01.")
+        return None
+
+
+def clean_person_fields(data: dict, *, creating: bool) -> dict:
+    """Check and normalise a person's fields; raise Invalid naming every bad field at once."""
+    errors: dict[str, str] = {}
+    out: dict = {}
+    for field, limit in TEXT_LIMITS.items():
+        if field in data:
+            value = (data.get(field) or "").strip() if isinstance(data.get(field), (str, type(None))) else None
+            if value is None:
+                errors[field] = _("Must be text.")
+            elif len(value) > limit:
+                errors[field] = _("At most %(n)d characters.", n=limit)
+            else:
+                out[field] = value or None
+    for field in ("name", "hukou_place"):
+        if (creating or field in data) and not out.get(field):
+            errors[field] = _("Required")
+    if creating or "phone" in data:
+        phone = str(data.get("phone") or "").strip().replace(" ", "").replace("-", "")
+        if not identity.PHONE_PATTERN.match(phone):
+            errors["phone"] = _("A mainland mobile number has 11 digits and starts with 1.")
+        out["phone"] = phone
+    if "gender" in data and data["gender"] not in (None, ""):
+        if data["gender"] not in ("M", "F"):
+            errors["gender"] = _("Gender is M or F.")
+        out["gender"] = data["gender"]
+    for source, target in (("born_on", "born_on"), ("living_since_on", "living_since_on"),
+                           ("residence_permit_until", "residence_permit_until")):
+        if source in data:
+            out[target] = _as_date(data[source], source, errors)
+    if out.get("born_on") and out["born_on"] > date.today():
+        errors["born_on"] = _("The birth date is in the future.")
+    if out.get("living_since_on") and out["living_since_on"] > date.today():
+        errors["living_since_on"] = _("The date moved here is in the future.")
+    if data.get("id_number"):
+        number = identity.normalise_id_number(str(data["id_number"]))
+        problem = identity.id_number_problem(number)
+        if problem:
+            errors["id_number"] = str(problem)
+        else:
+            out["id_number"] = number
+            out.setdefault("gender", identity.gender_of(number))
+            if not out.get("born_on"):
+                out["born_on"] = identity.birth_date_of(number)
+            elif out["born_on"] != identity.birth_date_of(number):
+                errors["born_on"] = _("The birth date does not match the ID number.")
+    if "has_political_rights" in data:
+        out["has_political_rights"] = bool(data["has_political_rights"])
+    _clean_place(data, out, errors, creating)
+    if errors:
+        raise Invalid(_("Please correct the marked fields."), fields=errors)
+    return out
+
+
+def _clean_place(data: dict, out: dict, errors: dict, creating: bool) -> None:
+    if creating or "community_id" in data:
+        community = db.session.get(Community, data.get("community_id")) if isinstance(
+            data.get("community_id"), int) else None
+        if community is None:
+            errors["community_id"] = _("Choose an existing community.")
+        out["community_id"] = community.id if community else None
+    if data.get("grid_id"):
+        grid = db.session.get(Grid, data["grid_id"]) if isinstance(data["grid_id"], int) else None
+        if grid is None or (out.get("community_id") and grid.community_id != out["community_id"]):
+            errors["grid_id"] = _("The grid is not in this community.")
+        out["grid_id"] = grid.id if grid else None
+    elif "grid_id" in data:
+        out["grid_id"] = None
+
+
+def derive_migrant(person: Person) -> None:
+    """Migrant (新居民) = household registration outside the street's county."""
+    community = db.session.get(Community, person.community_id) if person.community_id else None
+    county = community.street.county if community else ""
+    person.is_migrant = bool(county) and county not in (person.hukou_place or "")
+
+
+def _apply(person: Person, fields: dict) -> None:
+    for name in EDITABLE:
+        if name in fields:
+            setattr(person, name, fields[name])
+    if fields.get("id_number"):
+        number = fields["id_number"]
+        person.id_number_cipher = identity.encrypt_id_number(number)
+        person.id_number_digest = identity.digest_id_number(number)
+        person.id_number_masked = identity.mask_id_number(number)
+    derive_migrant(person)
+
+
+def _flush_person(person: Person) -> None:
+    """Flush, turning duplicate phone or ID numbers into a clear conflict."""
+    try:
+        db.session.flush()
+    except IntegrityError as error:
+        db.session.rollback()
+        if "id_number" in str(error.orig):
+            message = _("A person with this ID number already exists.")
+            raise Conflict(message, fields={"id_number": message}) from None
+        message = _("A person with this phone number already exists.")
+        raise Conflict(message, fields={"phone": message}) from None
+
+
+def phone_taken(phone: str, except_id: int | None = None) -> bool:
+    statement = select(Person.id).where(Person.phone == phone)
+    if except_id:
+        statement = statement.where(Person.id != except_id)
+    return db.session.scalar(statement) is not None
+
+
+def create_person(actor, data: dict, *, commit: bool = True) -> tuple[Person, str | None]:
+    """Add a person to a community; returns the person and a generated password, if any."""
+    fields = clean_person_fields(data, creating=True)
+    require(actor, "person.create", ("community", fields["community_id"]))
+    generated = None
+    password = data.get("password") or None
+    if password:
+        problem = password_problem(password)
+        if problem:
+            raise Invalid(problem, fields={"password": problem})
+    else:
+        password = generated = generate_password()
+    if phone_taken(fields["phone"]):
+        message = _("A person with this phone number already exists.")
+        raise Conflict(message, fields={"phone": message})
+    person = Person(password_hash=hash_password(password), must_change_password=generated is not None)
+    db.session.add(person)
+    _apply(person, fields)
+    _flush_person(person)
+    record(actor, "person.create", person, summary=person.name)
+    if commit:
+        db.session.commit()
+    return person, generated
+
+
+def update_person(actor, person: Person, data: dict) -> Person:
+    """Change a person's details; moving to another community needs rights in both."""
+    require(actor, "person.edit", person)
+    fields = clean_person_fields(data, creating=False)
+    if fields.get("community_id") and fields["community_id"] != person.community_id:
+        require(actor, "person.edit", ("community", fields["community_id"]))
+    if "phone" in fields and phone_taken(fields["phone"], person.id):
+        message = _("A person with this phone number already exists.")
+        raise Conflict(message, fields={"phone": message})
+    changed = sorted(k for k in fields if k != "id_number" and getattr(person, k, None) != fields[k])
+    if "id_number" in fields:
+        changed.append("id_number")
+    _apply(person, fields)
+    _flush_person(person)
+    person.updated_at = utcnow()
+    record(actor, "person.update", person, summary=person.name, detail={"fields": changed})
+    db.session.commit()
+    return person
+
+
+def set_active(actor, person: Person, active: bool) -> None:
+    """Deactivate (or reactivate) a person's account; nobody is ever deleted with their history."""
+    require(actor, "person.edit", person)
+    person.is_active_account = active
+    record(actor, "person.activate" if active else "person.deactivate", person, summary=person.name)
+    db.session.commit()
+
+
+def view_person(actor, person: Person) -> Person:
+    """Open a person's record; viewing someone else's personal data is logged."""
+    require(actor, "person.view", person)
+    if actor.id != person.id:
+        record(actor, "person.view", person, summary=person.name, commit=True)
+    return person
+
+
+def reveal_id_number(actor, person: Person) -> str | None:
+    """Show the full ID number to an administrator; always logged."""
+    require(actor, "person.edit", person)
+    record(actor, "person.reveal_id_number", person, summary=person.name, commit=True)
+    return identity.decrypt_id_number(person.id_number_cipher)
+
+
+def people_query(actor, q: str | None = None, community_id: int | None = None, is_migrant: bool | None = None):
+    """The people the actor may list, filtered in SQL, ordered by name."""
+    statement = select(Person).order_by(Person.name, Person.id)
+    ids = scope_ids(actor, "person.list", "community")
+    if ids is not None:
+        statement = statement.where(Person.community_id.in_(ids or [-1]))
+    if community_id:
+        statement = statement.where(Person.community_id == community_id)
+    if is_migrant is not None:
+        statement = statement.where(Person.is_migrant.is_(is_migrant))
+    if q:
+        q = q.strip()
+        statement = statement.where(or_(Person.name.startswith(q), Person.phone.startswith(q)))
+    return statement
+
+
+def own_data(person: Person) -> dict:
+    """Everything the platform holds about a person, for their own export (PIPL)."""
+    record(person, "person.export_own", person, summary=person.name, commit=True)
+    return {
+        "name": person.name, "phone": person.phone, "gender": person.gender,
+        "born_on": person.born_on.isoformat() if person.born_on else None,
+        "id_number": identity.decrypt_id_number(person.id_number_cipher),
+        "hukou_place": person.hukou_place, "is_migrant": person.is_migrant,
+        "community": person.community.name if person.community else None,
+        "grid": person.grid.name if person.grid else None,
+        "living_since_on": person.living_since_on.isoformat() if person.living_since_on else None,
+        "residence_permit_no": person.residence_permit_no,
+        "residence_permit_until": person.residence_permit_until.isoformat() if person.residence_permit_until else None,
+        "employer": person.employer, "hometown": person.hometown,
+        "created_at": person.created_at.isoformat(),
+    }

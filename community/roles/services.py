@@ -1,0 +1,88 @@
+"""Granting and revoking scoped roles."""
+from __future__ import annotations
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from app import db
+from community.audit.services import record
+from community.authz import ROLE_LABELS, ROLE_SCOPES, forget_grants, is_platform_admin, require, scope_ids, \
+    scope_object
+from community.errors import Conflict, Forbidden, Invalid
+from community.people.models import Person
+from community.places.models import Community
+from community.roles.models import RoleGrant
+
+# Roles only a platform administrator may hand out: no one grants themselves up the ladder.
+PLATFORM_GRANTED = {"platform_admin", "street_admin"}
+
+
+def grant_role(actor, person: Person, role: str, scope_type: str, scope_id: int | None) -> RoleGrant:
+    """Give `person` the `role` within a scope the actor administers."""
+    if role not in ROLE_SCOPES:
+        raise Invalid(_("Unknown role."), fields={"role": _("Unknown role.")})
+    if scope_type not in ROLE_SCOPES[role]:
+        message = _("The role %(role)s is held in a %(scopes)s scope.", role=ROLE_LABELS[role],
+                    scopes="/".join(sorted(ROLE_SCOPES[role])))
+        raise Invalid(message, fields={"scope_type": message})
+    if scope_type == "platform":
+        scope_id = 0
+    elif scope_object(scope_type, scope_id) is None:
+        raise Invalid(_("The scope does not exist."), fields={"scope_id": _("The scope does not exist.")})
+    if role in PLATFORM_GRANTED and not is_platform_admin(actor):
+        raise Forbidden(_("Only a platform administrator may grant this role."))
+    if role == "community_admin":
+        require(actor, "role.grant", _street_of(scope_id))
+    else:
+        require(actor, "role.grant", (scope_type, scope_id))
+    exists = db.session.scalar(select(RoleGrant.id).where(
+        RoleGrant.person_id == person.id, RoleGrant.role == role,
+        RoleGrant.scope_type == scope_type, RoleGrant.scope_id == scope_id))
+    if exists:
+        raise Conflict(_("The person already holds this role here."))
+    grant = RoleGrant(person_id=person.id, role=role, scope_type=scope_type, scope_id=scope_id,
+                      granted_by_id=actor.id)
+    db.session.add(grant)
+    db.session.flush()
+    record(actor, "role.grant", grant, summary=f"{person.name}: {role} @ {scope_type}:{scope_id}")
+    db.session.commit()
+    forget_grants()
+    return grant
+
+
+def _street_of(community_id: int) -> tuple[str, int]:
+    """Community administrators are appointed by the street, not by each other."""
+    return ("street", db.session.get(Community, community_id).street_id)
+
+
+def revoke_role(actor, grant: RoleGrant) -> None:
+    """Take a role away; the same rights are needed as to grant it."""
+    if grant.role in PLATFORM_GRANTED and not is_platform_admin(actor):
+        raise Forbidden(_("Only a platform administrator may revoke this role."))
+    if grant.role == "community_admin":
+        require(actor, "role.grant", _street_of(grant.scope_id))
+    else:
+        require(actor, "role.grant", grant.scope)
+    if grant.role == "platform_admin" and db.session.scalar(
+            select(db.func.count()).select_from(RoleGrant).where(RoleGrant.role == "platform_admin")) <= 1:
+        raise Conflict(_("The last platform administrator cannot be removed."))
+    record(actor, "role.revoke", grant,
+           summary=f"{grant.person.name}: {grant.role} @ {grant.scope_type}:{grant.scope_id}")
+    db.session.delete(grant)
+    db.session.commit()
+    forget_grants()
+
+
+def roles_query(actor, person_id: int | None = None):
+    """The role grants the actor may see: those in scopes they administer."""
+    statement = select(RoleGrant).order_by(RoleGrant.id)
+    if person_id:
+        statement = statement.where(RoleGrant.person_id == person_id)
+    if is_platform_admin(actor):
+        return statement
+    communities = scope_ids(actor, "role.list", "community") or set()
+    streets = scope_ids(actor, "role.list", "street") or set()
+    visible = (((RoleGrant.scope_type == "community") & RoleGrant.scope_id.in_(communities or [-1]))
+               | ((RoleGrant.scope_type == "street") & RoleGrant.scope_id.in_(streets or [-1]))
+               | (RoleGrant.person_id == actor.id))
+    return statement.where(visible)

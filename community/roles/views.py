@@ -1,0 +1,74 @@
+"""Granting and revoking roles from a person's page."""
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from app import db
+from community import SCOPE_OPTIONS
+from community.authz import ROLE_LABELS, is_platform_admin
+from community.errors import DomainError
+from community.people.models import Person
+from community.places.models import Street
+from community.places.services import communities_for, get_or_404
+from community.roles import services
+from community.roles.models import RoleGrant
+
+bp = Blueprint("roles", __name__, url_prefix="/admin/roles")
+
+
+def role_choices(actor) -> list[tuple[str, str]]:
+    """Roles the actor could hand out somewhere."""
+    hidden = set() if is_platform_admin(actor) else services.PLATFORM_GRANTED
+    return [(role, str(label)) for role, label in ROLE_LABELS.items() if role not in hidden]
+
+
+def scope_choices(actor) -> list[tuple[str, str]]:
+    """Scopes the actor administers, as "type:id" options; packages add theirs via SCOPE_OPTIONS."""
+    options = []
+    if is_platform_admin(actor):
+        options.append(("platform:0", _("Whole platform")))
+        streets = db.session.scalars(select(Street).order_by(Street.name)).all()
+        options += [(f"street:{s.id}", _("Street") + f" · {s.name}") for s in streets]
+    for community in db.session.scalars(communities_for(actor, "role.grant")):
+        options.append((f"community:{community.id}", _("Community") + f" · {community.name}"))
+    for provider in SCOPE_OPTIONS:
+        options += provider(actor)
+    return options
+
+
+@bp.route("/person/<int:person_id>", methods=["POST"])
+@login_required
+def grant(person_id: int):
+    """Grant a role chosen on the person's page."""
+    person = get_or_404(Person, person_id)
+    scope_type, _sep, scope_id = (request.form.get("scope") or "").partition(":")
+    try:
+        services.grant_role(current_user, person, request.form.get("role", ""), scope_type,
+                            int(scope_id) if scope_id.isdigit() else -1)
+    except DomainError as error:
+        if error.status == 403:
+            raise
+        flash(error.message, "danger")
+    else:
+        flash(_("Role granted."), "success")
+    return redirect(url_for("people.detail", person_id=person.id))
+
+
+@bp.route("/<int:grant_id>/revoke", methods=["POST"])
+@login_required
+def revoke(grant_id: int):
+    """Revoke a role."""
+    grant = get_or_404(RoleGrant, grant_id)
+    person_id = grant.person_id
+    try:
+        services.revoke_role(current_user, grant)
+    except DomainError as error:
+        if error.status == 403:
+            raise
+        flash(error.message, "danger")
+    else:
+        flash(_("Role revoked."), "success")
+    return redirect(url_for("people.detail", person_id=person_id))

@@ -1,0 +1,39 @@
+"""Jinja helpers: local time, permissions, labels, the language switch."""
+from __future__ import annotations
+
+from flask import Flask, request, url_for
+from flask_babel import format_datetime, get_locale
+from flask_login import current_user
+
+from app import LANGUAGES
+from community import NAV_LINKS
+from community.authz import ROLE_LABELS, SCOPE_LABELS, can, scope_name
+from community.database import as_local
+
+
+def register_template_helpers(app: Flask) -> None:
+    """Make helpers available to every template."""
+
+    @app.template_filter("local")
+    def _local(moment, fmt: str = "yyyy-MM-dd HH:mm"):
+        return format_datetime(as_local(moment), fmt) if moment else ""
+
+    @app.context_processor
+    def _helpers():
+        def page_url(page: int) -> str:
+            args = dict(request.args)
+            args["page"] = page
+            return url_for(request.endpoint, **(request.view_args or {}), **args)
+
+        return {
+            "can": lambda action, obj=None: can(current_user, action, obj),
+            "ROLE_LABELS": ROLE_LABELS,
+            "SCOPE_LABELS": SCOPE_LABELS,
+            "scope_name": scope_name,
+            "LANGUAGES": LANGUAGES,
+            "current_locale": str(get_locale()),
+            "html_lang": "zh-CN" if str(get_locale()).startswith("zh") else "en",
+            "page_url": page_url,
+            "nav_links": [link for fn in NAV_LINKS for link in fn(current_user)]
+            if current_user.is_authenticated else [],
+        }
