@@ -8,7 +8,7 @@ import os
 import secrets
 from pathlib import Path
 
-from flask import Flask, request, session
+from flask import Flask, has_request_context, request, session
 from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -105,15 +105,19 @@ class Config:
         self.MAX_CONTENT_LENGTH = 20 * 1024 * 1024
         self.API_TOKEN_DAYS = 30
         self.TRUST_PROXY = os.environ.get("TRUST_PROXY", "") in ("1", "true", "yes")
-        self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
-        if self.SQLALCHEMY_DATABASE_URI.startswith("sqlite"):
-            self.SQLALCHEMY_ENGINE_OPTIONS = {"connect_args": {"timeout": 30, "check_same_thread": False}}
         for key, value in overrides.items():
             setattr(self, key, value)
+        self.SQLALCHEMY_DATABASE_URI = normalise_database_url(self.SQLALCHEMY_DATABASE_URI)
+        if "SQLALCHEMY_ENGINE_OPTIONS" not in overrides:
+            self.SQLALCHEMY_ENGINE_OPTIONS = (
+                {"connect_args": {"timeout": 30, "check_same_thread": False}}
+                if self.SQLALCHEMY_DATABASE_URI.startswith("sqlite") else {"pool_pre_ping": True})
 
 
 def select_locale() -> str:
-    """Chinese unless the visitor chose English (session) or the browser insists on it."""
+    """Chinese unless the visitor chose English (session) or an API client asks for it."""
+    if not has_request_context():
+        return "zh_Hans_CN"
     chosen = session.get("lang")
     if chosen in LANGUAGES:
         return chosen
@@ -140,8 +144,8 @@ def create_app(config: Config | dict | None = None) -> Flask:
     limiter.init_app(app)
     api.init_app(app)
 
-    import community
     import branches
+    import community
     import volunteers
 
     community.init_app(app)

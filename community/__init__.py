@@ -37,6 +37,16 @@ def init_app(app: Flask) -> None:
     def _load(person_id: str):
         return db.session.get(Person, int(person_id)) if person_id.isdigit() else None
 
+    @app.before_request
+    def _fresh_request_state():
+        """Per-request caches live on `g`; an app context shared by tests must not carry them over."""
+        from flask import g
+        from flask_babel import refresh
+
+        for key in ("_grants", "_scope_chains", "_login_user"):
+            g.pop(key, None)
+        refresh()
+
     errors.register_error_handlers(app)
     register_template_helpers(app)
     for blueprint in (home.bp, accounts_bp, places_bp, people_bp, roles_bp, audit_bp):

@@ -7,8 +7,16 @@ from flask_babel import gettext as _
 
 from app import db, limiter
 from community.accounts import services as accounts
-from community.apitools import PageArgs, Unauthorised, api_blueprint, bearer_required, current_actor, \
-    document_errors, page_of, page_schema
+from community.apitools import (
+    PageArgs,
+    Unauthorised,
+    api_blueprint,
+    bearer_required,
+    current_actor,
+    document_errors,
+    page_of,
+    page_schema,
+)
 from community.authz import ROLE_LABELS, ROLE_SCOPES, SCOPE_LABELS, grants_of, require
 from community.people import services as people
 from community.people.models import Person

@@ -7,7 +7,7 @@ Packages register their scope types' parents and their actions at app creation.
 """
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from flask import g, has_request_context
 from flask_babel import lazy_gettext as _l

@@ -1,7 +1,7 @@
 """Database helpers shared by every package: UTC time, SQLite pragmas, paging."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import DateTime, event, func, select
@@ -13,7 +13,7 @@ LOCAL_ZONE = ZoneInfo("Asia/Shanghai")
 
 def utcnow() -> datetime:
     """The current time, aware, in UTC."""
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def as_local(moment: datetime | None) -> datetime | None:
@@ -25,7 +25,7 @@ def parse_local(moment: datetime) -> datetime:
     """Treat naive input as Asia/Shanghai and return it in UTC."""
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=LOCAL_ZONE)
-    return moment.astimezone(timezone.utc)
+    return moment.astimezone(UTC)
 
 
 class UTCDateTime(TypeDecorator):
@@ -39,15 +39,15 @@ class UTCDateTime(TypeDecorator):
             return None
         if value.tzinfo is None:
             raise ValueError("naive datetime given to a UTC column")
-        value = value.astimezone(timezone.utc)
+        value = value.astimezone(UTC)
         return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
 
     def process_result_value(self, value, dialect):
         if value is None:
             return None
         if value.tzinfo is None:
-            return value.replace(tzinfo=timezone.utc)
-        return value.astimezone(timezone.utc)
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
 
 
 def configure_sqlite(engine: Engine) -> None:

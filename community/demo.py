@@ -30,8 +30,7 @@ EMPLOYERS = ["爵溪针织厂", "象山海鲜加工厂", "爵溪服装有限公�
 def _id_number(rng: random.Random, region: str, born: date, female: bool) -> str:
     seq = rng.randint(10, 99) * 10 + (rng.choice([0, 2, 4, 6, 8]) if female else rng.choice([1, 3, 5, 7, 9]))
     body = f"{region}{born:%Y%m%d}{seq:03d}"
-    weights = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
-    return body + "10X98765432"[sum(int(d) * w for d, w in zip(body, weights)) % 11]
+    return body + identity.check_digit(body)
 
 
 def seed_places_and_people(password: str, people_per_community: int = 80, seed: int = 2019) -> dict:

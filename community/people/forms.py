@@ -30,7 +30,8 @@ class PersonForm(FlaskForm):
 
 
 class ImportForm(FlaskForm):
-    file = FileField(_l("Excel file (.xlsx)"), validators=[FileRequired(), FileAllowed(["xlsx"], _l("Only .xlsx files."))])
+    file = FileField(_l("Excel file (.xlsx)"),
+                     validators=[FileRequired(), FileAllowed(["xlsx"], _l("Only .xlsx files."))])
     submit = SubmitField(_l("Check the file"))
 
 

@@ -25,12 +25,16 @@ def id_number_problem(number: str):
     """Why an 18-digit GB 11643 number is invalid, or None."""
     if not _PATTERN.match(number):
         return _l("An ID number has 17 digits and a final digit or X.")
-    total = sum(int(d) * w for d, w in zip(number[:17], _WEIGHTS))
-    if _CHECK[total % 11] != number[17]:
+    if check_digit(number[:17]) != number[17]:
         return _l("The ID number's check digit is wrong.")
     if birth_date_of(number) is None:
         return _l("The ID number contains an impossible birth date.")
     return None
+
+
+def check_digit(body: str) -> str:
+    """The GB 11643 check character of the first 17 digits."""
+    return _CHECK[sum(int(d) * w for d, w in zip(body, _WEIGHTS, strict=True)) % 11]
 
 
 def birth_date_of(number: str) -> date | None:

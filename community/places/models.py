@@ -17,7 +17,7 @@ class Street(db.Model):
     county: Mapped[str] = mapped_column(String(60), default="")
     created_at = mapped_column(UTCDateTime, default=utcnow, nullable=False)
 
-    communities: Mapped[list["Community"]] = relationship(back_populates="street", order_by="Community.name")
+    communities: Mapped[list[Community]] = relationship(back_populates="street", order_by="Community.name")
 
     @property
     def authz_scope(self):
@@ -35,7 +35,7 @@ class Community(db.Model):
     created_at = mapped_column(UTCDateTime, default=utcnow, nullable=False)
 
     street: Mapped[Street] = relationship(back_populates="communities")
-    grids: Mapped[list["Grid"]] = relationship(back_populates="community", order_by="Grid.name")
+    grids: Mapped[list[Grid]] = relationship(back_populates="community", order_by="Grid.name")
 
     @property
     def authz_scope(self):

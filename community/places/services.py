@@ -25,7 +25,7 @@ def get_or_404(model, object_id):
     """Load a row by id or raise NotFound with a clear message."""
     obj = db.session.get(model, object_id) if isinstance(object_id, int) else None
     if obj is None:
-        raise NotFound(_("No such %(what)s: %(id)s.", what=model.__tablename__, id=object_id))
+        raise NotFound(_("The requested object (#%(id)s) does not exist.", id=object_id))
     return obj
 
 

@@ -6,8 +6,16 @@ from sqlalchemy import select
 
 from app import db
 from community.audit.services import record
-from community.authz import ROLE_LABELS, ROLE_SCOPES, forget_grants, is_platform_admin, require, scope_ids, \
-    scope_object
+from community.authz import (
+    ROLE_LABELS,
+    ROLE_SCOPES,
+    SCOPE_LABELS,
+    forget_grants,
+    is_platform_admin,
+    require,
+    scope_ids,
+    scope_object,
+)
 from community.errors import Conflict, Forbidden, Invalid
 from community.people.models import Person
 from community.places.models import Community
@@ -23,7 +31,7 @@ def grant_role(actor, person: Person, role: str, scope_type: str, scope_id: int 
         raise Invalid(_("Unknown role."), fields={"role": _("Unknown role.")})
     if scope_type not in ROLE_SCOPES[role]:
         message = _("The role %(role)s is held in a %(scopes)s scope.", role=ROLE_LABELS[role],
-                    scopes="/".join(sorted(ROLE_SCOPES[role])))
+                    scopes="/".join(str(SCOPE_LABELS[s]) for s in sorted(ROLE_SCOPES[role])))
         raise Invalid(message, fields={"scope_type": message})
     if scope_type == "platform":
         scope_id = 0

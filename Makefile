@@ -1,0 +1,59 @@
+# Tongxin (同心圆). The README's two commands are `make run` and `make test`.
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+FLASK := $(VENV)/bin/flask --app app
+HOST ?= 127.0.0.1
+PORT ?= 5000
+
+.PHONY: run test setup setup-dev browser translations i18n lint bench
+
+$(VENV)/bin/python:
+	python3 -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+
+$(VENV)/.installed: requirements.txt | $(VENV)/bin/python
+	$(PIP) install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: requirements.txt requirements-dev.txt $(VENV)/.installed
+	$(PIP) install --quiet -r requirements-dev.txt
+	touch $@
+
+translations:
+	$(VENV)/bin/pybabel compile --use-fuzzy -d translations 2>/dev/null || $(VENV)/bin/pybabel compile -d translations
+
+setup: $(VENV)/.installed translations
+	$(FLASK) db upgrade
+	$(FLASK) seed-demo
+
+# Sets everything up on a fresh machine and serves http://127.0.0.1:5000 on SQLite with demo data.
+run: setup
+	@echo "同心圆 Tongxin: http://$(HOST):$(PORT)/  (Ctrl-C to stop)"
+	$(FLASK) run --host $(HOST) --port $(PORT)
+
+# Debian's Chromium and a Chinese font for the browser tests (Playwright's own download does not work here).
+browser:
+	@if ! command -v chromium >/dev/null 2>&1 || ! fc-list 2>/dev/null | grep -qi "wenquanyi\|wqy"; then \
+		SUDO=""; [ "$$(id -u)" = 0 ] || SUDO="sudo"; \
+		$$SUDO apt-get update -qq && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-wqy-microhei >/dev/null; \
+	fi
+
+setup-dev: $(VENV)/.installed-dev translations browser
+
+lint: setup-dev
+	$(VENV)/bin/ruff check .
+
+# Sets up and runs every test: ruff, then pytest on SQLite and PostgreSQL (127.0.0.1:5432), browser tests included.
+test: setup-dev
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/pytest -n 2 --dist loadfile -q $(PYTEST_ARGS)
+
+# Re-extract messages and merge them into the Chinese catalogue (then translate the new entries).
+i18n: $(VENV)/.installed
+	$(VENV)/bin/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o translations/messages.pot --no-location --sort-output --project Tongxin --ignore-dirs='.venv migrations static tests' .
+	$(VENV)/bin/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching
+
+bench: setup-dev
+	$(PY) -m bench

@@ -1,0 +1,106 @@
+"""Fixtures: every test runs once on SQLite and once on PostgreSQL.
+
+The schema is built by the migrations (so they are tested too) once per backend
+and worker; rows are removed after each test, so tests may commit for real and
+concurrency tests can use several connections.
+"""
+from __future__ import annotations
+
+import os
+import secrets
+from datetime import date
+
+import psycopg
+import pytest
+from sqlalchemy import text
+
+from app import create_app, db, limiter
+
+PG_ADMIN_URL = os.environ.get("TEST_PG_ADMIN_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
+BACKENDS = [b for b in os.environ.get("TEST_BACKENDS", "sqlite,postgresql").split(",") if b]
+
+
+def _pg_url(name: str) -> str:
+    base = PG_ADMIN_URL.rsplit("/", 1)[0]
+    return f"{base}/{name}"
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def backend(request):
+    return request.param
+
+
+@pytest.fixture(scope="session")
+def app(backend, tmp_path_factory):
+    """An application on a fresh database of the backend, migrated to head."""
+    folder = tmp_path_factory.mktemp(f"instance-{backend}")
+    dbname = None
+    if backend == "sqlite":
+        url = f"sqlite:///{folder / 'test.db'}"
+    else:
+        dbname = f"tongxin_test_{os.getpid()}_{secrets.token_hex(3)}"
+        with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
+            conn.execute(f'CREATE DATABASE "{dbname}"')
+        url = _pg_url(dbname)
+    application = create_app({
+        "TESTING": True, "SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "test-secret-" + backend,
+        "WTF_CSRF_ENABLED": False, "BACKGROUND_SYNC": True, "INSTANCE_PATH": str(folder),
+        "SERVER_NAME": None,
+    })
+    from flask_migrate import upgrade
+
+    with application.app_context():
+        upgrade()
+    yield application
+    with application.app_context():
+        db.session.remove()
+        db.engine.dispose()
+    if dbname:
+        with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{dbname}" WITH (FORCE)')
+
+
+def _wipe(application) -> None:
+    tables = [t.name for t in reversed(db.metadata.sorted_tables)]
+    with application.app_context():
+        db.session.remove()
+        with db.engine.begin() as conn:
+            if db.engine.dialect.name == "postgresql":
+                conn.execute(text("TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE"))
+            else:
+                for table in tables:
+                    conn.execute(text(f'DELETE FROM "{table}"'))
+
+
+@pytest.fixture(autouse=True)
+def _clean(app):
+    """Each test starts from an empty database inside an app context."""
+    with app.app_context():
+        yield
+        db.session.remove()
+    _wipe(app)
+    limiter.reset()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def places():
+    """A street (county 象山县) with two communities."""
+    from tests.factories import make_community, make_street
+
+    street = make_street()
+    return {"street": street, "east": make_community(street, "东门社区"), "west": make_community(street, "西门社区")}
+
+
+@pytest.fixture
+def today():
+    return date.today()
