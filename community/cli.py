@@ -69,11 +69,12 @@ def register(app: Flask) -> None:
         context = seed_places_and_people(password)
         for step in SEED_STEPS:
             step(context)
-        db.session.commit()
         text = (f"演示管理员 Demo administrator — 手机号 phone: {context['admin'].phone}  "
                 f"密码 password: {password}\n"
                 f"演示账号（同一密码）Other demo accounts (same password): "
                 + ", ".join(f"{label} {p.phone}" for label, p in context["demo_logins"]))
+        db.session.commit()
+        db.session.close()  # hold no transaction (SQLite: no write lock) after the command
         login_file.write_text(text + "\n")
         login_file.chmod(0o600)
         click.echo(f"已生成演示数据 / demo data ready: {context['people_count']} people.")

@@ -105,8 +105,9 @@ def _clean_place(data: dict, out: dict, errors: dict, creating: bool) -> None:
 
 def derive_migrant(person: Person) -> None:
     """Migrant (新居民) = household registration outside the street's county."""
-    community = db.session.get(Community, person.community_id) if person.community_id else None
-    county = community.street.county if community else ""
+    with db.session.no_autoflush:  # a pending duplicate must reach _flush_person, not fail here
+        community = db.session.get(Community, person.community_id) if person.community_id else None
+        county = community.street.county if community else ""
     person.is_migrant = bool(county) and county not in (person.hukou_place or "")
 
 

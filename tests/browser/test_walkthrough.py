@@ -1,0 +1,86 @@
+"""A person at a phone: sign in and walk the main pages in Chinese (Playwright driving Debian's Chromium)."""
+from __future__ import annotations
+
+import shutil
+import threading
+from pathlib import Path
+
+import pytest
+from werkzeug.serving import make_server
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+SHOTS = Path(__file__).parent / "screenshots"
+pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian chromium is installed by `make test`")
+
+
+@pytest.fixture
+def server(app, runner):
+    """The app served from a thread, with the demo data; yields (base url, demo password)."""
+    result = runner.invoke(args=["seed-demo"])
+    password = result.output.split("password: ")[1].split()[0]
+    from app import db
+
+    db.session.remove()  # the test thread holds no transaction while the server writes
+    httpd = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_port}", password
+    httpd.shutdown()
+    (Path(app.instance_path) / "demo_login.txt").unlink(missing_ok=True)
+
+
+@pytest.fixture
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, args=[
+            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+            "--no-first-run", "--disable-sync"])
+        yield chromium
+        chromium.close()
+
+
+def test_sign_in_and_walk_the_main_pages(server, browser, backend):
+    base, password = server
+    SHOTS.mkdir(exist_ok=True)
+    page = browser.new_page(viewport={"width": 390, "height": 844}, locale="zh-CN")
+    page.goto(base + "/")
+    assert page.url.startswith(base + "/login")
+    assert page.locator("html").get_attribute("lang") == "zh-CN"
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent.trim()") == "跳到正文"
+    page.screenshot(path=SHOTS / f"{backend}-login.png", full_page=True)
+
+    page.get_by_label("手机号").fill("13800000000")
+    page.get_by_label("密码").fill(password)
+    page.get_by_role("button", name="登录").click()
+    page.wait_for_url(base + "/")
+    assert "您好" in page.content()
+    page.screenshot(path=SHOTS / f"{backend}-home.png", full_page=True)
+
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(base + "/admin/people/?migrant=1")
+    assert page.get_by_role("heading", name="人员").is_visible()
+    rows = page.locator("tbody tr")
+    assert rows.count() == 30
+    assert "****" in rows.first.inner_text()
+    page.screenshot(path=SHOTS / f"{backend}-people.png", full_page=True)
+
+    rows.first.locator("a").click()
+    page.wait_for_load_state()
+    assert "户籍地" in page.content()
+    page.screenshot(path=SHOTS / f"{backend}-person.png", full_page=True)
+
+    for path, text in (("/admin/places/", "东门社区"), ("/admin/people/import", "导入"),
+                       ("/admin/audit/", "person.view"), ("/me", "下载我的数据")):
+        page.goto(base + path)
+        assert text in page.content(), path
+        page.screenshot(path=SHOTS / f"{backend}{path.replace('/', '-').rstrip('-')}.png", full_page=True)
+
+    page.goto(base + "/no-such-page")
+    assert "未找到" in page.content()
+    page.get_by_role("button", name="退出登录").click()
+    page.wait_for_url(base + "/login")
+    page.goto(base + "/admin/people/")
+    assert page.url.startswith(base + "/login")
