@@ -212,3 +212,27 @@ def scope_ids(actor, action: str, scope_type: str) -> set[int] | None:
         if streets:
             ids |= set(db.session.scalars(select(Community.id).where(Community.street_id.in_(streets))))
     return ids
+
+
+def community_condition(actor, action: str, community_column):
+    """A SQL condition: `community_column` is a community where `actor` may do `action`; None means any.
+
+    Street-wide grants become a correlated EXISTS rather than a long IN list, so that a list ordered
+    by name can walk its index and stop after one page on SQLite too (see bench/people_list.py).
+    """
+    from sqlalchemy import exists, false, or_
+
+    from community.places.models import Community
+
+    grants = grants_of(actor)
+    if any(grant.role == "platform_admin" for grant in grants):
+        return None
+    held = [grant for grant in grants if grant.role in POLICY[action]]
+    communities = {grant.scope_id for grant in held if grant.scope_type == "community"}
+    streets = {grant.scope_id for grant in held if grant.scope_type == "street"}
+    conditions = []
+    if communities:
+        conditions.append(community_column.in_(communities))
+    if streets:
+        conditions.append(exists().where(Community.id == community_column, Community.street_id.in_(streets)))
+    return or_(*conditions) if conditions else false()

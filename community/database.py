@@ -68,11 +68,29 @@ def configure_sqlite(engine: Engine) -> None:
         cursor.execute("PRAGMA busy_timeout=30000")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA synchronous=NORMAL")
+        # Keep the planner's statistics fresh (bounded work), or it sorts whole tables for list pages.
+        cursor.execute("PRAGMA analysis_limit=400")
+        cursor.execute("PRAGMA optimize=0x10002")
         cursor.close()
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection):
         connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def prefix_match(column, prefix: str):
+    """`column` starts with `prefix`, in a form each database answers from an index.
+
+    SQLite's LIKE ignores case and so cannot use an index; its GLOB can. PostgreSQL's LIKE uses a
+    text_pattern_ops index. Wildcards typed by the user are escaped, never interpreted.
+    """
+    from app import db
+
+    if db.engine.dialect.name == "sqlite":
+        escaped = "".join(f"[{ch}]" if ch in "*?[" else ch for ch in prefix)
+        return column.op("GLOB")(escaped + "*")
+    escaped = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return column.like(escaped + "%", escape="\\")
 
 
 def paginate(session, statement, page: int, per_page: int):

@@ -26,9 +26,14 @@ class Person(UserMixin, db.Model):
     __table_args__ = (
         Index("ix_person_community_name", "community_id", "name"),
         Index("ix_person_community_migrant", "community_id", "is_migrant"),
+        # Lists are ordered by (name, id); prefix search needs pattern indexes on PostgreSQL
+        # (on SQLite, GLOB uses the plain index: see community.database.prefix_match).
+        Index("ix_person_name_id", "name", "id"),
+        Index("ix_person_name_pattern", "name", postgresql_ops={"name": "text_pattern_ops"}),
+        Index("ix_person_phone_pattern", "phone", postgresql_ops={"phone": "text_pattern_ops"}),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(String(50), index=True)
+    name: Mapped[str] = mapped_column(String(50))
     phone: Mapped[str] = mapped_column(String(20), unique=True)
     password_hash: Mapped[str | None] = mapped_column(String(255))
     gender: Mapped[str | None] = mapped_column(String(1))  # "M" / "F"

@@ -10,8 +10,8 @@ from sqlalchemy.exc import IntegrityError
 from app import db
 from community.accounts.services import generate_password, hash_password, password_problem
 from community.audit.services import record
-from community.authz import require, scope_ids
-from community.database import utcnow
+from community.authz import community_condition, require
+from community.database import prefix_match, utcnow
 from community.errors import Conflict, Invalid
 from community.people import identity
 from community.people.models import Person
@@ -214,16 +214,16 @@ def reveal_id_number(actor, person: Person) -> str | None:
 def people_query(actor, q: str | None = None, community_id: int | None = None, is_migrant: bool | None = None):
     """The people the actor may list, filtered in SQL, ordered by name."""
     statement = select(Person).order_by(Person.name, Person.id)
-    ids = scope_ids(actor, "person.list", "community")
-    if ids is not None:
-        statement = statement.where(Person.community_id.in_(ids or [-1]))
+    allowed = community_condition(actor, "person.list", Person.community_id)
+    if allowed is not None:
+        statement = statement.where(allowed)
     if community_id:
         statement = statement.where(Person.community_id == community_id)
     if is_migrant is not None:
         statement = statement.where(Person.is_migrant.is_(is_migrant))
     if q:
         q = q.strip()
-        statement = statement.where(or_(Person.name.startswith(q), Person.phone.startswith(q)))
+        statement = statement.where(or_(prefix_match(Person.name, q), prefix_match(Person.phone, q)))
     return statement
 
 
