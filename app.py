@@ -76,7 +76,6 @@ class Config:
             os.environ.get("DATABASE_URL") or f"sqlite:///{instance / 'tongxin.db'}"
         )
         self.REDIS_URL = os.environ.get("REDIS_URL") or None
-        self.RATELIMIT_STORAGE_URI = self.REDIS_URL or "memory://"
         self.RATELIMIT_HEADERS_ENABLED = True
         self.MAIL_SERVER = os.environ.get("MAIL_SERVER", "")
         self.MAIL_PORT = int(os.environ.get("MAIL_PORT", "25"))
@@ -108,6 +107,8 @@ class Config:
         for key, value in overrides.items():
             setattr(self, key, value)
         self.SQLALCHEMY_DATABASE_URI = normalise_database_url(self.SQLALCHEMY_DATABASE_URI)
+        if "RATELIMIT_STORAGE_URI" not in overrides:
+            self.RATELIMIT_STORAGE_URI = self.REDIS_URL or "memory://"
         if "SQLALCHEMY_ENGINE_OPTIONS" not in overrides:
             self.SQLALCHEMY_ENGINE_OPTIONS = (
                 {"connect_args": {"timeout": 30, "check_same_thread": False}}
