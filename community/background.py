@@ -69,6 +69,11 @@ def start_job(owner_id: int, kind: str, work, *args) -> str:
             finally:
                 db.session.remove()
 
+    from app import db
+
+    # End the caller's transaction first: the job writes on its own connection, and SQLite (which
+    # takes its write lock at BEGIN) would otherwise make it wait for the request that waits for it.
+    db.session.commit()
     if app.config.get("BACKGROUND_SYNC"):
         run()
     else:

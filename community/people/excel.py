@@ -1,7 +1,6 @@
 """Importing people from .xlsx (preview first, then all or nothing) and exporting them."""
 from __future__ import annotations
 
-import zipfile
 from datetime import date, datetime
 from pathlib import Path
 
@@ -9,6 +8,7 @@ from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from openpyxl import Workbook, load_workbook
+from openpyxl.cell import WriteOnlyCell
 from sqlalchemy import select
 
 from app import db
@@ -16,9 +16,10 @@ from community.audit.services import record
 from community.authz import can
 from community.background import set_progress
 from community.errors import Invalid
+from community.people import identity
 from community.people.models import Person
 from community.people.services import clean_person_fields, derive_migrant
-from community.places.models import Community, Grid
+from community.places.models import Community, Grid, Street
 
 # Column header (Chinese, as street offices write them) -> field.
 COLUMNS = {
@@ -46,8 +47,19 @@ def read_rows(path: Path) -> tuple[list[str], list[dict]]:
     """Header and rows of the first sheet; Invalid when it is not a workbook we can use."""
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, OSError, KeyError, ValueError):
+    except Exception:  # not a zip, or a zip without a workbook: openpyxl raises many kinds of error
         raise Invalid(_("The file is not an Excel workbook (.xlsx).")) from None
+    try:
+        return _read_sheet(workbook)
+    except Invalid:
+        raise
+    except Exception:  # damaged XML inside the workbook shows only while reading it
+        raise Invalid(_("The file is not an Excel workbook (.xlsx).")) from None
+    finally:
+        workbook.close()
+
+
+def _read_sheet(workbook) -> tuple[list[str], list[dict]]:
     sheet = workbook.worksheets[0]
     rows = sheet.iter_rows(values_only=True)
     header = [str(h).strip() if h is not None else "" for h in next(rows, [])]
@@ -62,29 +74,50 @@ def read_rows(path: Path) -> tuple[list[str], list[dict]]:
         out.append({header[i]: _cell(v) for i, v in enumerate(values) if i < len(header) and header[i]})
         if len(out) > MAX_ROWS:
             raise Invalid(_("At most %(n)d rows can be imported at once.", n=MAX_ROWS))
-    workbook.close()
     return header, out
 
 
 def check_rows(actor, rows: list[dict]) -> list[dict]:
     """Every row with its cleaned fields or its problems; looks things up in a few queries, not per row."""
-    communities = {c.name: c for c in db.session.scalars(select(Community))}
+    # Names are unique per street only: "东门社区" may name several; "爵溪街道/东门社区" names one.
+    communities: dict[str, list[Community]] = {}
+    for community, street_name in db.session.execute(select(Community, Street.name).join(Street)):
+        communities.setdefault(community.name, []).append(community)
+        communities.setdefault(f"{street_name}/{community.name}", []).append(community)
     grids = {(g.community_id, g.name): g for g in db.session.scalars(select(Grid))}
-    phones = [str(r.get("手机号") or "").strip() for r in rows]
+    # Normalised as clean_person_fields does, so "138-1234-5678" finds a registered 13812345678.
+    phones = [str(r.get("手机号") or "").strip().replace(" ", "").replace("-", "") for r in rows]
     taken = set()
     for start in range(0, len(phones), 900):
         taken |= set(db.session.scalars(select(Person.phone).where(Person.phone.in_(phones[start:start + 900]))))
+    digests = {}
+    for r in rows:
+        number = identity.normalise_id_number(str(r.get("身份证号") or ""))
+        if number:
+            digests[number] = identity.digest_id_number(number)
+    values = list(set(digests.values()))
+    taken_ids = set()
+    for start in range(0, len(values), 900):
+        taken_ids |= set(db.session.scalars(select(Person.id_number_digest).where(
+            Person.id_number_digest.in_(values[start:start + 900]))))
     seen: dict[str, int] = {}
+    seen_ids: dict[str, int] = {}
     checked = []
     for number, row in enumerate(rows, start=2):
         problems: list[str] = []
         data = {field: row.get(header) for header, field in COLUMNS.items() if header in row}
-        community = communities.get(str(data.pop("community", "") or ""))
+        community_name = str(data.pop("community", "") or "")
+        candidates = communities.get(community_name, [])
+        allowed = [c for c in candidates if can(actor, "person.create", c)]
+        community = allowed[0] if len(allowed) == 1 else None
         grid_name = data.pop("grid", None)
-        if community is None:
+        if not candidates:
             problems.append(_("Unknown community “%(name)s”.", name=row.get("社区") or ""))
-        elif not can(actor, "person.create", community):
-            problems.append(_("You may not add people to %(name)s.", name=community.name))
+        elif not allowed:
+            problems.append(_("You may not add people to %(name)s.", name=community_name))
+        elif community is None:
+            problems.append(_("Several communities are called “%(name)s”; write it as street/community.",
+                              name=community_name))
         else:
             data["community_id"] = community.id
             if grid_name:
@@ -111,6 +144,13 @@ def check_rows(actor, rows: list[dict]) -> list[dict]:
             problems.append(_("The phone number repeats row %(row)d.", row=seen[phone]))
         if phone:
             seen.setdefault(phone, number)
+        id_number = fields.get("id_number")
+        if id_number:
+            if digests.get(id_number) in taken_ids:
+                problems.append(_field_label("id_number") + ": " + _("A person with this ID number already exists."))
+            if id_number in seen_ids:
+                problems.append(_("The ID number repeats row %(row)d.", row=seen_ids[id_number]))
+            seen_ids.setdefault(id_number, number)
         checked.append({"row": number, "name": row.get("姓名") or "", "fields": fields, "problems": problems})
     return checked
 
@@ -131,8 +171,6 @@ def import_people(job_id: str, actor_id: int, path: str) -> None:
         set_progress(job_id, state="failed", error=_("%(n)d rows are no longer valid; nothing was imported.",
                                                        n=len(bad)))
         return
-    from community.people import identity
-
     for index, row in enumerate(checked, start=1):
         fields = dict(row["fields"])
         number = fields.pop("id_number", None)
@@ -157,6 +195,15 @@ EXPORT_HEADERS = ["姓名", "手机号", "性别", "出生日期", "身份证号
                   "来此居住日期", "居住证号", "工作单位", "家乡"]
 
 
+def _text_cell(sheet, value):
+    """Text that starts with "=" stays text: a resident's name must never become a formula in Excel."""
+    if isinstance(value, str) and value.startswith("="):
+        cell = WriteOnlyCell(sheet, value=value)
+        cell.data_type = "s"
+        return cell
+    return value
+
+
 def export_people(job_id: str, actor_id: int, filters: dict) -> None:
     """Write the people the actor may list to .xlsx, masked, batch by batch."""
     from community.people.services import people_query
@@ -172,11 +219,12 @@ def export_people(job_id: str, actor_id: int, filters: dict) -> None:
     sheet.append(EXPORT_HEADERS)
     done = 0
     for person in db.session.scalars(statement.execution_options(yield_per=1000)):
-        sheet.append([person.name, person.phone_masked, {"M": "男", "F": "女"}.get(person.gender or "", ""),
-                      person.born_on, person.id_number_masked or "", person.hukou_place,
-                      "是" if person.is_migrant else "否", communities.get(person.community_id, ""),
-                      grids.get(person.grid_id, ""), person.living_since_on, person.residence_permit_no or "",
-                      person.employer or "", person.hometown or ""])
+        values = [person.name, person.phone_masked, {"M": "男", "F": "女"}.get(person.gender or "", ""),
+                  person.born_on, person.id_number_masked or "", person.hukou_place,
+                  "是" if person.is_migrant else "否", communities.get(person.community_id, ""),
+                  grids.get(person.grid_id, ""), person.living_since_on, person.residence_permit_no or "",
+                  person.employer or "", person.hometown or ""]
+        sheet.append([_text_cell(sheet, value) for value in values])
         done += 1
         if done % PROGRESS_EVERY == 0:
             set_progress(job_id, done=done)

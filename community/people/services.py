@@ -171,9 +171,12 @@ def create_person(actor, data: dict, *, commit: bool = True) -> tuple[Person, st
 def update_person(actor, person: Person, data: dict) -> Person:
     """Change a person's details; moving to another community needs rights in both."""
     require(actor, "person.edit", person)
+    if data.get("grid_id") and "community_id" not in data:  # the grid must be in the person's community
+        data = dict(data, community_id=person.community_id)
     fields = clean_person_fields(data, creating=False)
     if fields.get("community_id") and fields["community_id"] != person.community_id:
         require(actor, "person.edit", ("community", fields["community_id"]))
+        fields.setdefault("grid_id", None)  # the old community's grid does not move along
     if "phone" in fields and phone_taken(fields["phone"], person.id):
         message = _("A person with this phone number already exists.")
         raise Conflict(message, fields={"phone": message})
