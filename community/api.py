@@ -262,15 +262,36 @@ def list_people(args):
     return page_of(statement, args)
 
 
+class CreatedPersonOut(PersonOut):
+    one_time_password = F.String(metadata={"description": "only when no password was given: hand it to the "
+                                                          "person, who must change it at first sign-in"})
+
+
+class OneTimePasswordOut(ma.Schema):
+    one_time_password = F.String()
+
+
 @blp.route("/people", methods=["POST"])
 @bearer_required
 @blp.arguments(PersonIn)
-@blp.response(201, PersonOut)
+@blp.response(201, CreatedPersonOut)
 @document_errors(blp, 400, 401, 403, 409)
 def create_person(data):
     """Add a person (community administrators); the phone number is their login."""
-    person, _generated = people.create_person(current_actor(), data)
+    person, generated = people.create_person(current_actor(), data)
+    if generated:
+        person.one_time_password = generated
     return person
+
+
+@blp.route("/people/<int:person_id>/password", methods=["POST"])
+@bearer_required
+@blp.response(200, OneTimePasswordOut)
+@document_errors(blp, 401, 403, 404)
+def reset_person_password(person_id):
+    """Issue a one-time password (administrators); the person's API tokens are revoked."""
+    person = places.get_or_404(Person, person_id)
+    return {"one_time_password": accounts.reset_password(current_actor(), person)}
 
 
 @blp.route("/people/<int:person_id>")

@@ -43,6 +43,22 @@ def _cell(value):
     return value.strip() if isinstance(value, str) else value
 
 
+KEEP_FILES_SECONDS = 24 * 3600
+
+
+def work_folder(name: str) -> Path:
+    """instance/<name> for uploads and exports; files older than a day are removed (personal data)."""
+    import time
+
+    folder = Path(current_app.instance_path) / name
+    folder.mkdir(parents=True, exist_ok=True)
+    cutoff = time.time() - KEEP_FILES_SECONDS
+    for old in folder.glob("*.xlsx"):
+        if old.stat().st_mtime < cutoff:
+            old.unlink(missing_ok=True)
+    return folder
+
+
 def read_rows(path: Path) -> tuple[list[str], list[dict]]:
     """Header and rows of the first sheet; Invalid when it is not a workbook we can use."""
     try:
@@ -168,6 +184,7 @@ def import_people(job_id: str, actor_id: int, path: str) -> None:
     bad = [r for r in checked if r["problems"]]
     set_progress(job_id, total=len(checked), done=0)
     if bad:  # the data changed since the preview: refuse the whole file
+        Path(path).unlink(missing_ok=True)
         set_progress(job_id, state="failed", error=_("%(n)d rows are no longer valid; nothing was imported.",
                                                        n=len(bad)))
         return
@@ -228,8 +245,7 @@ def export_people(job_id: str, actor_id: int, filters: dict) -> None:
         done += 1
         if done % PROGRESS_EVERY == 0:
             set_progress(job_id, done=done)
-    folder = Path(current_app.instance_path) / "exports"
-    folder.mkdir(parents=True, exist_ok=True)
+    folder = work_folder("exports")
     target = folder / f"{job_id}.xlsx"
     workbook.save(target)
     record(actor, "person.export", None, object_type="person", summary=_("%(n)d people exported", n=done),

@@ -158,9 +158,7 @@ def toggle_active(person_id: int):
 
 
 def _upload_folder() -> Path:
-    folder = Path(current_app.instance_path) / "imports"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
+    return excel.work_folder("imports")
 
 
 @bp.route("/admin/people/import", methods=["GET", "POST"])
