@@ -94,6 +94,21 @@ def scope_object(scope_type: str, scope_id):
     return db.session.get(model, scope_id)
 
 
+def scope_names(scopes) -> dict[tuple[str, int], str]:
+    """Readable names for many (type, id) scopes, one query per scope type."""
+    wanted: dict[str, set[int]] = {}
+    for scope_type, scope_id in scopes:
+        wanted.setdefault(scope_type, set()).add(scope_id)
+    names = {("platform", 0): str(SCOPE_LABELS["platform"])}
+    for scope_type, ids in wanted.items():
+        model = _MODELS.get(scope_type)
+        if model is None:
+            continue
+        for obj in db.session.scalars(select(model).where(model.id.in_(ids))):
+            names[(scope_type, obj.id)] = getattr(obj, "name", None) or getattr(obj, "title", None) or str(obj.id)
+    return names
+
+
 def scope_name(scope_type: str, scope_id: int) -> str:
     """A readable name for a scope, for lists of roles."""
     if scope_type == "platform":

@@ -1,14 +1,16 @@
 """Granting and revoking roles from a person's page."""
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from app import db
 from community import SCOPE_OPTIONS
-from community.authz import ROLE_LABELS, is_platform_admin
+from community.authz import ROLE_LABELS, is_platform_admin, require, scope_names
+from community.database import paginate
 from community.errors import DomainError
 from community.people.models import Person
 from community.places.models import Street
@@ -37,6 +39,21 @@ def scope_choices(actor) -> list[tuple[str, str]]:
     for provider in SCOPE_OPTIONS:
         options += provider(actor)
     return options
+
+
+@bp.route("/")
+@login_required
+def index():
+    """Every role held in the scopes this administrator manages."""
+    require(current_user, "role.list")
+    role = request.args.get("role") or None
+    statement = services.roles_query(current_user).options(selectinload(RoleGrant.person))
+    if role in ROLE_LABELS:
+        statement = statement.where(RoleGrant.role == role)
+    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    grants, total = paginate(db.session, statement, page, 50)
+    return render_template("roles/index.html", grants=grants, total=total, page=page,
+                           pages=max(1, -(-total // 50)), names=scope_names(g.scope for g in grants))
 
 
 @bp.route("/person/<int:person_id>", methods=["POST"])

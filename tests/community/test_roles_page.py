@@ -1,0 +1,56 @@
+"""The roles overview page: scoped, filterable, and its query count does not grow with its rows."""
+from sqlalchemy import event
+
+from app import db
+from tests.factories import grant, login, make_admin, make_community, make_person
+
+
+def _count_queries(client, url):
+    statements = []
+
+    def count(*_args):
+        statements.append(1)
+
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        response = client.get(url)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)
+    assert response.status_code == 200
+    return len(statements), response.get_data(as_text=True)
+
+
+def test_street_admin_sees_roles_of_their_street_only(client, places):
+    admin = make_admin("street_admin", ("street", places["street"].id), places["east"])
+    helper = make_person(places["east"], name="赵师傅")
+    grant(helper, "discussion_member", "community", places["east"].id)
+    from tests.factories import make_street
+
+    elsewhere = make_community(make_street("丹东街道"), "丹城社区")
+    outsider = make_person(elsewhere, name="外街道")
+    grant(outsider, "discussion_member", "community", elsewhere.id)
+    login(client, admin)
+    _count, page = _count_queries(client, "/admin/roles/")
+    assert "赵师傅" in page and "外街道" not in page
+    _count, page = _count_queries(client, "/admin/roles/?role=street_admin")
+    assert "赵师傅" not in page
+
+
+def test_query_count_does_not_grow_with_rows(client, places):
+    admin = make_admin()
+    login(client, admin)
+    for i in range(3):
+        community = make_community(places["street"], f"社区{i}")
+        grant(make_person(community, name=f"甲{i}"), "discussion_member", "community", community.id)
+    few, _page = _count_queries(client, "/admin/roles/")
+    for i in range(3, 20):
+        community = make_community(places["street"], f"社区{i}")
+        grant(make_person(community, name=f"乙{i}"), "organiser", "community", community.id)
+    many, page = _count_queries(client, "/admin/roles/")
+    assert "乙19" in page
+    assert many == few
+
+
+def test_residents_may_not_open_it(client, places):
+    login(client, make_person(places["east"]))
+    assert client.get("/admin/roles/").status_code == 403
