@@ -47,6 +47,14 @@ def init_app(app: Flask) -> None:
             g.pop(key, None)
         refresh()
 
+    @app.after_request
+    def _security_headers(response):
+        """Conservative defaults; every script and style is a vendored file, so no CDN is ever needed."""
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("X-Frame-Options", "SAMEORIGIN")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        return response
+
     errors.register_error_handlers(app)
     register_template_helpers(app)
     for blueprint in (home.bp, accounts_bp, places_bp, people_bp, roles_bp, audit_bp):
@@ -56,3 +64,7 @@ def init_app(app: Flask) -> None:
 
     csrf.exempt(core_api)
     cli.register(app)
+
+    from community.elections import init_app as init_elections
+
+    init_elections(app)

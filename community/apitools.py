@@ -109,9 +109,8 @@ def translate_validation_messages() -> None:
     ma.validate.Length.message_max = _l("Longer than maximum length {max}.")
     ma.validate.Length.message_min = _l("Shorter than minimum length {min}.")
     ma.validate.Length.message_all = _l("Length must be between {min} and {max}.")
-    ma.validate.Range.message_min = _l("Must be greater than or equal to {min}.")
-    ma.validate.Range.message_max = _l("Must be less than or equal to {max}.")
-    ma.validate.Range.message_all = _l("Must be greater than or equal to {min} and less than or equal to {max}.")
+    # Range formats its templates once, when a validator is built at import time, outside any request:
+    # a lazy translation there would freeze in one language, so Range keeps marshmallow's own text.
     ma.validate.OneOf.default_message = _l("Must be one of: {choices}.")
 
 

@@ -9,8 +9,7 @@ from __future__ import annotations
 
 import secrets
 
-from sqlalchemy import JSON, Boolean, CheckConstraint, ForeignKey, Index, Integer, String, Text, \
-    UniqueConstraint
+from sqlalchemy import JSON, Boolean, CheckConstraint, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app import db
@@ -245,8 +244,8 @@ class ElectionRound(db.Model):
     outcome: Mapped[str | None] = mapped_column(String(40))
     next_plan: Mapped[dict | None] = mapped_column(JSON)  # {"kind", "seats", "candidate_ids"} or None
 
-    tallies: Mapped[list["RoundTally"]] = relationship(order_by="RoundTally.candidate_id",
-                                                       cascade="all, delete-orphan")
+    tallies: Mapped[list[RoundTally]] = relationship(order_by="RoundTally.candidate_id",
+                                                     cascade="all, delete-orphan")
 
 
 class RoundTally(db.Model):

@@ -1,0 +1,41 @@
+"""The election set-up form of the committee's pages."""
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, DateTimeLocalField, IntegerField, SelectField, StringField, SubmitField
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
+
+
+class ElectionForm(FlaskForm):
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=100)],
+                        description=_l("For example 2026年东门社区居民代表推选"))
+    community_id = SelectField(_l("Community"), coerce=int, validators=[DataRequired()])
+    residents_group = StringField(_l("Residents' group (居民小组), if the election covers only one"),
+                                  validators=[Optional(), Length(max=60)])
+    term = StringField(_l("Term"), validators=[Optional(), Length(max=20)],
+                       description=_l("Nobody is on two rolls of the same term. Default: the year of voting."))
+    seats = IntegerField(_l("Seats"), validators=[DataRequired(), NumberRange(min=1, max=200)],
+                         description=_l("Practice: roughly one representative per 5–15 households."))
+    method = SelectField(_l("Who votes"), choices=[("every_voter", _l("Every voter")),
+                                                   ("household", _l("One voter per household (户代表)"))])
+    voting_opens_at = DateTimeLocalField(_l("Voting opens"), format="%Y-%m-%dT%H:%M", validators=[DataRequired()])
+    voting_closes_at = DateTimeLocalField(_l("Voting closes"), format="%Y-%m-%dT%H:%M", validators=[DataRequired()])
+    roll_days_before = IntegerField(_l("Roll published at least … days before voting"), default=20,
+                                    validators=[NumberRange(min=0, max=90)])
+    objection_days = IntegerField(_l("Objections within … days"), default=5, validators=[NumberRange(min=0, max=30)])
+    answer_days = IntegerField(_l("Answers within … days"), default=3, validators=[NumberRange(min=0, max=30)])
+    candidates_days_before = IntegerField(_l("Candidates published at least … days before voting"), default=5,
+                                          validators=[NumberRange(min=0, max=60)])
+    min_nominators = IntegerField(_l("Voters needed for a joint nomination"), default=10,
+                                  validators=[NumberRange(min=1, max=100)])
+    max_proxies = IntegerField(_l("Votes one proxy may carry"), default=3, validators=[NumberRange(min=0, max=10)])
+    migrant_min_years = IntegerField(_l("Years a migrant must have lived here"), default=1,
+                                     validators=[NumberRange(min=0, max=10)])
+    migrant_needs_permit = BooleanField(_l("Migrants need a residence permit (居住证)"))
+    submit = SubmitField(_l("Create the election"))
+
+    def settings(self) -> dict:
+        """The fields as the service expects them."""
+        names = ("title", "residents_group", "term", "seats", "method", "voting_opens_at", "voting_closes_at",
+                 "roll_days_before", "objection_days", "answer_days", "candidates_days_before", "min_nominators",
+                 "max_proxies", "migrant_min_years", "migrant_needs_permit")
+        return {name: getattr(self, name).data for name in names if getattr(self, name).data not in (None, "")}

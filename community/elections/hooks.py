@@ -1,0 +1,70 @@
+"""What the elections add to the menu, the home page and the role-scope choices."""
+from __future__ import annotations
+
+from flask import url_for
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from app import db
+from community.authz import is_platform_admin, scope_ids
+from community.database import utcnow
+from community.elections.models import Election, Participation, VoterRecord
+from community.elections.rules import eligibility_problems
+
+
+def nav_links(person) -> list[tuple[str, str]]:
+    """Everyone signed in sees the elections menu."""
+    return [(_("Elections"), "elections.index")]
+
+
+def home_panels(person) -> list[dict]:
+    """Cards: vote now, you are on the roll, you may apply to be on the roll."""
+    if not getattr(person, "community_id", None):
+        return []
+    elections = db.session.scalars(select(Election).where(
+        Election.community_id == person.community_id,
+        Election.status.in_(["draft", "roll_published", "nominating", "candidates_published", "voting",
+                             "counted", "published"])).order_by(Election.id.desc()).limit(5)).all()
+    if not elections:
+        return []
+    ids = [e.id for e in elections]
+    on_roll = dict(db.session.execute(select(VoterRecord.election_id, VoterRecord.status).where(
+        VoterRecord.election_id.in_(ids), VoterRecord.person_id == person.id)).all())
+    voted = set(db.session.scalars(select(Participation.election_id).join(
+        Election, Election.id == Participation.election_id).where(
+        Participation.election_id.in_(ids), Participation.voter_id == person.id,
+        Participation.round_no == Election.current_round)))
+    panels = []
+    for election in elections:
+        url = url_for("elections.detail", election_id=election.id)
+        status = on_roll.get(election.id)
+        if election.status == "voting" and status == "registered" and election.id not in voted:
+            panels.append({"title": _("Voting is open: %(t)s", t=election.title),
+                           "body": _("You are on the roll. Vote now on your phone; it takes a minute."),
+                           "url": url_for("elections.vote", election_id=election.id)})
+        elif election.status == "published":
+            panels.append({"title": _("Results published: %(t)s", t=election.title),
+                           "body": _("See who was elected."), "url": url_for("elections.results",
+                                                                             election_id=election.id)})
+        elif status == "registered" and election.status != "draft":
+            panels.append({"title": _("You are on the roll: %(t)s", t=election.title),
+                           "body": _("See the timeline and the candidates."), "url": url})
+        elif status == "applied":
+            panels.append({"title": _("Your application is waiting: %(t)s", t=election.title),
+                           "body": _("The election committee will decide on it."), "url": url})
+        elif (status is None and person.is_migrant and election.status in ("roll_published", "nominating")
+              and not eligibility_problems(person, election, election.voting_day or utcnow().date())):
+            panels.append({"title": _("You may apply to be on the roll: %(t)s", t=election.title),
+                           "body": _("You have lived here long enough to vote as a new resident."), "url": url})
+    return panels
+
+
+def scope_options(actor) -> list[tuple[str, str]]:
+    """Elections where the actor may appoint committee members and counters."""
+    statement = select(Election).order_by(Election.id.desc())
+    if not is_platform_admin(actor):
+        ids = scope_ids(actor, "election.appoint", "community")
+        if not ids:
+            return []
+        statement = statement.where(Election.community_id.in_(ids))
+    return [(f"election:{e.id}", _("Election") + f" · {e.title}") for e in db.session.scalars(statement.limit(50))]

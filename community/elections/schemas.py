@@ -1,0 +1,292 @@
+"""Marshmallow schemas of the elections API (shared/API.md)."""
+from __future__ import annotations
+
+import marshmallow as ma
+from flask_babel import lazy_gettext as _l
+
+from community.apitools import PageArgs
+from community.database import LOCAL_ZONE
+from community.elections.models import METHODS, NOMINATION_KINDS, STATUSES
+
+F = ma.fields
+
+
+def between(low: int, high: int | None = None):
+    """A range check (ma.validate.Range cannot be built after apitools translates its messages)."""
+    def check(value):
+        if value < low or (high is not None and value > high):
+            raise ma.ValidationError(_l("Must be between %(low)s and %(high)s.", low=low, high=high or "∞"))
+    return check
+
+
+def _time(**kwargs):
+    return F.AwareDateTime(default_timezone=LOCAL_ZONE, **kwargs)
+
+
+class ElectionSettings(ma.Schema):
+    min_age = F.Integer(strict=True)
+    roll_days_before = F.Integer(strict=True)
+    objection_days = F.Integer(strict=True)
+    answer_days = F.Integer(strict=True)
+    candidates_days_before = F.Integer(strict=True)
+    min_nominators = F.Integer(strict=True)
+    min_extra_candidates = F.Integer(strict=True)
+    max_proxies = F.Integer(strict=True)
+    absence_notice_days = F.Integer(strict=True)
+    migrant_min_years = F.Integer(strict=True)
+    migrant_needs_permit = F.Boolean()
+    committee_min = F.Integer(strict=True)
+    committee_max = F.Integer(strict=True)
+
+
+class ElectionIn(ElectionSettings):
+    title = F.String(required=True, validate=ma.validate.Length(min=1, max=100))
+    community_id = F.Integer(required=True, strict=True)
+    seats = F.Integer(required=True, strict=True, validate=between(1, 200))
+    term = F.String(validate=ma.validate.Length(max=20))
+    residents_group = F.String(validate=ma.validate.Length(max=60))
+    method = F.String(validate=ma.validate.OneOf(METHODS))
+    voting_opens_at = _time(allow_none=True)
+    voting_closes_at = _time(allow_none=True)
+    nominations_close_at = _time(allow_none=True)
+
+
+class ElectionPatch(ElectionIn):
+    class Meta:
+        partial = True
+
+
+class ElectionOut(ElectionSettings):
+    id = F.Integer()
+    title = F.String()
+    community_id = F.Integer()
+    term = F.String()
+    residents_group = F.String()
+    seats = F.Integer()
+    method = F.String()
+    status = F.String(metadata={"description": " → ".join(STATUSES)})
+    current_round = F.Integer()
+    voting_opens_at = F.AwareDateTime()
+    voting_closes_at = F.AwareDateTime()
+    nominations_close_at = F.AwareDateTime()
+    roll_published_at = F.AwareDateTime()
+    candidates_published_at = F.AwareDateTime()
+    closed_at = F.AwareDateTime()
+    counted_at = F.AwareDateTime()
+    published_at = F.AwareDateTime()
+
+
+class ElectionArgs(PageArgs):
+    community_id = F.Integer()
+    status = F.String(validate=ma.validate.OneOf(STATUSES))
+
+
+class StatusIn(ma.Schema):
+    status = F.String(required=True, validate=ma.validate.OneOf(STATUSES))
+    opens_at = _time(metadata={"description": "for a further round: when it opens (default now)"})
+    closes_at = _time(metadata={"description": "for a further round: when it closes"})
+
+
+class VoterIn(ma.Schema):
+    person_id = F.Integer(required=True, strict=True)
+    promise_signed = F.Boolean(load_default=False,
+                               metadata={"description": "a migrant's written promise not to register elsewhere"})
+    household = F.String(validate=ma.validate.Length(max=60), allow_none=True)
+
+
+class VoterOut(ma.Schema):
+    id = F.Integer()
+    person_id = F.Integer()
+    name = F.Function(lambda r: r.person.name)
+    status = F.String(metadata={"description": "applied or registered"})
+    is_migrant = F.Boolean()
+    household = F.String()
+    promise_signed = F.Boolean()
+    approved_by_id = F.Integer()
+    approved_at = F.AwareDateTime()
+    excused = F.Function(lambda r: r.excused_at is not None)
+
+
+class ApplyIn(ma.Schema):
+    promise_signed = F.Boolean(required=True)
+
+
+class ObjectionIn(ma.Schema):
+    text = F.String(required=True, validate=ma.validate.Length(min=1, max=2000))
+    subject_person_id = F.Integer(strict=True, allow_none=True)
+
+
+class AnswerIn(ma.Schema):
+    answer = F.String(required=True, validate=ma.validate.Length(min=1, max=2000))
+    outcome = F.String(required=True, validate=ma.validate.OneOf(["upheld", "rejected"]))
+
+
+class ObjectionOut(ma.Schema):
+    id = F.Integer()
+    filed_by_id = F.Integer()
+    subject_person_id = F.Integer()
+    text = F.String()
+    filed_at = F.AwareDateTime()
+    answer_due_at = F.AwareDateTime()
+    answer = F.String()
+    outcome = F.String()
+    answered_at = F.AwareDateTime()
+
+
+class NominationIn(ma.Schema):
+    nominee_id = F.Integer(required=True, strict=True)
+    kind = F.String(load_default="voters", validate=ma.validate.OneOf(NOMINATION_KINDS))
+    group_name = F.String(load_default="", validate=ma.validate.Length(max=60))
+
+
+class NominationOut(ma.Schema):
+    id = F.Integer()
+    nominee_id = F.Integer()
+    kind = F.String()
+    group_name = F.String()
+    supporters = F.Integer()
+
+
+class PersonRef(ma.Schema):
+    person_id = F.Integer(required=True, strict=True)
+
+
+class CandidateOut(ma.Schema):
+    id = F.Integer()
+    person_id = F.Integer()
+    name = F.Function(lambda c: c.person.name)
+    is_migrant = F.Function(lambda c: c.person.is_migrant)
+    is_elected = F.Boolean()
+    elected_round = F.Integer()
+    is_recalled = F.Boolean()
+
+
+class OfficialIn(ma.Schema):
+    person_id = F.Integer(required=True, strict=True)
+    role = F.String(required=True, validate=ma.validate.OneOf(["election_committee", "counter"]))
+
+
+class OfficialOut(ma.Schema):
+    id = F.Integer()
+    person_id = F.Integer()
+    role = F.String()
+
+
+class KinshipIn(ma.Schema):
+    person_id = F.Integer(required=True, strict=True)
+    relative_id = F.Integer(required=True, strict=True)
+
+
+class BallotIn(ma.Schema):
+    candidate_ids = F.List(F.Integer(strict=True), required=True)
+    on_behalf_of = F.Integer(strict=True, allow_none=True,
+                             metadata={"description": "the voter whose approved proxy you are"})
+
+
+class ReceiptOut(ma.Schema):
+    receipt = F.String()
+
+
+class ReceiptsOut(ma.Schema):
+    items = F.List(F.String())
+    total = F.Integer()
+
+
+class ReceiptCheckOut(ma.Schema):
+    receipt = F.String()
+    round = F.Integer()
+    found = F.Boolean()
+
+
+class ProxyIn(ma.Schema):
+    principal_id = F.Integer(required=True, strict=True)
+    proxy_id = F.Integer(required=True, strict=True)
+    note = F.String(load_default="", validate=ma.validate.Length(max=200))
+
+
+class ProxyOut(ma.Schema):
+    id = F.Integer()
+    principal_id = F.Integer()
+    principal_name = F.Function(lambda p: p.principal.name)
+    proxy_id = F.Integer()
+    proxy_name = F.Function(lambda p: p.proxy.name)
+    approved_at = F.AwareDateTime()
+
+
+class PaperIssueIn(ma.Schema):
+    person_id = F.Integer(required=True, strict=True)
+    box = F.String(load_default="hall", validate=ma.validate.Length(min=1, max=30))
+
+
+class PaperEntryIn(ma.Schema):
+    box = F.String(load_default="hall", validate=ma.validate.Length(min=1, max=30))
+    sheet_no = F.Integer(required=True, strict=True, validate=between(1))
+    candidate_ids = F.List(F.Integer(strict=True), load_default=list)
+    blank = F.Boolean(load_default=False)
+
+
+class SheetOut(ma.Schema):
+    box = F.String()
+    sheet_no = F.Integer()
+    state = F.String(metadata={"description": "single, agreed, differs or resolved"})
+    entries = F.List(F.Dict())
+    marks = F.List(F.Integer(), allow_none=True)
+    is_blank = F.Boolean(allow_none=True)
+
+
+class TallyOut(ma.Schema):
+    candidate_id = F.Integer()
+    person_id = F.Integer()
+    name = F.String()
+    votes = F.Integer()
+    elected = F.Boolean()
+    elected_round = F.Integer(allow_none=True)
+    is_migrant = F.Boolean()
+
+
+class ResultsOut(ma.Schema):
+    election_id = F.Integer()
+    status = F.String()
+    seats = F.Integer()
+    registered = F.Integer()
+    excused = F.Integer(allow_none=True)
+    ballots_cast = F.Integer(allow_none=True)
+    participants = F.Integer(allow_none=True)
+    void_ballots = F.Integer(allow_none=True)
+    turnout = F.Float()
+    valid = F.Boolean()
+    tallies = F.List(F.Nested(TallyOut))
+    vacancies = F.Integer()
+    next_round_due = F.Boolean()
+    rounds = F.List(F.Dict())
+    composition = F.Dict()
+    integrity_problems = F.List(F.String())
+
+
+class ReminderOut(ma.Schema):
+    kind = F.String()
+    due_at = F.AwareDateTime()
+    audience = F.String()
+
+
+class RecallIn(ma.Schema):
+    candidate_id = F.Integer(required=True, strict=True)
+    reason = F.String(required=True, validate=ma.validate.Length(min=1, max=2000))
+
+
+class RecallDecisionIn(ma.Schema):
+    votes_cast = F.Integer(required=True, strict=True, validate=between(0))
+    votes_for = F.Integer(required=True, strict=True, validate=between(0))
+
+
+class RecallOut(ma.Schema):
+    id = F.Integer()
+    candidate_id = F.Integer()
+    reason = F.String()
+    status = F.String()
+    supporters = F.Integer()
+    registered = F.Integer()
+    votes_cast = F.Integer()
+    votes_for = F.Integer()
+    is_valid = F.Boolean()
+    is_passed = F.Boolean()

@@ -1,0 +1,131 @@
+"""Nominations and the candidate list."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from app import db
+from community.audit.services import record
+from community.authz import require
+from community.elections.models import NOMINATION_KINDS, Candidate, Election, Nomination, NominationSupport
+from community.elections.rules import nominations_close_at
+from community.elections.services.common import flush_or_conflict, is_registered, now_or, officials, require_status
+from community.elections.services.setup import dismiss, relatives_of
+from community.errors import DomainError, Forbidden, Invalid, NotFound
+from community.people.models import Person
+
+NOMINATING = ("roll_published", "nominating")
+
+
+def _nominations_open(election: Election, now: datetime) -> None:
+    require_status(election, *NOMINATING)
+    closing = nominations_close_at(election)
+    if closing and now > closing:
+        raise DomainError(_("Nominations have closed."), code="nominations_closed")
+
+
+def nominate(actor, election: Election, nominee: Person, kind: str, group_name: str = "",
+             now: datetime | None = None) -> Nomination:
+    """Nominate a voter: jointly by voters (the nominator is the first supporter), by a residents' group
+    (entered by the committee, naming the group) or by the committee."""
+    now = now_or(now)
+    if kind not in NOMINATION_KINDS:
+        raise Invalid(_("Unknown kind of nomination."), fields={"kind": _("Unknown kind of nomination.")})
+    _nominations_open(election, now)
+    if kind in ("group", "committee"):
+        require(actor, "election.manage", election)
+        if kind == "group" and not (group_name or "").strip():
+            raise Invalid(_("Name the residents' group."), fields={"group_name": _("Required")})
+    elif not is_registered(election, actor.id):
+        raise Forbidden(_("Only voters on the roll may nominate."))
+    if not is_registered(election, nominee.id):
+        raise DomainError(_("Rule: candidates must be voters on the roll."), code="candidate_not_voter")
+    row = Nomination(election_id=election.id, nominee_id=nominee.id, kind=kind,
+                     group_name=(group_name or "").strip()[:60], submitted_by_id=actor.id, submitted_at=now)
+    flush_or_conflict(row, _("This person has already been nominated; support that nomination instead."))
+    if kind == "voters":
+        db.session.add(NominationSupport(nomination_id=row.id, voter_id=actor.id))
+    record(actor, "election.nominate", election, summary=f"{nominee.id} {nominee.name} ({kind})")
+    db.session.commit()
+    return row
+
+
+def support_nomination(actor, election: Election, nomination: Nomination, now: datetime | None = None) -> int:
+    """Join a joint nomination by voters; returns how many voters now support it."""
+    _nominations_open(election, now_or(now))
+    if nomination.election_id != election.id or nomination.kind != "voters":
+        raise NotFound(_("No such joint nomination."))
+    if not is_registered(election, actor.id):
+        raise Forbidden(_("Only voters on the roll may nominate."))
+    flush_or_conflict(NominationSupport(nomination_id=nomination.id, voter_id=actor.id),
+                      _("You already support this nomination."), "already_supported")
+    db.session.commit()
+    return supporters(nomination)
+
+
+def supporters(nomination: Nomination) -> int:
+    """How many voters support a nomination."""
+    return db.session.scalar(select(func.count()).select_from(NominationSupport).where(
+        NominationSupport.nomination_id == nomination.id))
+
+
+def nominations(election: Election) -> list[tuple[Nomination, int]]:
+    """Nominations with their number of supporters (one grouped query)."""
+    counts = dict(db.session.execute(select(NominationSupport.nomination_id, func.count()).join(
+        Nomination, Nomination.id == NominationSupport.nomination_id).where(
+        Nomination.election_id == election.id).group_by(NominationSupport.nomination_id)).all())
+    rows = db.session.scalars(select(Nomination).where(Nomination.election_id == election.id)
+                              .options(selectinload(Nomination.nominee)).order_by(Nomination.id)).all()
+    return [(row, counts.get(row.id, 0)) for row in rows]
+
+
+def add_candidate(actor, election: Election, person: Person, now: datetime | None = None) -> Candidate:
+    """Put a nominee on the candidate list. A committee member who becomes a candidate leaves the committee."""
+    require(actor, "election.manage", election)
+    require_status(election, "draft", *NOMINATING)
+    if not is_registered(election, person.id):
+        raise DomainError(_("Rule: candidates must be voters on the roll."), code="candidate_not_voter")
+    counters = set(officials(election, "counter"))
+    if person.id in counters:
+        raise DomainError(_("Rule: counters may not be candidates. Replace the counter first."),
+                          code="candidate_official")
+    if counters & relatives_of(election, person.id):
+        raise DomainError(_("Rule: counters may not be near relatives of a candidate. Replace the counter first."),
+                          code="relative_counter")
+    nomination = db.session.scalar(select(Nomination).where(Nomination.election_id == election.id,
+                                                            Nomination.nominee_id == person.id))
+    if nomination is None:  # the committee nominates directly
+        nomination = Nomination(election_id=election.id, nominee_id=person.id, kind="committee",
+                                submitted_by_id=actor.id, submitted_at=now_or(now))
+        db.session.add(nomination)
+        db.session.flush()
+    elif nomination.kind == "voters" and supporters(nomination) < election.min_nominators:
+        raise DomainError(_("Rule: a joint nomination needs at least %(n)d voters; this one has %(have)d.",
+                            n=election.min_nominators, have=supporters(nomination)), code="too_few_nominators")
+    row = Candidate(election_id=election.id, person_id=person.id, nomination_id=nomination.id,
+                    added_by_id=actor.id, added_at=now_or(now))
+    flush_or_conflict(row, _("The person is already a candidate."), "already_candidate")
+    dismiss(None, election, person.id, "election_committee", reason="became a candidate", commit=False)
+    record(actor, "election.candidate_add", election, summary=f"{person.id} {person.name}")
+    db.session.commit()
+    return row
+
+
+def remove_candidate(actor, election: Election, candidate: Candidate) -> None:
+    """Take a candidate off the list before it is published (withdrawal)."""
+    require(actor, "election.manage", election)
+    require_status(election, "draft", *NOMINATING)
+    if candidate.election_id != election.id:
+        raise NotFound(_("No such candidate."))
+    record(actor, "election.candidate_remove", election, summary=str(candidate.person_id))
+    db.session.delete(candidate)
+    db.session.commit()
+
+
+def candidates(election: Election) -> list[Candidate]:
+    """The candidate list with people loaded."""
+    return db.session.scalars(select(Candidate).where(Candidate.election_id == election.id)
+                              .options(selectinload(Candidate.person)).order_by(Candidate.id)).all()

@@ -1,0 +1,139 @@
+"""Helpers shared by the election services: loading, counting the roll, recording steps."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+
+from app import db
+from community.audit.services import record
+from community.database import utcnow
+from community.elections.models import Candidate, Election, ElectionRound, ElectionStep, RoundTally, VoterRecord
+from community.errors import Conflict, DomainError, Invalid, NotFound
+from community.roles.models import RoleGrant
+
+
+def now_or(now: datetime | None) -> datetime:
+    """The given time (tests pass one) or the current time."""
+    return now or utcnow()
+
+
+def get_election(election_id) -> Election:
+    """Load an election or raise NotFound."""
+    election = db.session.get(Election, election_id) if isinstance(election_id, int) else None
+    if election is None:
+        raise NotFound(_("No such election: %(id)s.", id=election_id))
+    return election
+
+
+def require_status(election: Election, *statuses: str) -> None:
+    """Refuse unless the election is in one of the statuses."""
+    if election.status not in statuses:
+        raise DomainError(_("This cannot be done while the election is in the status “%(s)s”.",
+                            s=status_label(election.status)), code="wrong_status")
+
+
+def record_step(actor, election: Election, status: str, note: str = "", at: datetime | None = None) -> None:
+    """Record a lifecycle step with who took it, in the caller's transaction, and audit it."""
+    db.session.add(ElectionStep(election_id=election.id, status=status, round_no=election.current_round,
+                                actor_id=getattr(actor, "id", None), at=at or utcnow(), note=note[:200]))
+    record(actor, f"election.{status}", election, summary=f"{election.title}: {status} {note}"[:300])
+
+
+def officials(election: Election, role: str) -> list[int]:
+    """Ids of the people holding `role` (election_committee or counter) for this election."""
+    return list(db.session.scalars(select(RoleGrant.person_id).where(
+        RoleGrant.role == role, RoleGrant.scope_type == "election", RoleGrant.scope_id == election.id)))
+
+
+def voter_record(election: Election, person_id: int) -> VoterRecord | None:
+    """The person's line on this election's roll, if any."""
+    return db.session.scalar(select(VoterRecord).where(VoterRecord.election_id == election.id,
+                                                       VoterRecord.person_id == person_id))
+
+
+def is_registered(election: Election, person_id: int) -> bool:
+    """On the roll (not merely applied)."""
+    return db.session.scalar(select(VoterRecord.id).where(
+        VoterRecord.election_id == election.id, VoterRecord.person_id == person_id,
+        VoterRecord.status == "registered")) is not None
+
+
+def roll_counts(election: Election) -> tuple[int, int]:
+    """(registered, excused) voters of the election."""
+    registered, excused = db.session.execute(select(
+        func.count(VoterRecord.id), func.count(VoterRecord.excused_at)).where(
+        VoterRecord.election_id == election.id, VoterRecord.status == "registered")).one()
+    return registered, excused
+
+
+def candidate_count(election: Election) -> int:
+    """How many candidates stand."""
+    return db.session.scalar(select(func.count(Candidate.id)).where(Candidate.election_id == election.id))
+
+
+def current_round(election: Election) -> ElectionRound | None:
+    """The round being voted on or last counted."""
+    if not election.current_round:
+        return None
+    return db.session.scalar(select(ElectionRound).where(ElectionRound.election_id == election.id,
+                                                         ElectionRound.number == election.current_round))
+
+
+def round_candidate_ids(round_: ElectionRound) -> set[int]:
+    """The candidates standing in a round."""
+    return set(db.session.scalars(select(RoundTally.candidate_id).where(RoundTally.round_id == round_.id)))
+
+
+def status_label(status: str) -> str:
+    """The status in the reader's language."""
+    from flask_babel import gettext
+
+    labels = {
+        "draft": gettext("Draft"),
+        "roll_published": gettext("Voter roll published"),
+        "nominating": gettext("Nominating"),
+        "candidates_published": gettext("Candidates published"),
+        "voting": gettext("Voting"),
+        "closed": gettext("Closed"),
+        "counted": gettext("Counted"),
+        "published": gettext("Results published"),
+    }
+    return labels.get(status, status)
+
+
+def flush_or_conflict(obj, message: str, code: str = "conflict") -> None:
+    """Add and flush `obj`; a unique-key clash (a duplicate, or a simultaneous request) becomes a Conflict."""
+    if obj is not None:
+        db.session.add(obj)
+    try:
+        db.session.flush()
+    except IntegrityError:
+        db.session.rollback()
+        raise Conflict(message, code=code) from None
+
+
+def clean_candidate_ids(candidate_ids) -> list[int]:
+    """A ballot's marks as sorted ids; anything but a list of ids is malformed input."""
+    if not isinstance(candidate_ids, (list, tuple)) or not all(
+            isinstance(c, int) and not isinstance(c, bool) for c in candidate_ids):
+        raise Invalid(_("candidate_ids must be a list of candidate ids."),
+                      fields={"candidate_ids": _("Invalid value.")})
+    return sorted(set(candidate_ids))
+
+
+def resident(election: Election, phone_or_id: str | None, field: str = "phone"):
+    """A resident of the election's community named by phone number (or person id) in a form."""
+    from community.people.models import Person
+
+    value = (phone_or_id or "").strip()
+    statement = select(Person).where(Person.community_id == election.community_id)
+    if value.isdigit() and len(value) < 11:
+        person = db.session.scalar(statement.where(Person.id == int(value)))
+    else:
+        person = db.session.scalar(statement.where(Person.phone == value)) if value else None
+    if person is None:
+        raise Invalid(_("No resident of this community has that phone number."), fields={field: _("Not found")})
+    return person

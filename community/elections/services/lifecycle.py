@@ -1,0 +1,169 @@
+"""Moving an election along its lifecycle, with the timeline and contested rules."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from flask_babel import gettext as _
+
+from app import db
+from community.authz import require
+from community.database import parse_local
+from community.elections.models import STATUSES, Candidate, Election, ElectionRound, RoundTally
+from community.elections.services.common import (
+    candidate_count,
+    current_round,
+    now_or,
+    officials,
+    record_step,
+    roll_counts,
+    status_label,
+)
+from community.errors import DomainError, Invalid
+
+
+def _refuse(message: str, code: str):
+    raise DomainError(message, code=code)
+
+
+def _committee_rule(election: Election) -> None:
+    size = len(officials(election, "election_committee"))
+    if not election.committee_min <= size <= election.committee_max:
+        _refuse(_("Rule: the election committee has %(low)d to %(high)d members; it has %(n)d.",
+                  low=election.committee_min, high=election.committee_max, n=size), "committee_size")
+
+
+def _contested_rule(election: Election) -> None:
+    have = candidate_count(election)
+    if have < election.min_candidates:
+        _refuse(_("Rule: the election must be contested (差额): at least %(n)d candidates for %(s)d seats; "
+                  "there are %(have)d.", n=election.min_candidates, s=election.seats, have=have), "not_contested")
+
+
+def _days_before_voting(election: Election, now: datetime, days: int, message: str, code: str) -> None:
+    if days and (election.voting_opens_at is None or election.voting_opens_at - now < timedelta(days=days)):
+        _refuse(message, code)
+
+
+def _enter(actor, election: Election, target: str, now: datetime, data: dict) -> None:
+    """Check the rules of one step and take it."""
+    if target == "roll_published":
+        _committee_rule(election)
+        if election.voting_opens_at is None or election.voting_closes_at is None:
+            raise Invalid(_("Set when voting opens and closes first."),
+                          fields={"voting_opens_at": _("Required")})
+        _days_before_voting(election, now, election.roll_days_before, _(
+            "Rule: the voter roll is published at least %(n)d days before voting.", n=election.roll_days_before),
+            "roll_too_late")
+        if roll_counts(election)[0] == 0:
+            _refuse(_("The roll is empty."), "roll_empty")
+        election.roll_published_at = now
+    elif target == "nominating":
+        election.nominating_at = now
+    elif target == "candidates_published":
+        _contested_rule(election)
+        _days_before_voting(election, now, election.candidates_days_before, _(
+            "Rule: the candidate list is published at least %(n)d days before voting.",
+            n=election.candidates_days_before), "candidates_too_late")
+        election.candidates_published_at = now
+    elif target == "voting":
+        _open_first_round(election, now)
+    elif target == "closed":
+        _close(election, now)
+    elif target == "counted":
+        from community.elections.services.tally import count_current_round
+
+        count_current_round(election, now)
+    elif target == "published":
+        round_ = current_round(election)
+        if round_ is not None and round_.next_plan:
+            _refuse(_("Another round must be held before the results can be published."), "round_pending")
+        election.published_at = now
+    election.status = target
+    record_step(actor, election, target, at=now)
+
+
+def _open_first_round(election: Election, now: datetime) -> None:
+    _committee_rule(election)
+    _contested_rule(election)
+    if election.voting_opens_at is None or now < election.voting_opens_at:
+        _refuse(_("Voting cannot open before its scheduled time."), "too_early")
+    if election.voting_closes_at is None or now >= election.voting_closes_at:
+        _refuse(_("The voting period has already ended; set a new closing time."), "too_late")
+    if election.roll_published_at > now - timedelta(days=election.roll_days_before):
+        _refuse(_("Rule: the voter roll is published at least %(n)d days before voting.",
+                  n=election.roll_days_before), "roll_too_late")
+    if election.candidates_published_at > now - timedelta(days=election.candidates_days_before):
+        _refuse(_("Rule: the candidate list is published at least %(n)d days before voting.",
+                  n=election.candidates_days_before), "candidates_too_late")
+    ids = [c.id for c in db.session.scalars(db.select(Candidate).where(Candidate.election_id == election.id))]
+    _new_round(election, 1, "first", False, election.seats, ids, now, election.voting_closes_at)
+
+
+def _new_round(election, number, stage, is_runoff, seats, candidate_ids, opens_at, closes_at) -> ElectionRound:
+    round_ = ElectionRound(election_id=election.id, number=number, stage=stage, is_runoff=is_runoff, seats=seats,
+                           opens_at=opens_at, closes_at=closes_at, status="voting")
+    round_.tallies = [RoundTally(candidate_id=cid) for cid in sorted(candidate_ids)]
+    db.session.add(round_)
+    election.current_round = number
+    return round_
+
+
+def _close(election: Election, now: datetime) -> None:
+    from community.elections.services.tally import participants, shuffle_ballots
+
+    round_ = current_round(election)
+    registered, _excused = roll_counts(election)
+    if now < round_.closes_at and participants(election, round_.number) < registered:
+        _refuse(_("Voting closes at its scheduled time unless every voter has voted."), "too_early")
+    round_.status = "closed"
+    election.closed_at = now
+    shuffle_ballots(election, round_.number)
+
+
+def change_status(actor, election: Election, target: str, now: datetime | None = None,
+                  data: dict | None = None) -> Election:
+    """Move the election to `target`, taking any skipped steps on the way when their rules allow it."""
+    require(actor, "election.manage", election)
+    now = now_or(now)
+    data = data or {}
+    if target not in STATUSES:
+        raise Invalid(_("Unknown status."), fields={"status": _("Unknown status.")})
+    if target == "voting" and election.status == "counted":
+        open_next_round(actor, election, data.get("opens_at"), data.get("closes_at"), now)
+        return election
+    here, there = STATUSES.index(election.status), STATUSES.index(target)
+    if there <= here:
+        _refuse(_("The election is already “%(s)s”; it cannot go back.", s=status_label(election.status)),
+                "wrong_status")
+    if there > STATUSES.index("voting") and there - here > 1 or (here < 4 < there):
+        _refuse(_("Go through each step from voting onwards: voting, closed, counted, published."), "wrong_status")
+    try:
+        for step in STATUSES[here + 1:there + 1]:
+            _enter(actor, election, step, now, data)
+        db.session.commit()
+    except DomainError:
+        db.session.rollback()
+        raise
+    return election
+
+
+def open_next_round(actor, election: Election, opens_at, closes_at, now: datetime | None = None) -> ElectionRound:
+    """Open the round the last count called for: a repeat, a runoff among the tied, or the second round."""
+    require(actor, "election.manage", election)
+    now = now_or(now)
+    round_ = current_round(election)
+    if election.status != "counted" or round_ is None or not round_.next_plan:
+        _refuse(_("No further round is due."), "no_round_due")
+    opens_at = parse_local(opens_at) if opens_at else now
+    closes_at = parse_local(closes_at) if closes_at else None
+    if closes_at is None or closes_at <= max(opens_at, now):
+        raise Invalid(_("Set when the new round closes (after it opens)."), fields={"closes_at": _("Required")})
+    plan = round_.next_plan
+    stage = "second" if plan["kind"] == "second" else round_.stage
+    is_runoff = plan["kind"] == "runoff" or (plan["kind"] == "repeat" and round_.is_runoff)
+    new = _new_round(election, round_.number + 1, stage, is_runoff, plan["seats"], plan["candidate_ids"],
+                     opens_at, closes_at)
+    election.status = "voting"
+    record_step(actor, election, "voting", note=plan["kind"], at=now)
+    db.session.commit()
+    return new

@@ -1,0 +1,80 @@
+"""Recall (罢免) of an elected representative: proposal by a fifth of the voters, then a vote."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+
+from app import db
+from community.audit.services import record
+from community.authz import require
+from community.elections.counting import recall_may_be_proposed, recall_outcome
+from community.elections.models import Candidate, Election, Recall, RecallSupport
+from community.elections.services.common import flush_or_conflict, is_registered, now_or, roll_counts
+from community.errors import DomainError, Forbidden, Invalid, NotFound
+
+
+def propose_recall(actor, election: Election, candidate: Candidate, reason: str,
+                   now: datetime | None = None) -> Recall:
+    """A voter proposes to recall a representative; the proposer is the first supporter."""
+    if election.status != "published" or candidate.election_id != election.id or not candidate.is_elected \
+            or candidate.is_recalled:
+        raise DomainError(_("Only a serving representative of a published election can be recalled."),
+                          code="not_representative")
+    if not is_registered(election, actor.id):
+        raise Forbidden(_("Only voters on the roll may propose a recall."))
+    reason = (reason or "").strip()
+    if not reason:
+        raise Invalid(_("Give the reasons for the recall."), fields={"reason": _("Required")})
+    row = Recall(election_id=election.id, candidate_id=candidate.id, reason=reason[:2000], proposed_by_id=actor.id,
+                 proposed_at=now_or(now))
+    db.session.add(row)
+    db.session.flush()
+    db.session.add(RecallSupport(recall_id=row.id, voter_id=actor.id))
+    record(actor, "election.recall_proposed", election, summary=f"candidate {candidate.id}")
+    db.session.commit()
+    return row
+
+
+def support_recall(actor, election: Election, recall: Recall) -> int:
+    """A voter supports a recall proposal, once; returns the number of supporters."""
+    if recall.election_id != election.id or recall.status != "proposed":
+        raise NotFound(_("No open recall proposal."))
+    if not is_registered(election, actor.id):
+        raise Forbidden(_("Only voters on the roll may support a recall."))
+    flush_or_conflict(RecallSupport(recall_id=recall.id, voter_id=actor.id), _("You already support this recall."),
+                      "already_supported")
+    db.session.commit()
+    return recall_supporters(recall)
+
+
+def recall_supporters(recall: Recall) -> int:
+    """How many voters support a recall."""
+    return db.session.scalar(select(func.count()).select_from(RecallSupport).where(
+        RecallSupport.recall_id == recall.id))
+
+
+def decide_recall(actor, election: Election, recall: Recall, votes_cast: int, votes_for: int,
+                  now: datetime | None = None) -> Recall:
+    """Enter the recall vote's figures; the rules decide whether it is valid and whether it passes."""
+    require(actor, "election.manage", election)
+    if recall.election_id != election.id or recall.status != "proposed":
+        raise NotFound(_("No open recall proposal."))
+    registered, _excused = roll_counts(election)
+    if not recall_may_be_proposed(registered, recall_supporters(recall)):
+        raise DomainError(_("Rule: a recall is proposed by at least one fifth of the voters (%(n)d of %(r)d).",
+                            n=-(-registered // 5), r=registered), code="recall_too_few")
+    if not (isinstance(votes_cast, int) and isinstance(votes_for, int) and 0 <= votes_for <= votes_cast <= registered):
+        raise Invalid(_("The votes must satisfy 0 ≤ votes for ≤ votes cast ≤ registered voters."),
+                      fields={"votes_cast": _("Invalid value.")})
+    valid, passed = recall_outcome(registered, votes_cast, votes_for)
+    recall.registered, recall.votes_cast, recall.votes_for = registered, votes_cast, votes_for
+    recall.is_valid, recall.is_passed, recall.status = valid, passed, "decided"
+    recall.decided_by_id, recall.decided_at = actor.id, now_or(now)
+    if passed:
+        recall.candidate.is_recalled = True
+    record(actor, "election.recall_decided", election,
+           summary=f"candidate {recall.candidate_id}: valid={valid} passed={passed}")
+    db.session.commit()
+    return recall

@@ -1,0 +1,231 @@
+"""The voter roll: eligibility, migrants' applications and approval, excuses, objections."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from app import db
+from community.audit.services import record
+from community.authz import can, require
+from community.database import as_local
+from community.elections.models import Election, RollObjection, VoterRecord
+from community.elections.rules import eligibility_problems, excuse_deadline
+from community.elections.services.common import flush_or_conflict, now_or, require_status, voter_record
+from community.errors import Conflict, DomainError, Forbidden, Invalid, NotFound
+from community.people.models import Person
+
+ROLL_OPEN = ("draft", "roll_published", "nominating")
+
+
+def _voting_day(election: Election, now: datetime):
+    return election.voting_day or as_local(now).date()
+
+
+def _other_roll(election: Election, person_id: int) -> VoterRecord | None:
+    return db.session.scalar(select(VoterRecord).where(VoterRecord.term == election.term,
+                                                       VoterRecord.person_id == person_id,
+                                                       VoterRecord.election_id != election.id))
+
+
+def check_eligible(election: Election, person: Person, now: datetime | None = None) -> None:
+    """Raise DomainError naming the first rule that keeps the person off the roll."""
+    problems = eligibility_problems(person, election, _voting_day(election, now_or(now)))
+    if _other_roll(election, person.id):
+        problems.append(("other_roll", _("Rule: nobody is on two voter rolls of the same term (%(t)s).",
+                                         t=election.term)))
+    if problems:
+        code, message = problems[0]
+        raise DomainError(message, code=code, fields={"rules": "; ".join(c for c, _m in problems)})
+
+
+def _insert(record_row: VoterRecord) -> None:
+    flush_or_conflict(record_row, _("Rule: nobody is on two voter rolls of the same term."), "other_roll")
+
+
+def add_voter(actor, election: Election, person: Person, *, promise_signed: bool = False,
+              household: str | None = None, now: datetime | None = None) -> VoterRecord:
+    """Put a person on the roll; for a migrant this is the committee's approval, recorded with who and when."""
+    require(actor, "election.manage", election)
+    require_status(election, *ROLL_OPEN)
+    now = now_or(now)
+    existing = voter_record(election, person.id)
+    if existing and existing.status == "registered":
+        raise Conflict(_("The person is already on the roll."), code="already_on_roll")
+    check_eligible(election, person, now)
+    promise_signed = promise_signed or bool(existing and existing.promise_signed)
+    if person.is_migrant and not promise_signed:
+        raise DomainError(_("Rule: a migrant joins the roll on a written promise not to register anywhere else."),
+                          code="migrant_promise")
+    household = (household or (existing.household if existing else None) or "").strip()[:60] or None
+    if election.method == "household":
+        if not household:
+            raise Invalid(_("This election has one voter per household: name the household."),
+                          fields={"household": _("Required")})
+        taken = db.session.scalar(select(VoterRecord.id).where(
+            VoterRecord.election_id == election.id, VoterRecord.household == household,
+            VoterRecord.status == "registered"))
+        if taken:
+            raise DomainError(_("Rule: one voter per household (户代表); this household already has one."),
+                              code="household_taken")
+    row = existing or VoterRecord(election_id=election.id, person_id=person.id, term=election.term,
+                                  added_by_id=actor.id, added_at=now)
+    row.status = "registered"
+    row.is_migrant = person.is_migrant
+    row.promise_signed = promise_signed
+    row.household = household
+    if person.is_migrant:
+        row.approved_by_id, row.approved_at = actor.id, now
+    _insert(row)
+    record(actor, "election.voter_add", election, summary=f"{person.id} {person.name}",
+           detail={"migrant_approved": person.is_migrant})
+    db.session.commit()
+    return row
+
+
+def apply_for_roll(actor, election: Election, promise_signed: bool, now: datetime | None = None) -> VoterRecord:
+    """A resident applies to be on the roll; a migrant promises in writing not to register anywhere else."""
+    require_status(election, *ROLL_OPEN)
+    now = now_or(now)
+    if voter_record(election, actor.id):
+        raise Conflict(_("You have already applied or are on the roll."), code="already_applied")
+    check_eligible(election, actor, now)
+    if actor.is_migrant and not promise_signed:
+        raise DomainError(_("Rule: a migrant joins the roll on a written promise not to register anywhere else."),
+                          code="migrant_promise")
+    row = VoterRecord(election_id=election.id, person_id=actor.id, term=election.term, status="applied",
+                      is_migrant=actor.is_migrant, promise_signed=bool(promise_signed), applied_at=now,
+                      added_by_id=actor.id,
+                      added_at=now)
+    _insert(row)
+    record(actor, "election.roll_apply", election, summary=actor.name)
+    db.session.commit()
+    return row
+
+
+def remove_voter(actor, election: Election, person_id: int, reason: str) -> None:
+    """Take a person off the roll (an upheld objection, a move away); the reason is audited."""
+    require(actor, "election.manage", election)
+    require_status(election, *ROLL_OPEN)
+    row = voter_record(election, person_id)
+    if row is None:
+        raise NotFound(_("The person is not on the roll."))
+    record(actor, "election.voter_remove", election, summary=f"{person_id}: {reason}"[:300])
+    db.session.delete(row)
+    db.session.commit()
+
+
+def excuse_voter(actor, election: Election, person_id: int, now: datetime | None = None) -> VoterRecord:
+    """Record that a voter told the committee in time they cannot take part; they leave the turnout base."""
+    require(actor, "election.manage", election)
+    now = now_or(now)
+    row = voter_record(election, person_id)
+    if row is None or row.status != "registered":
+        raise NotFound(_("The person is not on the roll."))
+    if election.voting_day and as_local(now).date() > excuse_deadline(election.voting_day,
+                                                                      election.absence_notice_days):
+        raise DomainError(_("Rule: a voter must say at least %(n)d days before voting day that they cannot take "
+                            "part.", n=election.absence_notice_days), code="excuse_late")
+    row.excused_at = now
+    record(actor, "election.voter_excused", election, summary=str(person_id))
+    db.session.commit()
+    return row
+
+
+def roll_query(election: Election):
+    """The roll with each person loaded, by name."""
+    return (select(VoterRecord).join(Person, Person.id == VoterRecord.person_id)
+            .where(VoterRecord.election_id == election.id)
+            .options(selectinload(VoterRecord.person), selectinload(VoterRecord.approved_by))
+            .order_by(VoterRecord.status.desc(), Person.name, VoterRecord.id))
+
+
+def may_see_roll(actor, election: Election) -> bool:
+    """The published roll is public to residents of the community; officials always see it."""
+    if can(actor, "election.view_roll", election):
+        return True
+    return election.status != "draft" and getattr(actor, "community_id", None) == election.community_id
+
+
+def file_objection(actor, election: Election, text: str, subject: Person | None = None,
+                   now: datetime | None = None) -> RollObjection:
+    """Object to the roll within the objection period after it is published."""
+    now = now_or(now)
+    text = (text or "").strip()
+    if not text or len(text) > 2000:
+        raise Invalid(_("Say what is wrong with the roll (up to 2000 characters)."),
+                      fields={"text": _("Required")})
+    if not election.roll_published_at or election.status == "draft":
+        raise DomainError(_("The roll has not been published yet."), code="roll_not_published")
+    if not may_see_roll(actor, election):
+        raise Forbidden(_("Only residents of the community may object to its roll."))
+    if now > election.roll_published_at + timedelta(days=election.objection_days):
+        raise DomainError(_("Rule: objections to the roll are filed within %(n)d days of its publication.",
+                            n=election.objection_days), code="objection_late")
+    row = RollObjection(election_id=election.id, filed_by_id=actor.id, text=text, filed_at=now,
+                        subject_person_id=subject.id if subject else None,
+                        answer_due_at=now + timedelta(days=election.answer_days))
+    db.session.add(row)
+    db.session.flush()
+    record(actor, "election.objection", election, summary=text[:200])
+    db.session.commit()
+    return row
+
+
+def answer_objection(actor, election: Election, objection: RollObjection, answer: str, outcome: str,
+                     now: datetime | None = None) -> RollObjection:
+    """Answer an objection (upheld or rejected); answers after the deadline are kept and shown as late."""
+    require(actor, "election.manage", election)
+    if objection.election_id != election.id:
+        raise NotFound(_("No such objection."))
+    if objection.answered_at:
+        raise Conflict(_("This objection has already been answered."))
+    answer = (answer or "").strip()
+    if not answer or outcome not in ("upheld", "rejected"):
+        raise Invalid(_("An answer and an outcome (upheld or rejected) are required."),
+                      fields={"answer": _("Required"), "outcome": _("Must be upheld or rejected.")})
+    objection.answer, objection.outcome = answer[:2000], outcome
+    objection.answered_by_id, objection.answered_at = actor.id, now_or(now)
+    record(actor, "election.objection_answer", election, summary=f"{objection.id}: {outcome}")
+    db.session.commit()
+    return objection
+
+
+def build_roll(actor, election: Election, now: datetime | None = None) -> dict:
+    """Put every eligible local resident of the community on the roll in one go.
+
+    Migrants are not added here: they join on application (or the committee adds them one by one
+    with their written promise). Returns {"added": n, "skipped": {rule code: n}}.
+    """
+    require(actor, "election.manage", election)
+    require_status(election, *ROLL_OPEN)
+    if election.method == "household":
+        raise DomainError(_("This election has one voter per household: add each household's voter by name."),
+                          code="household_method")
+    now = now_or(now)
+    day = _voting_day(election, now)
+    taken = set(db.session.scalars(select(VoterRecord.person_id).where(VoterRecord.term == election.term)))
+    residents = db.session.scalars(select(Person).where(Person.community_id == election.community_id,
+                                                        Person.is_active_account.is_(True))
+                                   .order_by(Person.id)).all()
+    added, skipped = 0, {}
+    for person in residents:
+        if person.id in taken:
+            code = "already_on_roll"
+        elif person.is_migrant:
+            code = "migrant_applies"
+        else:
+            problems = eligibility_problems(person, election, day)
+            code = problems[0][0] if problems else None
+        if code:
+            skipped[code] = skipped.get(code, 0) + 1
+            continue
+        db.session.add(VoterRecord(election_id=election.id, person_id=person.id, term=election.term,
+                                   status="registered", is_migrant=False, added_by_id=actor.id, added_at=now))
+        added += 1
+    flush_or_conflict(None, _("The roll changed meanwhile; try again."), "other_roll")
+    record(actor, "election.roll_build", election, summary=f"added {added}", detail={"skipped": skipped})
+    db.session.commit()
+    return {"added": added, "skipped": skipped}

@@ -1,0 +1,183 @@
+"""Setting an election up: creating it, its settings, its committee and counters, declared relatives."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from app import db
+from community.audit.services import record
+from community.authz import forget_grants, require
+from community.database import as_local, parse_local
+from community.elections.models import METHODS, Candidate, Election, Kinship
+from community.elections.services.common import flush_or_conflict, officials, record_step, require_status
+from community.errors import DomainError, Invalid
+from community.people.models import Person
+from community.places.models import Community
+from community.roles.models import RoleGrant
+
+SETTINGS = {  # name: (minimum, maximum)
+    "min_age": (16, 30), "roll_days_before": (0, 90), "objection_days": (0, 30), "answer_days": (0, 30),
+    "candidates_days_before": (0, 60), "min_nominators": (1, 100), "min_extra_candidates": (1, 50),
+    "max_proxies": (0, 10), "absence_notice_days": (0, 30), "migrant_min_years": (0, 10),
+    "committee_min": (1, 30), "committee_max": (1, 30),
+}
+TIMES = ("voting_opens_at", "voting_closes_at", "nominations_close_at")
+
+
+def _clean(data: dict, election: Election) -> None:
+    """Check and copy fields from `data` onto the election; Invalid names every bad field."""
+    errors = {}
+    if "title" in data:
+        title = (data.get("title") or "").strip()
+        if not title or len(title) > 100:
+            errors["title"] = _("A title of 1 to 100 characters is required.")
+        election.title = title
+    if "seats" in data:
+        seats = data.get("seats")
+        if not isinstance(seats, int) or isinstance(seats, bool) or not 1 <= seats <= 200:
+            errors["seats"] = _("Seats must be a whole number from 1 to 200.")
+        else:
+            election.seats = seats
+    if data.get("method") is not None:
+        if data["method"] not in METHODS:
+            errors["method"] = _("Unknown method.")
+        election.method = data["method"]
+    for name in ("term", "residents_group"):
+        if data.get(name) is not None:
+            setattr(election, name, str(data[name]).strip()[:60 if name == "residents_group" else 20])
+    if data.get("migrant_needs_permit") is not None:
+        election.migrant_needs_permit = bool(data["migrant_needs_permit"])
+    for name, (low, high) in SETTINGS.items():
+        if data.get(name) is not None:
+            value = data[name]
+            if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
+                errors[name] = _("Must be a whole number from %(low)d to %(high)d.", low=low, high=high)
+            else:
+                setattr(election, name, value)
+    for name in TIMES:
+        if name in data:
+            value = data[name]
+            if value is not None and not isinstance(value, datetime):
+                errors[name] = _("Not a valid date and time.")
+            else:
+                setattr(election, name, parse_local(value) if value else None)
+    if (election.committee_min or 7) > (election.committee_max or 9):
+        errors["committee_min"] = _("The committee's minimum size exceeds its maximum.")
+    if election.voting_opens_at and election.voting_closes_at and \
+            election.voting_closes_at <= election.voting_opens_at:
+        errors["voting_closes_at"] = _("Voting must close after it opens.")
+    if errors:
+        raise Invalid(next(iter(errors.values())), fields=errors)
+
+
+def new_election(**values) -> Election:
+    """An Election object carrying the default rule settings (the column defaults) before it is flushed."""
+    election = Election(**values)
+    for column in Election.__table__.columns:
+        if column.default is not None and getattr(election, column.name) is None and not callable(column.default.arg):
+            setattr(election, column.name, column.default.arg)
+    return election
+
+
+def create_election(actor, community: Community, data: dict) -> Election:
+    """A new election in draft for a community, with the default rules unless overridden."""
+    require(actor, "election.create", community)
+    election = new_election(community_id=community.id, created_by_id=actor.id, status="draft", current_round=0,
+                            title="", seats=0)
+    if "title" not in data or "seats" not in data:
+        raise Invalid(_("A title and the number of seats are required."),
+                      fields={k: _("Required") for k in ("title", "seats") if k not in data})
+    _clean(data, election)
+    if not election.term:
+        moment = election.voting_opens_at
+        election.term = str(as_local(moment).year) if moment else str(as_local(datetime.now().astimezone()).year)
+    db.session.add(election)
+    db.session.flush()
+    record_step(actor, election, "draft", _("created"))
+    db.session.commit()
+    return election
+
+
+def update_settings(actor, election: Election, data: dict) -> Election:
+    """Change an election's seats, schedule or rules while it is still a draft."""
+    require(actor, "election.manage", election)
+    require_status(election, "draft", "roll_published", "nominating")
+    if election.status != "draft" and set(data) - {"voting_closes_at", "nominations_close_at", "title"}:
+        raise DomainError(_("Once the roll is published only the title, the nomination deadline and the closing "
+                            "time may change."), code="settings_locked")
+    try:
+        _clean(data, election)
+    except Invalid:
+        db.session.rollback()  # nothing half-changed stays in the session
+        raise
+    record(actor, "election.settings", election, summary=", ".join(sorted(data))[:300])
+    db.session.commit()
+    return election
+
+
+def appoint(actor, election: Election, person: Person, role: str) -> RoleGrant:
+    """Appoint a committee member (7–9) or a counter, with the rules on candidates and relatives."""
+    require(actor, "election.appoint", election)
+    if role not in ("election_committee", "counter"):
+        raise Invalid(_("The role must be election_committee or counter."), fields={"role": _("Unknown role.")})
+    candidates = set(db.session.scalars(select(Candidate.person_id).where(Candidate.election_id == election.id)))
+    if person.id in candidates:
+        message = (_("Rule: a candidate cannot sit on the election committee.") if role == "election_committee"
+                   else _("Rule: counters may not be candidates."))
+        raise DomainError(message, code="candidate_official")
+    if role == "counter" and candidates & relatives_of(election, person.id):
+        raise DomainError(_("Rule: counters may not be near relatives of a candidate."), code="relative_counter")
+    if role == "election_committee" and len(officials(election, role)) >= election.committee_max:
+        raise DomainError(_("Rule: the election committee has at most %(n)d members.", n=election.committee_max),
+                          code="committee_size")
+    row = RoleGrant(person_id=person.id, role=role, scope_type="election", scope_id=election.id,
+                    granted_by_id=actor.id)
+    flush_or_conflict(row, _("The person already holds this role here."))
+    record(actor, "role.grant", row, summary=f"{person.name}: {role} @ election:{election.id}")
+    db.session.commit()
+    forget_grants()
+    return row
+
+
+def dismiss(actor, election: Election, person_id: int, role: str, reason: str = "", commit: bool = True) -> bool:
+    """Remove a committee member or counter from this election; True if they held the role."""
+    if actor is not None:
+        require(actor, "election.appoint", election)
+    row = db.session.scalar(select(RoleGrant).where(RoleGrant.person_id == person_id, RoleGrant.role == role,
+                                                    RoleGrant.scope_type == "election",
+                                                    RoleGrant.scope_id == election.id))
+    if row is None:
+        return False
+    record(actor, "role.revoke", row, summary=f"{person_id}: {role} @ election:{election.id} {reason}"[:300])
+    db.session.delete(row)
+    if commit:
+        db.session.commit()
+    forget_grants()
+    return True
+
+
+def relatives_of(election: Election, person_id: int) -> set[int]:
+    """Declared near relatives of a person, both ways."""
+    rows = db.session.execute(select(Kinship.person_id, Kinship.relative_id).where(
+        Kinship.election_id == election.id,
+        (Kinship.person_id == person_id) | (Kinship.relative_id == person_id))).all()
+    return {b if a == person_id else a for a, b in rows}
+
+
+def declare_kinship(actor, election: Election, person: Person, relative: Person) -> Kinship:
+    """Record that two people are near relatives; a counter related to a candidate is refused."""
+    require(actor, "election.manage", election)
+    if person.id == relative.id:
+        raise Invalid(_("A person is not their own relative."), fields={"relative_id": _("Invalid value.")})
+    counters = set(officials(election, "counter"))
+    candidates = set(db.session.scalars(select(Candidate.person_id).where(Candidate.election_id == election.id)))
+    if (person.id in counters and relative.id in candidates) or (relative.id in counters and person.id in candidates):
+        raise DomainError(_("Rule: counters may not be near relatives of a candidate. Replace the counter first."),
+                          code="relative_counter")
+    row = Kinship(election_id=election.id, person_id=person.id, relative_id=relative.id)
+    flush_or_conflict(row, _("This relationship is already recorded."))
+    record(actor, "election.kinship", election, summary=f"{person.id} ~ {relative.id}")
+    db.session.commit()
+    return row

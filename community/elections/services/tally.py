@@ -1,0 +1,205 @@
+"""Counting a round from its ballots, planning the next round, and the published results."""
+from __future__ import annotations
+
+import secrets
+from datetime import datetime
+
+from flask_babel import gettext as _
+from sqlalchemy import delete, func, insert, select
+from sqlalchemy.orm import selectinload
+
+from app import db
+from community.database import utcnow
+from community.elections.counting import count_round, second_round_field
+from community.elections.models import Ballot, BallotMark, Candidate, Election, ElectionRound, Participation, RoundTally
+from community.elections.rules import age_band
+from community.elections.services.common import current_round, roll_counts
+from community.errors import DomainError
+
+
+def participants(election: Election, round_no: int) -> int:
+    """How many voters took part in a round."""
+    return db.session.scalar(select(func.count(Participation.id)).where(
+        Participation.election_id == election.id, Participation.round_no == round_no))
+
+
+def ballots_in(election: Election, round_no: int) -> tuple[int, int]:
+    """(ballots, void ballots) of a round."""
+    total, void = db.session.execute(select(func.count(Ballot.id), func.count(Ballot.id).filter(Ballot.is_void))
+                                     .where(Ballot.election_id == election.id, Ballot.round_no == round_no)).one()
+    return total, void
+
+
+def recount(election: Election, round_no: int) -> dict[int, int]:
+    """Votes per candidate, recomputed from the ballots themselves."""
+    rows = db.session.execute(select(BallotMark.candidate_id, func.count()).join(
+        Ballot, Ballot.id == BallotMark.ballot_id).where(
+        Ballot.election_id == election.id, Ballot.round_no == round_no, Ballot.is_void.is_(False))
+        .group_by(BallotMark.candidate_id)).all()
+    return dict(rows)
+
+
+def shuffle_ballots(election: Election, round_no: int) -> None:
+    """Rewrite a closed round's ballots in random order, so that not even the storage order of rows
+    (PostgreSQL heap order) follows the order in which people voted."""
+    ballots = db.session.execute(select(Ballot.id, Ballot.receipt, Ballot.is_void).where(
+        Ballot.election_id == election.id, Ballot.round_no == round_no)).all()
+    if not ballots:
+        return
+    marks = db.session.execute(select(BallotMark.ballot_id, BallotMark.candidate_id).join(
+        Ballot, Ballot.id == BallotMark.ballot_id).where(
+        Ballot.election_id == election.id, Ballot.round_no == round_no)).all()
+    ids = [b.id for b in ballots]
+    for start in range(0, len(ids), 500):
+        db.session.execute(delete(BallotMark).where(BallotMark.ballot_id.in_(ids[start:start + 500])))
+        db.session.execute(delete(Ballot).where(Ballot.id.in_(ids[start:start + 500])))
+    order = sorted(ballots, key=lambda _b: secrets.randbits(64))
+    db.session.execute(insert(Ballot), [{"id": b.id, "election_id": election.id, "round_no": round_no,
+                                         "receipt": b.receipt, "is_void": b.is_void} for b in order])
+    if marks:
+        db.session.execute(insert(BallotMark), [{"ballot_id": m.ballot_id, "candidate_id": m.candidate_id}
+                                                for m in sorted(marks, key=lambda _m: secrets.randbits(64))])
+
+
+def count_current_round(election: Election, now: datetime | None = None) -> ElectionRound:
+    """Count the closed round (paper ballots included) and record what must happen next.
+
+    Runs inside change_status' transaction; raises DomainError while paper entries differ.
+    """
+    from community.elections.services.paper import commit_paper_ballots
+
+    round_ = current_round(election)
+    if round_ is None or round_.status != "closed":
+        raise DomainError(_("Close voting before counting."), code="wrong_status")
+    commit_paper_ballots(election, round_)
+    registered, excused = roll_counts(election)
+    took_part = participants(election, round_.number)
+    cast, void = ballots_in(election, round_.number)
+    votes = recount(election, round_.number)
+    standing = {t.candidate_id: t for t in round_.tallies}
+    votes = {cid: votes.get(cid, 0) for cid in standing}
+    outcome = count_round(stage=round_.stage, is_runoff=round_.is_runoff, seats=round_.seats,
+                          registered=registered, excused=excused, participants=took_part, ballots_cast=cast,
+                          votes=votes)
+    round_.registered, round_.excused, round_.participants = registered, excused, took_part
+    round_.ballots_returned, round_.void_ballots = cast, void
+    round_.is_valid, round_.outcome = outcome.is_valid, outcome.reason
+    for cid, tally in standing.items():
+        tally.votes = votes[cid]
+        tally.is_elected = cid in outcome.elected
+    if outcome.elected:
+        for candidate in db.session.scalars(select(Candidate).where(Candidate.id.in_(outcome.elected))):
+            candidate.is_elected, candidate.elected_round = True, round_.number
+    round_.next_plan = _plan(election, round_, outcome)
+    round_.status = "counted"
+    election.counted_at = now or utcnow()
+    return round_
+
+
+def _plan(election: Election, round_: ElectionRound, outcome) -> dict | None:
+    """What the count calls for next: a repeat, a runoff, the second round, or nothing."""
+    if not outcome.is_valid:
+        return {"kind": "repeat", "seats": round_.seats,
+                "candidate_ids": sorted(t.candidate_id for t in round_.tallies),
+                "reason": outcome.reason}
+    if outcome.runoff:
+        return {"kind": "runoff", "seats": outcome.runoff_seats, "candidate_ids": sorted(outcome.runoff)}
+    if outcome.unfilled and round_.stage == "first":
+        first = db.session.scalar(select(ElectionRound).where(
+            ElectionRound.election_id == election.id, ElectionRound.stage == "first",
+            ElectionRound.is_runoff.is_(False), ElectionRound.is_valid.is_(True))
+            .order_by(ElectionRound.number.desc()).limit(1))
+        first_votes = {t.candidate_id: t.votes or 0 for t in first.tallies} if first else {}
+        unelected = list(db.session.scalars(select(Candidate.id).where(
+            Candidate.election_id == election.id, Candidate.is_elected.is_(False))))
+        field = second_round_field(first_votes, unelected, outcome.unfilled, election.min_extra_candidates)
+        if field:
+            return {"kind": "second", "seats": outcome.unfilled, "candidate_ids": sorted(field)}
+    return None
+
+
+def rounds_of(election: Election) -> list[ElectionRound]:
+    """Every round with its tallies and candidates loaded."""
+    return db.session.scalars(select(ElectionRound).where(ElectionRound.election_id == election.id)
+                              .options(selectinload(ElectionRound.tallies).selectinload(RoundTally.candidate)
+                                       .selectinload(Candidate.person))
+                              .order_by(ElectionRound.number)).all()
+
+
+def composition(election: Election, elected: list[Candidate]) -> dict:
+    """Who was elected: migrants, women, age bands (party membership once branch rosters exist)."""
+    day = election.voting_day
+    bands: dict[str, int] = {}
+    for candidate in elected:
+        band = age_band(candidate.person.age_on(day) if day else None)
+        bands[band] = bands.get(band, 0) + 1
+    return {
+        "elected": len(elected),
+        "migrants": sum(1 for c in elected if c.person.is_migrant),
+        "women": sum(1 for c in elected if c.person.gender == "F"),
+        "age_bands": {band: bands[band] for band in ("18-35", "36-50", "51-60", "61+", "unknown") if band in bands},
+        "party_members": None,  # needs the branch rosters of the branches package
+        "mobile_party_members": None,
+    }
+
+
+def results(election: Election) -> dict:
+    """The published result: first-round figures, each candidate's votes, every round, composition."""
+    rounds = rounds_of(election)
+    counted = [r for r in rounds if r.status == "counted"]
+    first = next((r for r in counted if r.stage == "first" and not r.is_runoff and r.is_valid), None) \
+        or (counted[0] if counted else None)
+    candidates = db.session.scalars(select(Candidate).where(Candidate.election_id == election.id)
+                                    .options(selectinload(Candidate.person)).order_by(Candidate.id)).all()
+    first_votes = {t.candidate_id: t.votes for t in first.tallies} if first else {}
+    elected = [c for c in candidates if c.is_elected]
+    pending = bool(counted and counted[-1].next_plan)
+    registered = first.registered if first else roll_counts(election)[0]
+    tallies = sorted(({"candidate_id": c.id, "person_id": c.person_id, "name": c.person.name,
+                       "votes": first_votes.get(c.id) or 0, "elected": c.is_elected,
+                       "elected_round": c.elected_round, "is_migrant": c.person.is_migrant}
+                      for c in candidates), key=lambda t: (-t["votes"], t["candidate_id"]))
+    return {
+        "election_id": election.id,
+        "status": election.status,
+        "seats": election.seats,
+        "registered": registered or 0,
+        "excused": first.excused if first else 0,
+        "ballots_cast": first.ballots_returned if first else 0,
+        "participants": first.participants if first else 0,
+        "void_ballots": first.void_ballots if first else 0,
+        "turnout": round((first.ballots_returned or 0) / registered, 4) if first and registered else 0.0,
+        "valid": bool(first and first.is_valid),
+        "tallies": tallies,
+        "vacancies": 0 if pending else election.seats - len(elected),
+        "next_round_due": pending,
+        "rounds": [{"number": r.number, "stage": r.stage, "is_runoff": r.is_runoff, "seats": r.seats,
+                    "status": r.status, "registered": r.registered, "participants": r.participants,
+                    "ballots_cast": r.ballots_returned, "void_ballots": r.void_ballots, "valid": r.is_valid,
+                    "outcome": r.outcome, "next_plan": r.next_plan,
+                    "tallies": sorted(({"candidate_id": t.candidate_id, "name": t.candidate.person.name,
+                                        "votes": t.votes, "elected": t.is_elected} for t in r.tallies),
+                                      key=lambda t: (-(t["votes"] or 0), t["candidate_id"]))}
+                   for r in rounds],
+        "composition": composition(election, elected),
+        "integrity_problems": verify(election, rounds),
+    }
+
+
+def verify(election: Election, rounds: list[ElectionRound] | None = None) -> list[str]:
+    """Integrity checks anyone may run: problems found (empty when the published tally is sound)."""
+    problems = []
+    for round_ in rounds if rounds is not None else rounds_of(election):
+        if round_.status != "counted":
+            continue
+        cast, _void = ballots_in(election, round_.number)
+        if cast != round_.ballots_returned:
+            problems.append(f"round {round_.number}: {cast} ballots stored, {round_.ballots_returned} counted")
+        took_part = participants(election, round_.number)
+        if cast > took_part:
+            problems.append(f"round {round_.number}: more ballots ({cast}) than participants ({took_part})")
+        votes = recount(election, round_.number)
+        for tally in round_.tallies:
+            if (tally.votes or 0) != votes.get(tally.candidate_id, 0):
+                problems.append(f"round {round_.number}: candidate {tally.candidate_id} recount differs")
+    return problems

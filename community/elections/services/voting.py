@@ -1,0 +1,171 @@
+"""Casting secret ballots online, receipts, and proxy votes (委托)."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
+
+from app import db
+from community.audit.services import record, record_refusal
+from community.authz import require
+from community.elections.models import (
+    Ballot,
+    BallotMark,
+    Election,
+    Participation,
+    ProxyAuthorisation,
+    new_receipt,
+    random_key,
+)
+from community.elections.services.common import (
+    clean_candidate_ids,
+    current_round,
+    flush_or_conflict,
+    is_registered,
+    now_or,
+    round_candidate_ids,
+)
+from community.errors import Conflict, DomainError, Forbidden, Invalid, NotFound
+from community.people.models import Person
+
+
+def _refuse(actor, election: Election, error: DomainError, action: str = "election.ballot_refused"):
+    """Nothing of the attempt is kept except the audit row naming the rule (never the choices)."""
+    record_refusal(actor, action, f"{error.code}: {error.message}", election, detail={"rule": error.code})
+    raise error
+
+
+def voting_round(election: Election, now: datetime):
+    """The round open for voting now, or None."""
+    round_ = current_round(election)
+    if election.status != "voting" or round_ is None or round_.status != "voting":
+        return None
+    if not round_.opens_at <= now < round_.closes_at:
+        return None
+    return round_
+
+
+def cast_ballot(actor, election: Election, candidate_ids, on_behalf_of: Person | None = None,
+                now: datetime | None = None) -> str:
+    """Cast one secret ballot (for oneself, or as an approved proxy) and return its receipt.
+
+    Who took part goes into `participation`; the choices go into a `ballot` with a random key and
+    no link back. Both are written in one transaction; the unique key on participation makes a
+    second ballot by the same voter impossible, even when requests arrive at the same moment.
+    """
+    now = now_or(now)
+    voter = on_behalf_of or actor
+    round_ = voting_round(election, now)
+    if round_ is None:
+        _refuse(actor, election, DomainError(_("Voting is not open now."), code="not_voting"))
+    if not is_registered(election, voter.id):
+        _refuse(actor, election, Forbidden(_("Rule: only voters on the roll may vote."), code="not_on_roll"))
+    channel = "online"
+    if on_behalf_of is not None and on_behalf_of.id != actor.id:
+        approved = db.session.scalar(select(ProxyAuthorisation.id).where(
+            ProxyAuthorisation.election_id == election.id, ProxyAuthorisation.principal_id == voter.id,
+            ProxyAuthorisation.proxy_id == actor.id))
+        if approved is None:
+            _refuse(actor, election, Forbidden(_("Rule: a proxy vote needs a written proxy approved by the "
+                                                 "committee."), code="no_proxy"))
+        channel = "proxy"
+    chosen = clean_candidate_ids(candidate_ids)
+    if len(chosen) != len(candidate_ids):
+        _refuse(actor, election, DomainError(_("A ballot marks each candidate at most once."), code="duplicate_mark"))
+    if not set(chosen) <= round_candidate_ids(round_):
+        _refuse(actor, election, DomainError(_("Rule: a ballot may only mark candidates of this round."),
+                                             code="not_a_candidate"))
+    if len(chosen) > round_.seats:
+        _refuse(actor, election, DomainError(_("Rule: a ballot marks at most %(n)d names.", n=round_.seats),
+                                             code="too_many_marks"))
+    receipt = new_receipt()
+    try:
+        db.session.add(Participation(election_id=election.id, round_no=round_.number, voter_id=voter.id,
+                                     channel=channel, cast_by_id=actor.id if channel == "proxy" else None))
+        db.session.flush()
+        ballot_id = random_key()
+        db.session.add(Ballot(id=ballot_id, election_id=election.id, round_no=round_.number, receipt=receipt,
+                              is_void=False))
+        db.session.flush()
+        db.session.add_all([BallotMark(ballot_id=ballot_id, candidate_id=cid) for cid in chosen])
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        _refuse(actor, election, Conflict(_("Rule: one ballot per voter; this voter has already voted."),
+                                          code="already_voted"))
+    return receipt
+
+
+def has_voted(election: Election, person_id: int) -> bool:
+    """Whether the person took part in the current round."""
+    return db.session.scalar(select(Participation.id).where(
+        Participation.election_id == election.id, Participation.round_no == election.current_round,
+        Participation.voter_id == person_id)) is not None
+
+
+def receipts(election: Election, round_no: int | None = None) -> list[str]:
+    """Every receipt of the election, sorted by its own value: the order reveals nothing."""
+    statement = select(Ballot.receipt).where(Ballot.election_id == election.id, Ballot.receipt.is_not(None))
+    if round_no:
+        statement = statement.where(Ballot.round_no == round_no)
+    return list(db.session.scalars(statement.order_by(Ballot.receipt)))
+
+
+def receipts_public(election: Election) -> bool:
+    """The receipts board is open while voting and after."""
+    return election.status in ("voting", "closed", "counted", "published")
+
+
+def check_receipt(actor, election: Election, receipt: str) -> dict:
+    """Confirm a receipt is on the board; an unknown one is refused and audited."""
+    receipt = (receipt or "").strip().upper()
+    round_no = db.session.scalar(select(Ballot.round_no).where(Ballot.election_id == election.id,
+                                                               Ballot.receipt == receipt)) if receipt else None
+    if round_no is None:
+        _refuse(actor, election, NotFound(_("No ballot of this election has this receipt."), code="unknown_receipt"),
+                "election.receipt_refused")
+    return {"receipt": receipt, "round": round_no, "found": True}
+
+
+def approve_proxy(actor, election: Election, principal: Person, proxy: Person, note: str = "") -> ProxyAuthorisation:
+    """Record a written proxy approved by the committee; a proxy carries at most `max_proxies` votes."""
+    require(actor, "election.manage", election)
+    if election.status not in ("roll_published", "nominating", "candidates_published", "voting"):
+        raise DomainError(_("Proxies are approved after the roll is published and before voting closes."),
+                          code="wrong_status")
+    if principal.id == proxy.id:
+        raise Invalid(_("A voter cannot be their own proxy."), fields={"proxy_id": _("Invalid value.")})
+    for person in (principal, proxy):
+        if not is_registered(election, person.id):
+            raise DomainError(_("Rule: both the voter and the proxy must be on the roll."), code="proxy_not_voter")
+    held = db.session.scalar(select(func.count(ProxyAuthorisation.id)).where(
+        ProxyAuthorisation.election_id == election.id, ProxyAuthorisation.proxy_id == proxy.id))
+    if held >= election.max_proxies:
+        raise DomainError(_("Rule: one person may be proxy for at most %(n)d voters.", n=election.max_proxies),
+                          code="proxy_limit")
+    row = ProxyAuthorisation(election_id=election.id, principal_id=principal.id, proxy_id=proxy.id, slot=held + 1,
+                             note=(note or "")[:200], approved_by_id=actor.id)
+    flush_or_conflict(row, _("This voter already has a proxy, or the proxy changed meanwhile; try again."),
+                      "proxy_conflict")
+    record(actor, "election.proxy", election, summary=f"{principal.id} -> {proxy.id}")
+    db.session.commit()
+    return row
+
+
+def proxies(election: Election) -> list[ProxyAuthorisation]:
+    """The published list of who delegated to whom."""
+    return db.session.scalars(select(ProxyAuthorisation).where(ProxyAuthorisation.election_id == election.id)
+                              .options(selectinload(ProxyAuthorisation.principal),
+                                       selectinload(ProxyAuthorisation.proxy))
+                              .order_by(ProxyAuthorisation.proxy_id, ProxyAuthorisation.slot)).all()
+
+
+def principals_of(election: Election, proxy_id: int) -> list[Person]:
+    """The voters a person may vote for as proxy."""
+    return list(db.session.scalars(select(Person).join(
+        ProxyAuthorisation, ProxyAuthorisation.principal_id == Person.id).where(
+        ProxyAuthorisation.election_id == election.id, ProxyAuthorisation.proxy_id == proxy_id)
+        .order_by(ProxyAuthorisation.slot)))

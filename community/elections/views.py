@@ -1,0 +1,298 @@
+"""Residents' pages: elections, the timeline, voting on a phone, receipts, results and documents."""
+from __future__ import annotations
+
+from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import or_, select
+from sqlalchemy.orm import selectinload
+
+from app import db
+from community.authz import can, scope_ids
+from community.database import as_local, paginate, utcnow
+from community.elections import documents
+from community.elections.models import Candidate, Election, Nomination, Recall, RollObjection
+from community.elections.rules import nominations_close_at
+from community.elections.services import candidates as cands
+from community.elections.services import recall, roll, tally, voting
+from community.elections.services.common import current_round, get_election, resident, status_label, voter_record
+from community.errors import DomainError, NotFound
+from community.people.models import Person
+from community.places.services import get_or_404
+
+bp = Blueprint("elections", __name__, url_prefix="/elections")
+PER_PAGE = 20
+
+
+def run(action, success: str | None, back: str):
+    """Call a service for a form post: flash its refusal (403/404 go to the error page) and go back."""
+    try:
+        result = action()
+    except DomainError as error:
+        if error.status in (403, 404):
+            raise
+        flash(error.message, "danger")
+        return redirect(back), None
+    if success:
+        flash(success, "success")
+    return None, result
+
+
+def _ints(values) -> list[int]:
+    return [int(v) for v in values if str(v).isdigit()]
+
+
+def code_label(code) -> str:
+    """Words for the codes pages show: nomination kinds, rounds, reminder kinds, outcomes."""
+    labels = {
+        "voters": _("joint nomination by voters"), "group": _("nominated by a residents' group"),
+        "committee": _("nominated by the committee"), "repeat": _("repeat the round"),
+        "runoff": _("runoff among the tied"), "second": _("second round (另行选举)"),
+        "roll_published": _("roll published"), "nominations_closing": _("nominations closing"),
+        "voting_open": _("voting open"), "voting_closing": _("voting closes in 24 hours"),
+        "results_published": _("results published"), "roll": _("everyone on the roll"),
+        "roll_not_voted": _("voters who have not voted"), "upheld": _("upheld"), "rejected": _("rejected"),
+        "turnout": _("half or fewer of the voters voted"),
+        "more_ballots_than_voters": _("more ballots than voters"), "ok": _("valid"),
+    }
+    return labels.get(code, code or "")
+
+
+@bp.app_context_processor
+def _labels():
+    return {"election_status": status_label, "election_label": code_label}
+
+
+@bp.route("/")
+@login_required
+def index():
+    """Elections of one's community and those one helps run."""
+    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    statement = select(Election).options(selectinload(Election.community)).order_by(Election.id.desc())
+    managed = scope_ids(current_user, "election.manage", "community")
+    if managed is not None:
+        from community.roles.models import RoleGrant
+
+        own = select(RoleGrant.scope_id).where(RoleGrant.person_id == current_user.id,
+                                               RoleGrant.scope_type == "election")
+        statement = statement.where(or_(Election.community_id == (current_user.community_id or -1),
+                                        Election.community_id.in_(managed or [-1]), Election.id.in_(own)))
+    elections, total = paginate(db.session, statement, page, PER_PAGE)
+    return render_template("elections/index.html", elections=elections, total=total, page=page,
+                           pages=max(1, -(-total // PER_PAGE)), may_create=can(current_user, "election.create"))
+
+
+@bp.route("/<int:election_id>")
+@login_required
+def detail(election_id: int):
+    """The timeline, one's place on the roll, the candidates and what one can do now."""
+    election = get_election(election_id)
+    manage = can(current_user, "election.manage", election)
+    record = voter_record(election, current_user.id)
+    show_candidates = manage or election.status not in ("draft", "roll_published", "nominating")
+    objections = db.session.scalars(select(RollObjection).where(RollObjection.election_id == election.id)
+                                    .order_by(RollObjection.filed_at)).all() if roll.may_see_roll(
+        current_user, election) else []
+    eligible_problems = []
+    if record is None and current_user.community_id == election.community_id:
+        from community.elections.rules import eligibility_problems
+
+        eligible_problems = eligibility_problems(current_user, election,
+                                                 election.voting_day or as_local(utcnow()).date())
+    return render_template(
+        "elections/detail.html", election=election, manage=manage, record=record,
+        candidates=cands.candidates(election) if show_candidates else [],
+        nominations=cands.nominations(election) if election.status in ("roll_published", "nominating") else [],
+        objections=objections, round=current_round(election), voted=voting.has_voted(election, current_user.id),
+        may_see_roll=roll.may_see_roll(current_user, election), nominations_close=nominations_close_at(election),
+        eligible_problems=eligible_problems, principals=voting.principals_of(election, current_user.id))
+
+
+@bp.route("/<int:election_id>/vote", methods=["GET", "POST"])
+@login_required
+def vote(election_id: int):
+    """The ballot: tick at most `seats` names; the receipt is shown once."""
+    election = get_election(election_id)
+    round_ = current_round(election)
+    if request.method == "POST":
+        chosen = _ints(request.form.getlist("candidate_id"))
+        principal_id = request.form.get("on_behalf_of", type=int)
+        principal = get_or_404(Person, principal_id) if principal_id else None
+        back = url_for("elections.vote", election_id=election.id)
+        redirect_to, receipt = run(lambda: voting.cast_ballot(current_user, election, chosen, on_behalf_of=principal),
+                                   None, back)
+        if redirect_to:
+            return redirect_to
+        return render_template("elections/receipt.html", election=election, receipt=receipt)
+    standing = []
+    if round_ is not None:
+        standing = db.session.scalars(select(Candidate).where(Candidate.id.in_(
+            [t.candidate_id for t in round_.tallies])).options(selectinload(Candidate.person))
+            .order_by(Candidate.id)).all()
+    return render_template("elections/vote.html", election=election, round=round_, standing=standing,
+                           voted=voting.has_voted(election, current_user.id),
+                           principals=voting.principals_of(election, current_user.id))
+
+
+@bp.route("/<int:election_id>/receipts")
+@login_required
+def receipts(election_id: int):
+    """The public receipts board, and a box to check one's own receipt."""
+    election = get_election(election_id)
+    if not voting.receipts_public(election):
+        raise NotFound(_("The receipts board opens when voting opens."))
+    checked = None
+    wanted = (request.args.get("receipt") or "").strip()
+    if wanted:
+        try:
+            checked = voting.check_receipt(current_user, election, wanted[:40])
+        except NotFound as error:
+            flash(error.message, "danger")
+            checked = False
+    return render_template("elections/receipts.html", election=election, receipts=voting.receipts(election),
+                           checked=checked, wanted=wanted)
+
+
+def _results_or_404(election: Election) -> dict:
+    if election.status != "published" and not (election.status == "counted"
+                                               and can(current_user, "election.manage", election)):
+        raise NotFound(_("The results are not published yet."))
+    return tally.results(election)
+
+
+@bp.route("/<int:election_id>/results")
+@login_required
+def results(election_id: int):
+    """Each candidate's votes, turnout, every round, and the composition of those elected."""
+    election = get_election(election_id)
+    recalls = db.session.scalars(select(Recall).where(Recall.election_id == election.id).order_by(Recall.id)
+                                 .options(selectinload(Recall.candidate).selectinload(Candidate.person))).all()
+    return render_template("elections/results.html", election=election, result=_results_or_404(election),
+                           recalls=[(r, recall.recall_supporters(r)) for r in recalls],
+                           on_roll=voter_record(election, current_user.id) is not None,
+                           manage=can(current_user, "election.manage", election))
+
+
+@bp.route("/<int:election_id>/announcement.pdf")
+@login_required
+def announcement(election_id: int):
+    """The printable Chinese announcement."""
+    election = get_election(election_id)
+    pdf = documents.announcement_pdf(election, _results_or_404(election))
+    return Response(pdf, mimetype="application/pdf",
+                    headers={"Content-Disposition": f"inline; filename=election-{election.id}.pdf"})
+
+
+@bp.route("/<int:election_id>/results.xlsx")
+@login_required
+def results_xlsx(election_id: int):
+    """The results as a workbook."""
+    election = get_election(election_id)
+    data = documents.results_xlsx(election, _results_or_404(election))
+    return Response(data, mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                    headers={"Content-Disposition": f"attachment; filename=election-{election.id}.xlsx"})
+
+
+@bp.route("/<int:election_id>/roll")
+@login_required
+def roll_page(election_id: int):
+    """The published roll (names only), with excused voters marked."""
+    election = get_election(election_id)
+    if not roll.may_see_roll(current_user, election):
+        raise NotFound(_("The roll is not published yet."))
+    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    rows, total = paginate(db.session, roll.roll_query(election), page, 100)
+    return render_template("elections/roll.html", election=election, rows=rows, total=total, page=page,
+                           pages=max(1, -(-total // 100)), manage=can(current_user, "election.manage", election))
+
+
+@bp.route("/<int:election_id>/proxies")
+@login_required
+def proxies(election_id: int):
+    """The published list of who delegated their vote to whom."""
+    election = get_election(election_id)
+    return render_template("elections/proxies.html", election=election, proxies=voting.proxies(election))
+
+
+@bp.route("/<int:election_id>/apply", methods=["POST"])
+@login_required
+def apply(election_id: int):
+    """A migrant applies to be on the roll."""
+    election = get_election(election_id)
+    back = url_for("elections.detail", election_id=election.id)
+    redirect_to, _row = run(lambda: roll.apply_for_roll(current_user, election, bool(request.form.get("promise"))),
+                            _("Your application was sent to the election committee."), back)
+    return redirect_to or redirect(back)
+
+
+@bp.route("/<int:election_id>/objections", methods=["POST"])
+@login_required
+def object_to_roll(election_id: int):
+    """File an objection to the roll."""
+    election = get_election(election_id)
+    back = url_for("elections.detail", election_id=election.id)
+    redirect_to, _row = run(lambda: roll.file_objection(current_user, election, request.form.get("text", "")),
+                            _("Your objection was filed; the committee will answer it."), back)
+    return redirect_to or redirect(back)
+
+
+@bp.route("/<int:election_id>/nominations/<int:nomination_id>/support", methods=["POST"])
+@login_required
+def support(election_id: int, nomination_id: int):
+    """Join a joint nomination."""
+    election = get_election(election_id)
+    back = url_for("elections.detail", election_id=election.id)
+    nomination = get_or_404(Nomination, nomination_id)
+    redirect_to, _n = run(lambda: cands.support_nomination(current_user, election, nomination),
+                          _("You support this nomination."), back)
+    return redirect_to or redirect(back)
+
+
+@bp.route("/<int:election_id>/nominations", methods=["POST"])
+@login_required
+def nominate(election_id: int):
+    """A voter starts a joint nomination of another voter, named by phone number."""
+    election = get_election(election_id)
+    back = url_for("elections.detail", election_id=election.id)
+    redirect_to, _n = run(lambda: cands.nominate(current_user, election, resident(election, request.form.get("phone")),
+                                                 "voters"),
+                          _("Nomination started; other voters can now support it."), back)
+    return redirect_to or redirect(back)
+
+
+@bp.route("/<int:election_id>/recalls", methods=["POST"])
+@login_required
+def propose_recall(election_id: int):
+    """A voter proposes to recall a representative."""
+    election = get_election(election_id)
+    back = url_for("elections.results", election_id=election.id)
+    candidate = get_or_404(Candidate, request.form.get("candidate_id", type=int))
+    redirect_to, _r = run(lambda: recall.propose_recall(current_user, election, candidate,
+                                                        request.form.get("reason", "")),
+                          _("Recall proposed; at least one fifth of the voters must support it."), back)
+    return redirect_to or redirect(back)
+
+
+@bp.route("/<int:election_id>/recalls/<int:recall_id>/support", methods=["POST"])
+@login_required
+def support_recall(election_id: int, recall_id: int):
+    """Support a recall proposal."""
+    election = get_election(election_id)
+    back = url_for("elections.results", election_id=election.id)
+    row = get_or_404(Recall, recall_id)
+    redirect_to, _n = run(lambda: recall.support_recall(current_user, election, row),
+                          _("You support this recall."), back)
+    return redirect_to or redirect(back)
+
+
+@bp.route("/<int:election_id>/recalls/<int:recall_id>/result", methods=["POST"])
+@login_required
+def decide_recall(election_id: int, recall_id: int):
+    """The committee enters the recall vote."""
+    election = get_election(election_id)
+    back = url_for("elections.results", election_id=election.id)
+    row = get_or_404(Recall, recall_id)
+    cast, for_ = request.form.get("votes_cast", type=int), request.form.get("votes_for", type=int)
+    redirect_to, _n = run(lambda: recall.decide_recall(current_user, election, row, cast, for_),
+                          _("The recall vote was recorded."), back)
+    return redirect_to or redirect(back)

@@ -1,0 +1,72 @@
+"""Simultaneous ballots: the database, not a check in the code, keeps one ballot per voter."""
+import threading
+from datetime import date
+
+from sqlalchemy import func, insert, select
+
+from app import db
+from community.accounts.services import issue_token
+from community.elections.models import Ballot, BallotMark, Participation, VoterRecord
+from community.people.models import Person
+from tests.community.elections.conftest import make_voting
+
+
+def _fire(app, requests):
+    """Run (headers, json) posts at once, each thread with its own app context and test client."""
+    db.session.close()  # on SQLite every transaction holds the write lock: let the threads have it
+    barrier = threading.Barrier(len(requests))
+    statuses = []
+    lock = threading.Lock()
+
+    def worker(url, headers, body):
+        with app.app_context():
+            client = app.test_client()
+            barrier.wait()
+            status = client.post(url, headers=headers, json=body).status_code
+            db.session.remove()
+        with lock:
+            statuses.append(status)
+
+    threads = [threading.Thread(target=worker, args=request) for request in requests]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    return statuses
+
+
+def _count(model):
+    return db.session.scalar(select(func.count()).select_from(model))
+
+
+def test_simultaneous_ballots_by_one_voter_leave_one(app, backend, community):
+    election, voters, candidates = make_voting(community)
+    token, _row = issue_token(voters[0])
+    db.session.commit()
+    n = 50 if backend == "postgresql" else 12
+    url = f"/api/v1/elections/{election.id}/ballots"
+    headers = {"Authorization": f"Bearer {token}"}
+    statuses = _fire(app, [(url, headers, {"candidate_ids": [candidates[0].id]})] * n)
+    assert sorted(set(statuses)) == [201, 409], statuses
+    assert statuses.count(201) == 1
+    db.session.expire_all()
+    assert _count(Ballot) == 1 and _count(Participation) == 1 and _count(BallotMark) == 1
+
+
+def test_many_voters_at_once_all_counted_once(app, backend, community):
+    election, _voters, candidates = make_voting(community, n_voters=3)
+    n = 200 if backend == "postgresql" else 25
+    people = db.session.scalars(insert(Person).returning(Person), [
+        {"name": f"同时{i}", "phone": f"1590000{i:04d}", "hukou_place": "浙江省宁波市象山县",
+         "community_id": community.id, "born_on": date(1980, 1, 1), "gender": "M", "is_migrant": False,
+         "has_political_rights": True, "is_active_account": True} for i in range(n)]).all()
+    db.session.execute(insert(VoterRecord), [{"election_id": election.id, "person_id": p.id, "term": election.term,
+                                              "status": "registered"} for p in people])
+    tokens = [issue_token(p)[0] for p in people]
+    db.session.commit()
+    url = f"/api/v1/elections/{election.id}/ballots"
+    statuses = _fire(app, [(url, {"Authorization": f"Bearer {t}"}, {"candidate_ids": [candidates[i % 3].id]})
+                           for i, t in enumerate(tokens)])
+    assert statuses.count(201) == n, [s for s in statuses if s != 201][:5]
+    db.session.expire_all()
+    assert _count(Ballot) == n and _count(Participation) == n and _count(BallotMark) == n
