@@ -23,6 +23,25 @@ def _election_parent(election_id: int):
     return ("community", community_id) if community_id else None
 
 
+def _appoint(role: str):
+    def appoint(actor, person, election_id: int):
+        from app import db
+        from community.elections.models import Election
+        from community.elections.services.setup import appoint as appoint_official
+
+        return appoint_official(actor, db.session.get(Election, election_id), person, role)
+
+    return appoint
+
+
+def _dismiss(actor, grant) -> None:
+    from app import db
+    from community.elections.models import Election
+    from community.elections.services.setup import dismiss
+
+    dismiss(actor, db.session.get(Election, grant.scope_id), grant.person_id, grant.role)
+
+
 def init_app(app: Flask) -> None:
     """Register the elections' models, scope, actions, pages, API, menu, home cards and demo data."""
     import community
@@ -36,6 +55,11 @@ def init_app(app: Flask) -> None:
     from community.elections.views import bp as public_bp
 
     register_scope("election", models.Election, _election_parent, label=_l("Election"))
+    from community.roles.services import APPOINTERS, DISMISSERS
+
+    for role in ("election_committee", "counter"):  # the roles pages and API go through the election's rules
+        APPOINTERS[role] = _appoint(role)
+        DISMISSERS[role] = _dismiss
     register_actions(ACTIONS)
     app.register_blueprint(public_bp)
     app.register_blueprint(manage_bp)

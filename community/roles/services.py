@@ -23,6 +23,10 @@ from community.roles.models import RoleGrant
 
 # Roles only a platform administrator may hand out: no one grants themselves up the ladder.
 PLATFORM_GRANTED = {"platform_admin", "street_admin"}
+# Roles with rules of their own (an election's committee and counters): the owning feature registers
+# appoint(actor, person, scope_id) -> RoleGrant and dismiss(actor, grant) -> None, and every page uses them.
+APPOINTERS: dict = {}
+DISMISSERS: dict = {}
 
 
 def grant_role(actor, person: Person, role: str, scope_type: str, scope_id: int | None) -> RoleGrant:
@@ -39,6 +43,8 @@ def grant_role(actor, person: Person, role: str, scope_type: str, scope_id: int 
         raise Invalid(_("The scope does not exist."), fields={"scope_id": _("The scope does not exist.")})
     if role in PLATFORM_GRANTED and not is_platform_admin(actor):
         raise Forbidden(_("Only a platform administrator may grant this role."))
+    if role in APPOINTERS:
+        return APPOINTERS[role](actor, person, scope_id)
     if role == "community_admin":
         require(actor, "role.grant", _street_of(scope_id))
     else:
@@ -65,6 +71,9 @@ def _street_of(community_id: int) -> tuple[str, int]:
 
 def revoke_role(actor, grant: RoleGrant) -> None:
     """Take a role away; the same rights are needed as to grant it."""
+    if grant.role in DISMISSERS:
+        DISMISSERS[grant.role](actor, grant)
+        return
     if grant.role in PLATFORM_GRANTED and not is_platform_admin(actor):
         raise Forbidden(_("Only a platform administrator may revoke this role."))
     if grant.role == "community_admin":

@@ -283,3 +283,25 @@ def test_voter_nominates_on_the_page(client, community):
     nomination = db.session.scalar(select(Nomination))
     assert nomination.nominee_id == voters[1].id and nomination.kind == "voters"
     assert client.get(f"/elections/{election.id}").status_code == 200
+
+
+def test_general_roles_api_applies_the_election_rules(client, places):
+    """Granting a counter through /roles goes through the election's own appointment rules."""
+    from community.elections.models import Candidate
+    from tests.community.elections.conftest import make_election
+
+    admin = make_admin()
+    election = make_election(places["east"])
+    candidate = make_person(places["east"], name="候选人")
+    db.session.add(Candidate(election_id=election.id, person_id=candidate.id))
+    db.session.commit()
+    headers = token_for(client, admin)
+    response = client.post("/api/v1/roles", headers=headers, json={
+        "person_id": candidate.id, "role": "counter", "scope_type": "election", "scope_id": election.id})
+    assert response.status_code == 422
+    assert response.json["error"]["code"] == "candidate_official"
+    helper = make_person(places["east"], name="计票员")
+    response = client.post("/api/v1/roles", headers=headers, json={
+        "person_id": helper.id, "role": "counter", "scope_type": "election", "scope_id": election.id})
+    assert response.status_code == 201
+    assert client.delete(f"/api/v1/roles/{response.json['id']}", headers=headers).status_code == 204
