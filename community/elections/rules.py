@@ -56,12 +56,20 @@ def excuse_deadline(voting_day: date, notice_days: int) -> date:
 
 
 def nominations_close_at(election) -> datetime | None:
-    """When nominations close: as set, or when the candidate list must be published at the latest."""
+    """When nominations close: as set, else when the candidate list is (or must at the latest be) published."""
     if election.nominations_close_at:
         return election.nominations_close_at
     if election.voting_opens_at:
-        return election.voting_opens_at - timedelta(days=election.candidates_days_before)
+        latest = election.voting_opens_at - timedelta(days=election.candidates_days_before)
+        return min(latest, election.candidates_published_at) if election.candidates_published_at else latest
     return None
+
+
+def objections_close_at(election) -> datetime | None:
+    """The end of the period for objections to the roll, counted from its publication."""
+    if not election.roll_published_at:
+        return None
+    return election.roll_published_at + timedelta(days=election.objection_days)
 
 
 def reminder_moments(election) -> list[tuple[str, datetime]]:

@@ -12,7 +12,7 @@ from community.authz import can, scope_ids
 from community.database import as_local, paginate, utcnow
 from community.elections import documents
 from community.elections.models import Candidate, Election, Nomination, Recall, RollObjection
-from community.elections.rules import nominations_close_at
+from community.elections.rules import nominations_close_at, objections_close_at
 from community.elections.services import candidates as cands
 from community.elections.services import recall, roll, tally, voting
 from community.elections.services.common import current_round, get_election, resident, status_label, voter_record
@@ -105,6 +105,8 @@ def detail(election_id: int):
         nominations=cands.nominations(election) if election.status in ("roll_published", "nominating") else [],
         objections=objections, round=current_round(election), voted=voting.has_voted(election, current_user.id),
         may_see_roll=roll.may_see_roll(current_user, election), nominations_close=nominations_close_at(election),
+        objections_open=election.status != "draft" and bool(objections_close_at(election))
+        and utcnow() <= objections_close_at(election),
         eligible_problems=eligible_problems, principals=voting.principals_of(election, current_user.id))
 
 

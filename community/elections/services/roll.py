@@ -12,7 +12,7 @@ from community.audit.services import record
 from community.authz import can, require
 from community.database import as_local
 from community.elections.models import Election, RollObjection, VoterRecord
-from community.elections.rules import eligibility_problems, excuse_deadline
+from community.elections.rules import eligibility_problems, excuse_deadline, objections_close_at
 from community.elections.services.common import flush_or_conflict, now_or, require_status, voter_record
 from community.errors import Conflict, DomainError, Forbidden, Invalid, NotFound
 from community.people.models import Person
@@ -161,7 +161,7 @@ def file_objection(actor, election: Election, text: str, subject: Person | None 
         raise DomainError(_("The roll has not been published yet."), code="roll_not_published")
     if not may_see_roll(actor, election):
         raise Forbidden(_("Only residents of the community may object to its roll."))
-    if now > election.roll_published_at + timedelta(days=election.objection_days):
+    if now > objections_close_at(election):
         raise DomainError(_("Rule: objections to the roll are filed within %(n)d days of its publication.",
                             n=election.objection_days), code="objection_late")
     row = RollObjection(election_id=election.id, filed_by_id=actor.id, text=text, filed_at=now,
