@@ -1,10 +1,10 @@
 """Derived timeline moments: when nominations and objections close."""
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from types import SimpleNamespace
 
 from community.elections.rules import nominations_close_at, objections_close_at
 
-OPENS = datetime(2019, 6, 16, 0, 0, tzinfo=timezone.utc)
+OPENS = datetime(2019, 6, 16, 0, 0, tzinfo=UTC)
 
 
 def _election(**values):
