@@ -47,6 +47,24 @@ def init_app(app: Flask) -> None:
             g.pop(key, None)
         refresh()
 
+    @app.before_request
+    def _reject_unreadable_json():
+        """Malformed JSON (including numbers too long to convert) is a 400, never a 500 in a parser."""
+        from flask import request
+
+        from community.errors import Invalid
+
+        if request.path.startswith("/api/") and request.method in ("POST", "PUT", "PATCH") and request.is_json:
+            import json
+
+            try:
+                json.loads(request.get_data(cache=True) or b"null")
+            except (ValueError, RecursionError):
+                from flask_babel import gettext as _
+
+                raise Invalid(_("The request body is not valid JSON."), code="invalid",
+                              fields={"json": _("Invalid JSON body.")}) from None
+
     @app.after_request
     def _security_headers(response):
         """Conservative defaults; every script and style is a vendored file, so no CDN is ever needed."""

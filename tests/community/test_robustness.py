@@ -1,0 +1,103 @@
+"""No page or API route answers 500, whatever the ids and query strings thrown at it."""
+import re
+
+import pytest
+
+from tests.factories import login, make_admin, make_person, token_for
+
+ODD_VALUES = ["999999", "-1", "abc", "1e9", "%00", "'", "李晓" * 40]
+QUERY = {"page": "-5", "per_page": "abc", "community_id": "x", "q": "%_*?[", "since": "2019-13-45",
+         "until": "nope", "migrant": "maybe", "role": "<script>", "status": "???"}
+
+
+def _routes(app, prefix_api: bool):
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint == "static" or "GET" not in rule.methods:
+            continue
+        if rule.rule.startswith("/api/") != prefix_api:
+            continue
+        yield rule
+
+
+def _fill(rule, value: str) -> str | None:
+    url = rule.rule
+    for name in rule.arguments:
+        converter = rule._converters[name].__class__.__name__
+        if converter == "IntegerConverter" and not value.lstrip("-").isdigit():
+            return None
+        url = re.sub(rf"<(?:[a-z]+:)?{name}>", value, url)
+    return url
+
+
+@pytest.mark.parametrize("who", ["platform_admin", "resident"])
+def test_pages_never_answer_500(client, places, app, who):
+    person = make_admin() if who == "platform_admin" else make_person(places["east"])
+    login(client, person)
+    checked = 0
+    for rule in _routes(app, prefix_api=False):
+        if rule.rule in ("/logout",) or "download" in rule.rule:
+            continue
+        for value in (ODD_VALUES if rule.arguments else [""]):
+            url = _fill(rule, value)
+            if url is None:
+                continue
+            response = client.get(url, query_string=QUERY)
+            assert response.status_code < 500, (url, response.status_code)
+            checked += 1
+    assert checked > 30
+
+
+def test_api_never_answers_500(client, places, app):
+    headers = token_for(client, make_admin())
+    checked = 0
+    for rule in _routes(app, prefix_api=True):
+        for value in (ODD_VALUES if rule.arguments else [""]):
+            url = _fill(rule, value)
+            if url is None:
+                continue
+            response = client.get(url, headers=headers, query_string=QUERY)
+            assert response.status_code < 500, (url, response.status_code)
+            if response.status_code >= 400:
+                assert "error" in response.json, url
+            checked += 1
+    assert checked > 15
+
+
+def test_api_posts_with_garbage_bodies_never_answer_500(client, places, app):
+    headers = token_for(client, make_admin())
+    bodies = [None, "[]", "{}", '{"name": ' + "1" * 5000 + "}", '{"candidate_ids": "x"}', "\x00\x01"]
+    checked = 0
+    for rule in app.url_map.iter_rules():
+        if not rule.rule.startswith("/api/") or not ({"POST", "PATCH"} & rule.methods):
+            continue
+        url = _fill(rule, "1")
+        for method in {"POST", "PATCH"} & rule.methods:
+            for body in bodies:
+                response = client.open(url, method=method, headers=headers, data=body,
+                                       content_type="application/json")
+                assert response.status_code < 500, (method, url, body and body[:30], response.status_code)
+                checked += 1
+    assert checked > 30
+
+
+@pytest.mark.parametrize("who", ["platform_admin", "resident"])
+def test_page_forms_with_garbage_never_answer_500(client, places, app, who):
+    person = make_admin() if who == "platform_admin" else make_person(places["east"])
+    forms = [{}, {k: "x" * 3000 for k in ("name", "phone", "text", "password", "scope", "role", "box", "answer",
+                                           "candidate_ids", "status", "opens_at", "closes_at", "seats", "county")},
+             {"phone": "'; drop table person; --", "scope": "community:abc", "role": "platform_admin",
+              "seats": "-3", "status": "published", "candidate_ids": ["a", "-1"]}]
+    checked = 0
+    for rule in app.url_map.iter_rules():
+        if rule.rule.startswith("/api/") or "POST" not in rule.methods or rule.rule in ("/logout", "/login"):
+            continue
+        for value in ("1", "999999"):
+            url = _fill(rule, value)
+            if url is None:
+                continue
+            for form in forms:
+                login(client, person)
+                response = client.post(url, data=form)
+                assert response.status_code < 500, (url, form and list(form)[:3], response.status_code)
+                checked += 1
+    assert checked > 20
