@@ -131,6 +131,13 @@ def register_error_handlers(app) -> None:
             return api_error(status, HTTP_CODES.get(status, "error"), http_message(status), None, headers)
         return render_template("errors/error.html", status=status, message=http_message(status)), status
 
+    from flask_wtf.csrf import CSRFError
+
+    @app.errorhandler(CSRFError)
+    def _csrf_error(error: CSRFError):
+        message = _("The form has expired or did not come from this site. Please reload the page and try again.")
+        return render_template("errors/error.html", status=400, message=message), 400
+
     @app.errorhandler(Exception)
     def _unexpected(error: Exception):
         app.logger.exception("unhandled error")
