@@ -20,11 +20,10 @@ from community.elections import schemas as S
 from community.elections.models import Election, Nomination, RollObjection
 from community.elections.services import candidates as cands
 from community.elections.services import lifecycle, roll, setup
-from community.elections.services.common import get_election
+from community.elections.services.common import get_election, get_or_404
 from community.errors import Forbidden, NotFound
 from community.people.models import Person
 from community.places.models import Community
-from community.places.services import get_or_404
 
 blp = api_blueprint("elections_api", "Resident representative elections (居民代表推选)")
 

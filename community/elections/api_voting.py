@@ -10,9 +10,8 @@ from community.elections.api import _person, blp
 from community.elections.models import Candidate, Recall
 from community.elections.rules import REMINDER_AUDIENCE, reminder_moments
 from community.elections.services import paper, recall, tally, voting
-from community.elections.services.common import get_election
+from community.elections.services.common import get_election, get_or_404
 from community.errors import NotFound
-from community.places.services import get_or_404
 
 
 @blp.route("/elections/<int:election_id>/ballots", methods=["POST"])
@@ -91,10 +90,17 @@ def issue_paper(data, election_id):
 def list_sheets(election_id):
     """Paper sheets of the current round: single, agreed, differs (flagged) or resolved."""
     election = get_election(election_id)
-    if not (can(current_actor(), "election.manage", election) or can(current_actor(), "election.enter_paper",
-                                                                      election)):
-        require(current_actor(), "election.manage", election)
-    return paper.sheets(election)
+    actor = current_actor()
+    if can(actor, "election.manage", election):
+        return paper.sheets(election)
+    require(actor, "election.enter_paper", election)
+    # A counter sees only their own typing: the second entry of a sheet must not be copied from the first.
+    found = paper.sheets(election)
+    for sheet in found:
+        sheet["entries"] = [e for e in sheet["entries"] if e["counter_id"] == actor.id]
+        if sheet["state"] != "agreed" and sheet["state"] != "resolved":
+            sheet["marks"] = sheet["is_blank"] = None
+    return found
 
 
 @blp.route("/elections/<int:election_id>/paper-ballots", methods=["POST"])
@@ -120,7 +126,8 @@ def resolve_paper(data, election_id):
     election = get_election(election_id)
     paper.resolve_sheet(current_actor(), election, data["box"], data["sheet_no"], data["candidate_ids"],
                         data["blank"])
-    return next(s for s in paper.sheets(election) if s["box"] == data["box"] and s["sheet_no"] == data["sheet_no"])
+    box = data["box"].strip()
+    return next(s for s in paper.sheets(election) if s["box"] == box and s["sheet_no"] == data["sheet_no"])
 
 
 @blp.route("/elections/<int:election_id>/results")

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from io import BytesIO
+from xml.sax.saxutils import escape
 
 from openpyxl import Workbook
 from openpyxl.styles import Font
@@ -37,13 +38,15 @@ def announcement_pdf(election, result: dict) -> bytes:
     plain = ParagraphStyle("plain", fontName=font, fontSize=11.5, leading=19)
     right = ParagraphStyle("right", fontName=font, fontSize=11.5, leading=19, alignment=2)
     community = election.community
-    place = f"{community.street.name}{community.name}" if community else ""
+    # Paragraph reads its text as markup: names and titles are escaped (a "<" or "&" would break the build).
+    plain_place = f"{community.street.name}{community.name}" if community else ""
+    place = escape(plain_place)
     elected = [t for t in result["tallies"] if t["elected"]]
     comp = result["composition"]
     valid = "有效" if result["valid"] else "无效"
     story = [
         Paragraph(f"{place}居民代表推选结果公告", title),
-        Paragraph(f"{place}于{_date(election.voting_opens_at)}进行居民代表推选（{election.title}），"
+        Paragraph(f"{place}于{_date(election.voting_opens_at)}进行居民代表推选（{escape(election.title)}），"
                   f"应选居民代表{election.seats}名。登记选民{result['registered']}人，"
                   f"投出选票{result['ballots_cast']}张，参加投票率{result['turnout'] * 100:.1f}%，"
                   f"其中废票{result['void_ballots'] or 0}张。依照推选办法，本次投票{valid}。", body),
@@ -59,7 +62,7 @@ def announcement_pdf(election, result: dict) -> bytes:
                                ("GRID", (0, 0), (-1, -1), 0.5, "#555555"), ("ALIGN", (0, 0), (-1, -1), "CENTER"),
                                ("BACKGROUND", (0, 0), (-1, 0), "#eeeeee")]))
     story += [table, Spacer(1, 4 * mm)]
-    names = "、".join(t["name"] for t in elected) or "无"
+    names = "、".join(escape(t["name"]) for t in elected) or "无"
     story.append(Paragraph(f"当选居民代表（{len(elected)}名）：{names}。", body))
     bands = "，".join(f"{BANDS.get(k, k)}{v}名" for k, v in sorted(comp["age_bands"].items()))
     story.append(Paragraph(f"当选人员构成：新居民（外来人口）{comp['migrants']}名，女性{comp['women']}名"
@@ -69,7 +72,7 @@ def announcement_pdf(election, result: dict) -> bytes:
     story += [Paragraph("对推选结果有异议的，可向社区居民代表推选委员会反映。特此公告。", body), Spacer(1, 10 * mm),
               Paragraph(f"{place}居民代表推选委员会", right), Paragraph(_date(election.published_at), right)]
     buffer = BytesIO()
-    SimpleDocTemplate(buffer, pagesize=A4, title=f"{place}居民代表推选结果公告", leftMargin=22 * mm,
+    SimpleDocTemplate(buffer, pagesize=A4, title=f"{plain_place}居民代表推选结果公告", leftMargin=22 * mm,
                       rightMargin=22 * mm, topMargin=22 * mm, bottomMargin=20 * mm).build(story)
     return buffer.getvalue()
 
@@ -110,6 +113,11 @@ def results_xlsx(election, result: dict) -> bytes:
     for band, count in sorted(c["age_bands"].items()):
         comp.append([BANDS.get(band, band), count])
     comp.append(["党员、流动党员", "待支部名册接入"])
+    for worksheet in book.worksheets:  # a name or title starting with "=" is text, never a formula
+        for row in worksheet.iter_rows():
+            for cell in row:
+                if cell.data_type == "f":
+                    cell.data_type = "s"
     buffer = BytesIO()
     book.save(buffer)
     return buffer.getvalue()

@@ -15,12 +15,19 @@ from community.elections.models import Candidate, RollObjection, VoterRecord
 from community.elections.rules import REMINDER_AUDIENCE, reminder_moments
 from community.elections.services import candidates as cands
 from community.elections.services import lifecycle, paper, roll, setup, voting
-from community.elections.services.common import current_round, get_election, officials, resident, roll_counts
-from community.elections.views import run
+from community.elections.services.common import (
+    current_round,
+    get_election,
+    get_or_404,
+    officials,
+    resident,
+    roll_counts,
+)
+from community.elections.views import _ints, run
 from community.errors import DomainError
 from community.people.models import Person
 from community.places.models import Community
-from community.places.services import communities_for, get_or_404
+from community.places.services import communities_for
 from community.roles.models import RoleGrant
 
 bp = Blueprint("elections_manage", __name__, url_prefix="/elections")
@@ -212,7 +219,7 @@ def paper_entry(election_id: int):
         require(current_user, "election.manage", election)
     back = url_for("elections_manage.paper_entry", election_id=election.id)
     if request.method == "POST":
-        ids = [int(v) for v in request.form.getlist("candidate_id") if v.isdigit()]
+        ids = _ints(request.form.getlist("candidate_id"))
         sheet_no = request.form.get("sheet_no", type=int) or 0
         box, blank = request.form.get("box", "hall"), bool(request.form.get("blank"))
         if request.form.get("resolve"):

@@ -51,9 +51,17 @@ class ElectionIn(ElectionSettings):
     nominations_close_at = _time(allow_none=True)
 
 
-class ElectionPatch(ElectionIn):
-    class Meta:
-        partial = True
+class ElectionPatch(ElectionSettings):
+    """Only the fields sent change (marshmallow has no `partial` Meta option: nothing here is required)."""
+    title = F.String(validate=ma.validate.Length(min=1, max=100))
+    community_id = F.Integer(strict=True, metadata={"description": "ignored: an election stays in its community"})
+    seats = F.Integer(strict=True, validate=between(1, 200))
+    term = F.String(validate=ma.validate.Length(max=20))
+    residents_group = F.String(validate=ma.validate.Length(max=60))
+    method = F.String(validate=ma.validate.OneOf(METHODS))
+    voting_opens_at = _time(allow_none=True)
+    voting_closes_at = _time(allow_none=True)
+    nominations_close_at = _time(allow_none=True)
 
 
 class ElectionOut(ElectionSettings):
@@ -77,7 +85,7 @@ class ElectionOut(ElectionSettings):
 
 
 class ElectionArgs(PageArgs):
-    community_id = F.Integer()
+    community_id = F.Integer(validate=between(1, 2 ** 31 - 1))
     status = F.String(validate=ma.validate.OneOf(STATUSES))
 
 
@@ -220,7 +228,7 @@ class PaperIssueIn(ma.Schema):
 
 class PaperEntryIn(ma.Schema):
     box = F.String(load_default="hall", validate=ma.validate.Length(min=1, max=30))
-    sheet_no = F.Integer(required=True, strict=True, validate=between(1))
+    sheet_no = F.Integer(required=True, strict=True, validate=between(1, 100_000))
     candidate_ids = F.List(F.Integer(strict=True), load_default=list)
     blank = F.Boolean(load_default=False)
 

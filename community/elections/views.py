@@ -15,10 +15,16 @@ from community.elections.models import Candidate, Election, Nomination, Recall, 
 from community.elections.rules import nominations_close_at, objections_close_at
 from community.elections.services import candidates as cands
 from community.elections.services import recall, roll, tally, voting
-from community.elections.services.common import current_round, get_election, resident, status_label, voter_record
+from community.elections.services.common import (
+    current_round,
+    get_election,
+    get_or_404,
+    resident,
+    status_label,
+    voter_record,
+)
 from community.errors import DomainError, NotFound
 from community.people.models import Person
-from community.places.services import get_or_404
 
 bp = Blueprint("elections", __name__, url_prefix="/elections")
 PER_PAGE = 20
@@ -38,8 +44,15 @@ def run(action, success: str | None, back: str):
     return None, result
 
 
-def _ints(values) -> list[int]:
-    return [int(v) for v in values if str(v).isdigit()]
+def _ints(values) -> list[int] | None:
+    """Ids from a form; None when any value is not a plain id (the service then refuses the input)."""
+    ids = []
+    for value in values:
+        value = str(value).strip()
+        if not (value.isascii() and value.isdigit() and len(value) <= 18):
+            return None
+        ids.append(int(value))
+    return ids
 
 
 def code_label(code) -> str:

@@ -20,9 +20,38 @@ def now_or(now: datetime | None) -> datetime:
     return now or utcnow()
 
 
+MAX_ID = 2 ** 31 - 1  # ids are the databases' 32-bit integers; a larger number names nothing
+
+
+def valid_id(value) -> bool:
+    """Whether `value` can be the id of a row (PostgreSQL refuses to compare larger numbers with it)."""
+    return isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= MAX_ID
+
+
+def get_or_404(model, object_id):
+    """Load a row by id or raise NotFound; out-of-range numbers (from a URL or a form) are simply not found."""
+    from community.places.services import get_or_404 as load
+
+    if not valid_id(object_id):
+        raise NotFound(_("The requested object (#%(id)s) does not exist.", id=object_id))
+    return load(model, object_id)
+
+
+def moment(value, field: str) -> datetime | None:
+    """A date and time from a form or the API in UTC (naive means Asia/Shanghai); years far outside
+    this century are refused as invalid input rather than overflowing."""
+    from community.database import parse_local
+
+    if value is None:
+        return None
+    if not isinstance(value, datetime) or not 2000 <= value.year <= 2199:
+        raise Invalid(_("Not a valid date and time."), fields={field: _("Not a valid date and time.")})
+    return parse_local(value)
+
+
 def get_election(election_id) -> Election:
     """Load an election or raise NotFound."""
-    election = db.session.get(Election, election_id) if isinstance(election_id, int) else None
+    election = db.session.get(Election, election_id) if valid_id(election_id) else None
     if election is None:
         raise NotFound(_("No such election: %(id)s.", id=election_id))
     return election
@@ -50,12 +79,16 @@ def officials(election: Election, role: str) -> list[int]:
 
 def voter_record(election: Election, person_id: int) -> VoterRecord | None:
     """The person's line on this election's roll, if any."""
+    if not valid_id(person_id):
+        return None
     return db.session.scalar(select(VoterRecord).where(VoterRecord.election_id == election.id,
                                                        VoterRecord.person_id == person_id))
 
 
 def is_registered(election: Election, person_id: int) -> bool:
     """On the roll (not merely applied)."""
+    if not valid_id(person_id):
+        return False
     return db.session.scalar(select(VoterRecord.id).where(
         VoterRecord.election_id == election.id, VoterRecord.person_id == person_id,
         VoterRecord.status == "registered")) is not None
@@ -130,7 +163,7 @@ def resident(election: Election, phone_or_id: str | None, field: str = "phone"):
 
     value = (phone_or_id or "").strip()
     statement = select(Person).where(Person.community_id == election.community_id)
-    if value.isdigit() and len(value) < 11:
+    if value.isascii() and value.isdigit() and len(value) < 11:
         person = db.session.scalar(statement.where(Person.id == int(value)))
     else:
         person = db.session.scalar(statement.where(Person.phone == value)) if value else None

@@ -7,11 +7,11 @@ from flask_babel import gettext as _
 
 from app import db
 from community.authz import require
-from community.database import parse_local
 from community.elections.models import STATUSES, Candidate, Election, ElectionRound, RoundTally
 from community.elections.services.common import (
     candidate_count,
     current_round,
+    moment,
     now_or,
     officials,
     record_step,
@@ -154,8 +154,8 @@ def open_next_round(actor, election: Election, opens_at, closes_at, now: datetim
     round_ = current_round(election)
     if election.status != "counted" or round_ is None or not round_.next_plan:
         _refuse(_("No further round is due."), "no_round_due")
-    opens_at = parse_local(opens_at) if opens_at else now
-    closes_at = parse_local(closes_at) if closes_at else None
+    opens_at = moment(opens_at, "opens_at") or now
+    closes_at = moment(closes_at, "closes_at")
     if closes_at is None or closes_at <= max(opens_at, now):
         raise Invalid(_("Set when the new round closes (after it opens)."), fields={"closes_at": _("Required")})
     plan = round_.next_plan

@@ -31,6 +31,8 @@ from community.elections.services.voting import voting_round
 from community.errors import Conflict, DomainError, Forbidden, Invalid
 from community.people.models import Person
 
+MAX_SHEET = 100_000  # far above any box; keeps sheet numbers inside the database's integer
+
 
 def _box(box: str) -> str:
     box = (box or "").strip()
@@ -47,10 +49,13 @@ def issue_paper_ballot(actor, election: Election, voter: Person, box: str, now: 
         raise DomainError(_("Voting is not open now."), code="not_voting")
     if not is_registered(election, voter.id):
         raise Forbidden(_("Rule: only voters on the roll may vote."), code="not_on_roll")
+    _box(box)
+    # The box is not kept with the voter: sheets are entered by box, and a mobile box visiting few
+    # voters would otherwise link each of them to their marks.
     flush_or_conflict(Participation(election_id=election.id, round_no=round_.number, voter_id=voter.id,
-                                    channel="paper", cast_by_id=actor.id, box=_box(box)),
+                                    channel="paper", cast_by_id=actor.id, box=None),
                       _("Rule: one ballot per voter; this voter has already voted."), "already_voted")
-    record(actor, "election.paper_issued", election, summary=f"{voter.id} @ {box}")
+    record(actor, "election.paper_issued", election, summary=str(voter.id))
     db.session.commit()
 
 
@@ -78,8 +83,8 @@ def enter_paper_ballot(actor, election: Election, box: str, sheet_no: int, candi
     A sheet marking more names than seats is entered as marked and counted as void."""
     require(actor, "election.enter_paper", election)
     round_ = _closed_round(election)
-    if not isinstance(sheet_no, int) or sheet_no < 1:
-        raise Invalid(_("Sheet numbers start at 1."), fields={"sheet_no": _("Invalid value.")})
+    if not isinstance(sheet_no, int) or isinstance(sheet_no, bool) or not 1 <= sheet_no <= MAX_SHEET:
+        raise Invalid(_("Sheet numbers run from 1 to %(n)d.", n=MAX_SHEET), fields={"sheet_no": _("Invalid value.")})
     box = _box(box)
     marks = _marks(round_, candidate_ids, is_blank)
     typed = db.session.scalars(select(PaperEntry.counter_id).where(

@@ -11,7 +11,7 @@ from app import db
 from community.audit.services import record
 from community.authz import can, require
 from community.database import as_local
-from community.elections.models import Election, RollObjection, VoterRecord
+from community.elections.models import Candidate, Election, RollObjection, VoterRecord
 from community.elections.rules import eligibility_problems, excuse_deadline, objections_close_at
 from community.elections.services.common import flush_or_conflict, now_or, require_status, voter_record
 from community.errors import Conflict, DomainError, Forbidden, Invalid, NotFound
@@ -112,6 +112,10 @@ def remove_voter(actor, election: Election, person_id: int, reason: str) -> None
     row = voter_record(election, person_id)
     if row is None:
         raise NotFound(_("The person is not on the roll."))
+    if db.session.scalar(select(Candidate.id).where(Candidate.election_id == election.id,
+                                                    Candidate.person_id == person_id)):
+        raise DomainError(_("Rule: candidates must be voters on the roll. Withdraw the candidate first."),
+                          code="candidate_on_roll")
     record(actor, "election.voter_remove", election, summary=f"{person_id}: {reason}"[:300])
     db.session.delete(row)
     db.session.commit()

@@ -4,15 +4,16 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
 
 from app import db
 from community.audit.services import record
 from community.authz import forget_grants, require
-from community.database import as_local, parse_local
-from community.elections.models import METHODS, Candidate, Election, Kinship
-from community.elections.services.common import flush_or_conflict, officials, record_step, require_status
-from community.errors import DomainError, Invalid
+from community.database import as_local
+from community.elections.models import METHODS, Candidate, Election, Kinship, VoterRecord
+from community.elections.services.common import flush_or_conflict, moment, officials, record_step, require_status
+from community.errors import Conflict, DomainError, Invalid
 from community.people.models import Person
 from community.places.models import Community
 from community.roles.models import RoleGrant
@@ -58,11 +59,10 @@ def _clean(data: dict, election: Election) -> None:
                 setattr(election, name, value)
     for name in TIMES:
         if name in data:
-            value = data[name]
-            if value is not None and not isinstance(value, datetime):
-                errors[name] = _("Not a valid date and time.")
-            else:
-                setattr(election, name, parse_local(value) if value else None)
+            try:
+                setattr(election, name, moment(data[name] or None, name))
+            except Invalid as error:
+                errors.update(error.fields)
     if (election.committee_min or 7) > (election.committee_max or 9):
         errors["committee_min"] = _("The committee's minimum size exceeds its maximum.")
     if election.voting_opens_at and election.voting_closes_at and \
@@ -112,6 +112,15 @@ def update_settings(actor, election: Election, data: dict) -> Election:
     except Invalid:
         db.session.rollback()  # nothing half-changed stays in the session
         raise
+    # The roll's lines carry the term (one roll per term is their unique key): they follow a new term,
+    # and a person already on another roll of that term makes the change a conflict.
+    try:
+        db.session.execute(update(VoterRecord).where(VoterRecord.election_id == election.id,
+                                                     VoterRecord.term != election.term)
+                           .values(term=election.term).execution_options(synchronize_session="fetch"))
+    except IntegrityError:
+        db.session.rollback()
+        raise Conflict(_("Rule: nobody is on two voter rolls of the same term."), code="other_roll") from None
     record(actor, "election.settings", election, summary=", ".join(sorted(data))[:300])
     db.session.commit()
     return election

@@ -71,6 +71,9 @@ def cast_ballot(actor, election: Election, candidate_ids, on_behalf_of: Person |
         if approved is None:
             _refuse(actor, election, Forbidden(_("Rule: a proxy vote needs a written proxy approved by the "
                                                  "committee."), code="no_proxy"))
+        if not is_registered(election, actor.id):  # taken off the roll after the proxy was approved
+            _refuse(actor, election, Forbidden(_("Rule: both the voter and the proxy must be on the roll."),
+                                               code="proxy_not_voter"))
         channel = "proxy"
     chosen = clean_candidate_ids(candidate_ids)
     if len(chosen) != len(candidate_ids):
