@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from app import db, limiter
 from community.accounts import services as accounts
 from community.apitools import (
+    Id,
     PageArgs,
     Unauthorised,
     api_blueprint,
@@ -49,14 +50,14 @@ class RoleOut(ma.Schema):
 
 
 class RoleIn(ma.Schema):
-    person_id = F.Integer(required=True, strict=True)
+    person_id = Id(required=True, strict=True)
     role = F.String(required=True, validate=ma.validate.OneOf(list(ROLE_SCOPES)))
     scope_type = F.String(required=True, validate=ma.validate.OneOf(list(SCOPE_LABELS)))
-    scope_id = F.Integer(load_default=0, strict=True)
+    scope_id = Id(minimum=0, load_default=0, strict=True)
 
 
 class RoleArgs(PageArgs):
-    person_id = F.Integer()
+    person_id = Id()
 
 
 class StreetIn(ma.Schema):
@@ -72,7 +73,7 @@ class StreetOut(ma.Schema):
 
 class CommunityIn(ma.Schema):
     name = F.String(required=True, validate=ma.validate.Length(min=1, max=60))
-    street_id = F.Integer(required=True, strict=True)
+    street_id = Id(required=True, strict=True)
 
 
 class CommunityOut(ma.Schema):
@@ -82,7 +83,7 @@ class CommunityOut(ma.Schema):
 
 
 class CommunityArgs(PageArgs):
-    street_id = F.Integer()
+    street_id = Id()
 
 
 class PersonIn(ma.Schema):
@@ -90,8 +91,8 @@ class PersonIn(ma.Schema):
     phone = F.String(required=True, validate=ma.validate.Length(max=20))
     password = F.String(validate=ma.validate.Length(max=128))
     birth_date = F.Date(data_key="birth_date", attribute="born_on")
-    community_id = F.Integer(required=True, strict=True)
-    grid_id = F.Integer(strict=True, allow_none=True)
+    community_id = Id(required=True, strict=True)
+    grid_id = Id(strict=True, allow_none=True)
     hukou_place = F.String(required=True, validate=ma.validate.Length(min=1, max=100))
     living_since = F.Date(attribute="living_since_on", allow_none=True)
     gender = F.String(validate=ma.validate.OneOf(["M", "F"]), allow_none=True)
@@ -128,7 +129,7 @@ class PersonOut(ma.Schema):
 
 class PersonArgs(PageArgs):
     q = F.String(validate=ma.validate.Length(max=50))
-    community_id = F.Integer()
+    community_id = Id()
     is_migrant = F.Boolean()
 
 

@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from flask_smorest import Blueprint
 
 from app import db
-from community.database import paginate
+from community.database import MAX_ID, paginate
 from community.errors import DomainError
 
 API_PREFIX = "/api/v1"
@@ -28,6 +28,25 @@ class ApiErrorSchema(ma.Schema):
 class Unauthorised(DomainError):
     status = 401
     code = "unauthorised"
+
+
+def between(low: int, high: int | None = None):
+    """A range check whose message is translated when it fails (marshmallow's Range formats its message
+    once, when the schema is built at import time, outside any request and so in no chosen language)."""
+    from flask_babel import lazy_gettext as _l
+
+    def check(value):
+        if value < low or (high is not None and value > high):
+            raise ma.ValidationError(_l("Must be between %(low)s and %(high)s.", low=low, high=high or "∞"))
+    return check
+
+
+class Id(ma.fields.Integer):
+    """A row id: an integer the databases can compare (1 … 2³¹−1); a larger one is malformed input."""
+
+    def __init__(self, *, minimum: int = 1, **kwargs):
+        kwargs.setdefault("validate", between(minimum, MAX_ID))
+        super().__init__(**kwargs)
 
 
 class PageArgs(ma.Schema):

@@ -88,8 +88,10 @@ def register_scope(scope_type: str, model, parent: Callable[[int], tuple[str, in
 
 def scope_object(scope_type: str, scope_id):
     """The object a scope names (a Street, a Branch…), or None if there is none."""
+    from community.database import valid_id
+
     model = _MODELS.get(scope_type)
-    if model is None or not isinstance(scope_id, int):
+    if model is None or not valid_id(scope_id):
         return None
     return db.session.get(model, scope_id)
 

@@ -11,6 +11,14 @@ from sqlalchemy.types import TypeDecorator
 LOCAL_ZONE = ZoneInfo("Asia/Shanghai")
 
 
+MAX_ID = 2 ** 31 - 1  # ids are 32-bit integers; PostgreSQL refuses to compare a larger number with one
+
+
+def valid_id(value) -> bool:
+    """Whether `value` can be the id of a row (an int in the databases' range, not a bool)."""
+    return isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= MAX_ID
+
+
 def utcnow() -> datetime:
     """The current time, aware, in UTC."""
     return datetime.now(UTC)
@@ -93,8 +101,17 @@ def prefix_match(column, prefix: str):
     return column.like(escaped + "%", escape="\\")
 
 
+MAX_PAGE = 1_000_000
+
+
+def id_or_none(value) -> int | None:
+    """A query-string id as an int the database can compare, or None (nothing to filter by)."""
+    return value if valid_id(value) else None
+
+
 def paginate(session, statement, page: int, per_page: int):
     """Run one page of a select: (items, total). Two queries, whatever the page size."""
+    page = min(max(page or 1, 1), MAX_PAGE)  # an absurd page number is an empty page, not an overflow
     total = session.scalar(select(func.count()).select_from(statement.order_by(None).subquery()))
     items = session.scalars(statement.limit(per_page).offset((page - 1) * per_page)).all()
     return items, total

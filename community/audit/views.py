@@ -10,7 +10,7 @@ from sqlalchemy.orm import selectinload
 from app import db
 from community.audit.models import AuditEntry
 from community.audit.services import audit_query
-from community.database import paginate, parse_local
+from community.database import id_or_none, paginate, parse_local
 
 bp = Blueprint("audit", __name__, url_prefix="/admin/audit")
 
@@ -29,7 +29,7 @@ def index():
     """Browse and filter the audit log."""
     until = _day("until")
     statement = audit_query(current_user, action=request.args.get("action") or None,
-                            actor_id=request.args.get("actor_id", type=int),
+                            actor_id=id_or_none(request.args.get("actor_id", type=int)),
                             object_type=request.args.get("object_type") or None,
                             since=_day("since"), until=until + timedelta(days=1) if until else None)
     page = max(request.args.get("page", 1, type=int) or 1, 1)

@@ -2,21 +2,12 @@
 from __future__ import annotations
 
 import marshmallow as ma
-from flask_babel import lazy_gettext as _l
 
-from community.apitools import PageArgs
+from community.apitools import Id, PageArgs, between
 from community.database import LOCAL_ZONE
 from community.elections.models import METHODS, NOMINATION_KINDS, STATUSES
 
 F = ma.fields
-
-
-def between(low: int, high: int | None = None):
-    """A range check (ma.validate.Range cannot be built after apitools translates its messages)."""
-    def check(value):
-        if value < low or (high is not None and value > high):
-            raise ma.ValidationError(_l("Must be between %(low)s and %(high)s.", low=low, high=high or "∞"))
-    return check
 
 
 def _time(**kwargs):
@@ -41,7 +32,7 @@ class ElectionSettings(ma.Schema):
 
 class ElectionIn(ElectionSettings):
     title = F.String(required=True, validate=ma.validate.Length(min=1, max=100))
-    community_id = F.Integer(required=True, strict=True)
+    community_id = Id(required=True, strict=True)
     seats = F.Integer(required=True, strict=True, validate=between(1, 200))
     term = F.String(validate=ma.validate.Length(max=20))
     residents_group = F.String(validate=ma.validate.Length(max=60))
@@ -54,7 +45,7 @@ class ElectionIn(ElectionSettings):
 class ElectionPatch(ElectionSettings):
     """Only the fields sent change (marshmallow has no `partial` Meta option: nothing here is required)."""
     title = F.String(validate=ma.validate.Length(min=1, max=100))
-    community_id = F.Integer(strict=True, metadata={"description": "ignored: an election stays in its community"})
+    community_id = Id(strict=True, metadata={"description": "ignored: an election stays in its community"})
     seats = F.Integer(strict=True, validate=between(1, 200))
     term = F.String(validate=ma.validate.Length(max=20))
     residents_group = F.String(validate=ma.validate.Length(max=60))
@@ -85,7 +76,7 @@ class ElectionOut(ElectionSettings):
 
 
 class ElectionArgs(PageArgs):
-    community_id = F.Integer(validate=between(1, 2 ** 31 - 1))
+    community_id = Id()
     status = F.String(validate=ma.validate.OneOf(STATUSES))
 
 
@@ -96,7 +87,7 @@ class StatusIn(ma.Schema):
 
 
 class VoterIn(ma.Schema):
-    person_id = F.Integer(required=True, strict=True)
+    person_id = Id(required=True, strict=True)
     promise_signed = F.Boolean(load_default=False,
                                metadata={"description": "a migrant's written promise not to register elsewhere"})
     household = F.String(validate=ma.validate.Length(max=60), allow_none=True)
@@ -121,7 +112,7 @@ class ApplyIn(ma.Schema):
 
 class ObjectionIn(ma.Schema):
     text = F.String(required=True, validate=ma.validate.Length(min=1, max=2000))
-    subject_person_id = F.Integer(strict=True, allow_none=True)
+    subject_person_id = Id(strict=True, allow_none=True)
 
 
 class AnswerIn(ma.Schema):
@@ -142,7 +133,7 @@ class ObjectionOut(ma.Schema):
 
 
 class NominationIn(ma.Schema):
-    nominee_id = F.Integer(required=True, strict=True)
+    nominee_id = Id(required=True, strict=True)
     kind = F.String(load_default="voters", validate=ma.validate.OneOf(NOMINATION_KINDS))
     group_name = F.String(load_default="", validate=ma.validate.Length(max=60))
 
@@ -156,7 +147,7 @@ class NominationOut(ma.Schema):
 
 
 class PersonRef(ma.Schema):
-    person_id = F.Integer(required=True, strict=True)
+    person_id = Id(required=True, strict=True)
 
 
 class CandidateOut(ma.Schema):
@@ -170,7 +161,7 @@ class CandidateOut(ma.Schema):
 
 
 class OfficialIn(ma.Schema):
-    person_id = F.Integer(required=True, strict=True)
+    person_id = Id(required=True, strict=True)
     role = F.String(required=True, validate=ma.validate.OneOf(["election_committee", "counter"]))
 
 
@@ -181,12 +172,12 @@ class OfficialOut(ma.Schema):
 
 
 class KinshipIn(ma.Schema):
-    person_id = F.Integer(required=True, strict=True)
-    relative_id = F.Integer(required=True, strict=True)
+    person_id = Id(required=True, strict=True)
+    relative_id = Id(required=True, strict=True)
 
 
 class BallotIn(ma.Schema):
-    candidate_ids = F.List(F.Integer(strict=True), required=True)
+    candidate_ids = F.List(Id(strict=True), required=True)
     on_behalf_of = F.Integer(strict=True, allow_none=True,
                              metadata={"description": "the voter whose approved proxy you are"})
 
@@ -207,8 +198,8 @@ class ReceiptCheckOut(ma.Schema):
 
 
 class ProxyIn(ma.Schema):
-    principal_id = F.Integer(required=True, strict=True)
-    proxy_id = F.Integer(required=True, strict=True)
+    principal_id = Id(required=True, strict=True)
+    proxy_id = Id(required=True, strict=True)
     note = F.String(load_default="", validate=ma.validate.Length(max=200))
 
 
@@ -222,14 +213,14 @@ class ProxyOut(ma.Schema):
 
 
 class PaperIssueIn(ma.Schema):
-    person_id = F.Integer(required=True, strict=True)
+    person_id = Id(required=True, strict=True)
     box = F.String(load_default="hall", validate=ma.validate.Length(min=1, max=30))
 
 
 class PaperEntryIn(ma.Schema):
     box = F.String(load_default="hall", validate=ma.validate.Length(min=1, max=30))
     sheet_no = F.Integer(required=True, strict=True, validate=between(1, 100_000))
-    candidate_ids = F.List(F.Integer(strict=True), load_default=list)
+    candidate_ids = F.List(Id(strict=True), load_default=list)
     blank = F.Boolean(load_default=False)
 
 
@@ -278,7 +269,7 @@ class ReminderOut(ma.Schema):
 
 
 class RecallIn(ma.Schema):
-    candidate_id = F.Integer(required=True, strict=True)
+    candidate_id = Id(required=True, strict=True)
     reason = F.String(required=True, validate=ma.validate.Length(min=1, max=2000))
 
 

@@ -11,7 +11,7 @@ from app import db
 from community.accounts.services import generate_password, hash_password, password_problem
 from community.audit.services import record
 from community.authz import community_condition, require
-from community.database import prefix_match, utcnow
+from community.database import prefix_match, utcnow, valid_id
 from community.errors import Conflict, Invalid
 from community.people import identity
 from community.people.models import Person
@@ -89,13 +89,12 @@ def clean_person_fields(data: dict, *, creating: bool) -> dict:
 
 def _clean_place(data: dict, out: dict, errors: dict, creating: bool) -> None:
     if creating or "community_id" in data:
-        community = db.session.get(Community, data.get("community_id")) if isinstance(
-            data.get("community_id"), int) else None
+        community = db.session.get(Community, data["community_id"]) if valid_id(data.get("community_id")) else None
         if community is None:
             errors["community_id"] = _("Choose an existing community.")
         out["community_id"] = community.id if community else None
     if data.get("grid_id"):
-        grid = db.session.get(Grid, data["grid_id"]) if isinstance(data["grid_id"], int) else None
+        grid = db.session.get(Grid, data["grid_id"]) if valid_id(data["grid_id"]) else None
         if grid is None or (out.get("community_id") and grid.community_id != out["community_id"]):
             errors["grid_id"] = _("The grid is not in this community.")
         out["grid_id"] = grid.id if grid else None

@@ -15,7 +15,7 @@ from app import db
 from community.accounts.services import reset_password
 from community.authz import grants_of, require
 from community.background import get_progress, start_job
-from community.database import paginate
+from community.database import id_or_none, paginate
 from community.errors import DomainError, Invalid
 from community.people import excel, services
 from community.people.forms import ImportForm, PersonForm, RoleForm
@@ -39,7 +39,7 @@ def index():
     """People in the communities this administrator manages; phones and ID numbers masked."""
     require(current_user, "person.list")
     page = request.args.get("page", 1, type=int) or 1
-    community_id = request.args.get("community_id", type=int)
+    community_id = id_or_none(request.args.get("community_id", type=int))
     statement = services.people_query(current_user, request.args.get("q"), community_id, _bool_arg("migrant"))
     statement = statement.options(selectinload(Person.community), selectinload(Person.grid))
     people, total = paginate(db.session, statement, max(page, 1), PER_PAGE)
@@ -203,7 +203,8 @@ def confirm_import(token: str):
 def export():
     """Export the listed people to .xlsx (masked); the export is logged."""
     require(current_user, "person.export")
-    filters = {"q": request.form.get("q") or None, "community_id": request.form.get("community_id", type=int),
+    filters = {"q": request.form.get("q") or None,
+               "community_id": id_or_none(request.form.get("community_id", type=int)),
                "is_migrant": {"1": True, "0": False}.get(request.form.get("migrant", ""))}
     job_id = start_job(current_user.id, "export", excel.export_people, current_user.id, filters)
     return redirect(url_for("people.job", job_id=job_id))

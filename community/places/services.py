@@ -8,6 +8,7 @@ from sqlalchemy.exc import IntegrityError
 from app import db
 from community.audit.services import record
 from community.authz import require, scope_ids
+from community.database import valid_id
 from community.errors import Conflict, Invalid, NotFound
 from community.places.models import Community, Grid, Street
 
@@ -23,7 +24,7 @@ def _clean_name(name: str | None, field: str = "name") -> str:
 
 def get_or_404(model, object_id):
     """Load a row by id or raise NotFound with a clear message."""
-    obj = db.session.get(model, object_id) if isinstance(object_id, int) else None
+    obj = db.session.get(model, object_id) if valid_id(object_id) else None
     if obj is None:
         raise NotFound(_("The requested object (#%(id)s) does not exist.", id=object_id))
     return obj

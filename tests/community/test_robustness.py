@@ -5,8 +5,8 @@ import pytest
 
 from tests.factories import login, make_admin, make_person, token_for
 
-ODD_VALUES = ["999999", "-1", "abc", "1e9", "%00", "'", "李晓" * 40]
-QUERY = {"page": "-5", "per_page": "abc", "community_id": "x", "q": "%_*?[", "since": "2019-13-45",
+ODD_VALUES = ["999999", "-1", "2147483648", "9223372036854775808", "9" * 40, "abc", "1e9", "%00", "'", "李晓" * 40]
+QUERY = {"page": "99999999999999999999", "per_page": "abc", "community_id": "x", "q": "%_*?[", "since": "2019-13-45",
          "until": "nope", "migrant": "maybe", "role": "<script>", "status": "???"}
 
 
@@ -65,7 +65,10 @@ def test_api_never_answers_500(client, places, app):
 
 def test_api_posts_with_garbage_bodies_never_answer_500(client, places, app):
     headers = token_for(client, make_admin())
-    bodies = [None, "[]", "{}", '{"name": ' + "1" * 5000 + "}", '{"candidate_ids": "x"}', "\x00\x01"]
+    bodies = [None, "[]", "{}", '{"name": ' + "1" * 5000 + "}", '{"candidate_ids": "x"}', "\x00\x01",
+              '{"person_id": 2147483648, "community_id": 9223372036854775808, "street_id": 99999999999, '
+              '"grid_id": 2147483648, "scope_id": 2147483648, "scope_type": "community", "role": "organiser", '
+              '"name": "x", "phone": "13900000000", "hukou_place": "x", "candidate_ids": [2147483648]}']
     checked = 0
     for rule in app.url_map.iter_rules():
         if not rule.rule.startswith("/api/") or not ({"POST", "PATCH"} & rule.methods):
@@ -91,7 +94,7 @@ def test_page_forms_with_garbage_never_answer_500(client, places, app, who):
     for rule in app.url_map.iter_rules():
         if rule.rule.startswith("/api/") or "POST" not in rule.methods or rule.rule in ("/logout", "/login"):
             continue
-        for value in ("1", "999999"):
+        for value in ("1", "999999", "2147483648"):
             url = _fill(rule, value)
             if url is None:
                 continue
@@ -101,3 +104,18 @@ def test_page_forms_with_garbage_never_answer_500(client, places, app, who):
                 assert response.status_code < 500, (url, form and list(form)[:3], response.status_code)
                 checked += 1
     assert checked > 20
+
+
+@pytest.mark.parametrize("value", ["2147483648", "99999999999999999999", "-3"])
+def test_out_of_range_ids_in_query_strings(client, places, value):
+    admin = make_admin()
+    headers = token_for(client, admin)
+    for path in ("/api/v1/people", "/api/v1/communities", "/api/v1/roles", "/api/v1/elections"):
+        for name in ("community_id", "street_id", "person_id"):
+            response = client.get(f"{path}?{name}={value}&page={value}", headers=headers)
+            assert response.status_code in (200, 400), (path, name, response.status_code)
+    login(client, admin)
+    for path in ("/admin/people/", "/admin/audit/", "/elections/", "/admin/roles/"):
+        for name in ("community_id", "actor_id"):
+            response = client.get(f"{path}?{name}={value}&page={value}")
+            assert response.status_code == 200, (path, name, response.status_code)

@@ -9,9 +9,10 @@ from sqlalchemy.exc import IntegrityError
 
 from app import db
 from community.audit.services import record
-from community.database import utcnow
+from community.database import MAX_ID, utcnow, valid_id  # noqa: F401  (MAX_ID, valid_id: re-exported)
 from community.elections.models import Candidate, Election, ElectionRound, ElectionStep, RoundTally, VoterRecord
 from community.errors import Conflict, DomainError, Invalid, NotFound
+from community.places.services import get_or_404  # noqa: F401  (re-exported for the elections package)
 from community.roles.models import RoleGrant
 
 
@@ -20,21 +21,6 @@ def now_or(now: datetime | None) -> datetime:
     return now or utcnow()
 
 
-MAX_ID = 2 ** 31 - 1  # ids are the databases' 32-bit integers; a larger number names nothing
-
-
-def valid_id(value) -> bool:
-    """Whether `value` can be the id of a row (PostgreSQL refuses to compare larger numbers with it)."""
-    return isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= MAX_ID
-
-
-def get_or_404(model, object_id):
-    """Load a row by id or raise NotFound; out-of-range numbers (from a URL or a form) are simply not found."""
-    from community.places.services import get_or_404 as load
-
-    if not valid_id(object_id):
-        raise NotFound(_("The requested object (#%(id)s) does not exist.", id=object_id))
-    return load(model, object_id)
 
 
 def moment(value, field: str) -> datetime | None:
