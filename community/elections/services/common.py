@@ -80,12 +80,20 @@ def is_registered(election: Election, person_id: int) -> bool:
         VoterRecord.status == "registered")) is not None
 
 
-def roll_counts(election: Election) -> tuple[int, int]:
-    """(registered, excused) voters of the election."""
-    registered, excused = db.session.execute(select(
-        func.count(VoterRecord.id), func.count(VoterRecord.excused_at)).where(
+def roll_counts(election: Election, round_no: int | None = None) -> tuple[int, int]:
+    """(registered, excused) voters of the election. Given a round, an excused voter who took part in it
+    after all is no longer left out of the turnout base."""
+    from community.elections.models import Participation
+
+    excused = VoterRecord.excused_at.is_not(None)
+    if round_no is not None:
+        excused = excused & ~select(Participation.id).where(
+            Participation.election_id == election.id, Participation.round_no == round_no,
+            Participation.voter_id == VoterRecord.person_id).exists()
+    registered, excused_count = db.session.execute(select(
+        func.count(VoterRecord.id), func.count(VoterRecord.id).filter(excused)).where(
         VoterRecord.election_id == election.id, VoterRecord.status == "registered")).one()
-    return registered, excused
+    return registered, excused_count
 
 
 def candidate_count(election: Election) -> int:

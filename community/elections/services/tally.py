@@ -72,7 +72,7 @@ def count_current_round(election: Election, now: datetime | None = None) -> Elec
     if round_ is None or round_.status != "closed":
         raise DomainError(_("Close voting before counting."), code="wrong_status")
     commit_paper_ballots(election, round_)
-    registered, excused = roll_counts(election)
+    registered, excused = roll_counts(election, round_.number)
     took_part = participants(election, round_.number)
     cast, void = ballots_in(election, round_.number)
     votes = recount(election, round_.number)
