@@ -125,7 +125,7 @@ def list_voters(args, election_id):
     page = page_of(roll.roll_query(election), args)
     if not can(current_actor(), "election.view_roll", election):
         page["items"] = [SimpleNamespace(id=r.id, person_id=r.person_id, person=r.person, status=r.status,
-                                         is_migrant=r.is_migrant, household=None, promise_signed=r.promise_signed,
+                                         is_migrant=None, household=None, promise_signed=None,
                                          approved_by_id=None, approved_at=None, excused_at=r.excused_at)
                          for r in page["items"]]
     return page
@@ -180,8 +180,12 @@ def list_objections(args, election_id):
     election = get_election(election_id)
     if not roll.may_see_roll(current_actor(), election):
         raise Forbidden(_("Only residents of the community and the election's officials may see its roll."))
-    return page_of(select(RollObjection).where(RollObjection.election_id == election.id)
+    page = page_of(select(RollObjection).where(RollObjection.election_id == election.id)
                    .order_by(RollObjection.filed_at), args)
+    if not can(current_actor(), "election.view_roll", election):  # residents see objections, not who filed them
+        page["items"] = [SimpleNamespace(**{k: getattr(o, k) for k in S.ObjectionOut().fields if k != "filed_by_id"},
+                                         filed_by_id=None) for o in page["items"]]
+    return page
 
 
 @blp.route("/elections/<int:election_id>/objections", methods=["POST"])
@@ -211,8 +215,10 @@ def answer_objection(data, election_id, objection_id):
 @blp.response(200, S.NominationOut(many=True))
 @document_errors(blp, 401, 404)
 def list_nominations(election_id):
-    """Nominations with their supporters' count."""
+    """Nominations with their supporters' count (residents of the community once the roll is out, officials)."""
     election = get_election(election_id)
+    if not roll.may_see_roll(current_actor(), election):
+        raise Forbidden(_("Only residents of the community and the election's officials may see its roll."))
     return [{"id": n.id, "nominee_id": n.nominee_id, "kind": n.kind, "group_name": n.group_name,
              "supporters": count} for n, count in cands.nominations(election)]
 
