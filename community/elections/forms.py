@@ -11,6 +11,8 @@ class ElectionForm(FlaskForm):
     community_id = SelectField(_l("Community"), coerce=int, validators=[DataRequired()])
     residents_group = StringField(_l("Residents' group (居民小组), if the election covers only one"),
                                   validators=[Optional(), Length(max=60)])
+    grid_id = SelectField(_l("The residents' group's grid: only its residents vote"), coerce=int, default=0,
+                          validators=[Optional()])
     term = StringField(_l("Term"), validators=[Optional(), Length(max=20)],
                        description=_l("Nobody is on two rolls of the same term. Default: the year of voting."))
     seats = IntegerField(_l("Seats"), validators=[DataRequired(), NumberRange(min=1, max=200)],
@@ -35,7 +37,9 @@ class ElectionForm(FlaskForm):
 
     def settings(self) -> dict:
         """The fields as the service expects them."""
-        names = ("title", "residents_group", "term", "seats", "method", "voting_opens_at", "voting_closes_at",
-                 "roll_days_before", "objection_days", "answer_days", "candidates_days_before", "min_nominators",
+        names = ("title", "residents_group", "grid_id", "term", "seats", "method", "voting_opens_at",
+                 "voting_closes_at", "roll_days_before", "objection_days", "answer_days", "candidates_days_before", "min_nominators",
                  "max_proxies", "migrant_min_years", "migrant_needs_permit")
-        return {name: getattr(self, name).data for name in names if getattr(self, name).data not in (None, "")}
+        data = {name: getattr(self, name).data for name in names if getattr(self, name).data not in (None, "")}
+        data["grid_id"] = data.get("grid_id") or None
+        return data

@@ -26,7 +26,7 @@ from community.elections.services.common import (
 from community.elections.views import _ints, run
 from community.errors import DomainError
 from community.people.models import Person
-from community.places.models import Community
+from community.places.models import Community, Grid
 from community.places.services import communities_for
 from community.roles.models import RoleGrant
 
@@ -42,14 +42,23 @@ def _back(election) -> str:
     return url_for("elections_manage.manage", election_id=election.id)
 
 
+def grid_choices(communities) -> list[tuple[int, str]]:
+    """Grids of these communities for the residents'-group choice (one query)."""
+    names = {c.id: c.name for c in communities}
+    grids = db.session.scalars(select(Grid).where(Grid.community_id.in_(list(names) or [-1]))
+                               .order_by(Grid.community_id, Grid.name)).all()
+    return [(0, str(_("The whole community")))] + [(g.id, f"{names[g.community_id]} · {g.name}") for g in grids]
+
+
 @bp.route("/new", methods=["GET", "POST"])
 @login_required
 def create():
     """Create an election in draft, with the default rules shown and changeable."""
     require(current_user, "election.create")
     form = ElectionForm()
-    form.community_id.choices = [(c.id, c.name) for c in
-                                 db.session.scalars(communities_for(current_user, "election.create"))]
+    communities = db.session.scalars(communities_for(current_user, "election.create")).all()
+    form.community_id.choices = [(c.id, c.name) for c in communities]
+    form.grid_id.choices = grid_choices(communities)
     if form.validate_on_submit():
         community = get_or_404(Community, form.community_id.data)
         try:
@@ -245,6 +254,9 @@ def settings(election_id: int):
     require(current_user, "election.manage", election)
     form = ElectionForm(obj=election)
     form.community_id.choices = [(election.community_id, election.community.name)]
+    form.grid_id.choices = grid_choices([election.community])
+    if request.method == "GET":
+        form.grid_id.data = election.grid_id or 0
     if request.method == "GET":
         for name in ("voting_opens_at", "voting_closes_at"):
             moment = getattr(election, name)

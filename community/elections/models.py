@@ -50,6 +50,9 @@ class Election(db.Model):
     title: Mapped[str] = mapped_column(String(100))
     term: Mapped[str] = mapped_column(String(20))  # nobody is on two rolls of the same term
     residents_group: Mapped[str] = mapped_column(String(60), default="")
+    # A residents' group election is bound to the grid (网格) that is the group on the platform:
+    # only that grid's residents are on its roll.
+    grid_id: Mapped[int | None] = mapped_column(ForeignKey("grid.id", ondelete="RESTRICT"), index=True)
     seats: Mapped[int] = mapped_column(Integer)
     method: Mapped[str] = mapped_column(String(12), default="every_voter")
     status: Mapped[str] = mapped_column(String(24), default="draft")

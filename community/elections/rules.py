@@ -38,6 +38,9 @@ def eligibility_problems(person, election, voting_day: date) -> list[tuple[str, 
         problems.append(("no_political_rights", _("Rule: a person deprived of political rights cannot vote.")))
     if person.community_id != election.community_id:
         problems.append(("not_resident", _("Rule: voters must live in the community of the election.")))
+    elif getattr(election, "grid_id", None) and person.grid_id != election.grid_id:
+        problems.append(("not_in_group", _("Rule: this election covers one residents' group; voters must live in "
+                                           "it.")))
     if person.is_migrant:
         since = person.living_since_on
         if since is None or add_years(since, election.migrant_min_years) > voting_day:

@@ -211,9 +211,11 @@ def build_roll(actor, election: Election, now: datetime | None = None) -> dict:
     now = now_or(now)
     day = _voting_day(election, now)
     taken = set(db.session.scalars(select(VoterRecord.person_id).where(VoterRecord.term == election.term)))
-    residents = db.session.scalars(select(Person).where(Person.community_id == election.community_id,
-                                                        Person.is_active_account.is_(True))
-                                   .order_by(Person.id)).all()
+    living_here = select(Person).where(Person.community_id == election.community_id,
+                                       Person.is_active_account.is_(True))
+    if election.grid_id:
+        living_here = living_here.where(Person.grid_id == election.grid_id)
+    residents = db.session.scalars(living_here.order_by(Person.id)).all()
     added, skipped = 0, {}
     for person in residents:
         if person.id in taken:

@@ -10,12 +10,12 @@ from sqlalchemy.exc import IntegrityError
 from app import db
 from community.audit.services import record
 from community.authz import forget_grants, require
-from community.database import as_local
+from community.database import as_local, valid_id
 from community.elections.models import METHODS, Candidate, Election, Kinship, VoterRecord
 from community.elections.services.common import flush_or_conflict, moment, officials, record_step, require_status
 from community.errors import Conflict, DomainError, Invalid
 from community.people.models import Person
-from community.places.models import Community
+from community.places.models import Community, Grid
 from community.roles.models import RoleGrant
 
 SETTINGS = {  # name: (minimum, maximum)
@@ -48,6 +48,14 @@ def _clean(data: dict, election: Election) -> None:
     for name in ("term", "residents_group"):
         if data.get(name) is not None:
             setattr(election, name, str(data[name]).strip()[:60 if name == "residents_group" else 20])
+    if "grid_id" in data:
+        grid = db.session.get(Grid, data["grid_id"]) if valid_id(data["grid_id"]) else None
+        if data["grid_id"] not in (None, 0) and (grid is None or grid.community_id != election.community_id):
+            errors["grid_id"] = _("The residents' group must be a grid of the election's community.")
+        else:
+            election.grid_id = grid.id if grid else None
+            if grid and not election.residents_group:
+                election.residents_group = grid.name
     if data.get("migrant_needs_permit") is not None:
         election.migrant_needs_permit = bool(data["migrant_needs_permit"])
     for name, (low, high) in SETTINGS.items():
