@@ -38,8 +38,8 @@ class ElectionForm(FlaskForm):
     def settings(self) -> dict:
         """The fields as the service expects them."""
         names = ("title", "residents_group", "grid_id", "term", "seats", "method", "voting_opens_at",
-                 "voting_closes_at", "roll_days_before", "objection_days", "answer_days", "candidates_days_before", "min_nominators",
-                 "max_proxies", "migrant_min_years", "migrant_needs_permit")
+                 "voting_closes_at", "roll_days_before", "objection_days", "answer_days", "candidates_days_before",
+                 "min_nominators", "max_proxies", "migrant_min_years", "migrant_needs_permit")
         data = {name: getattr(self, name).data for name in names if getattr(self, name).data not in (None, "")}
         data["grid_id"] = data.get("grid_id") or None
         return data
