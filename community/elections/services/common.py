@@ -80,6 +80,13 @@ def is_registered(election: Election, person_id: int) -> bool:
         VoterRecord.status == "registered")) is not None
 
 
+def lock_election(election: Election) -> None:
+    """Serialise one election's read-then-write rules (committee size, one voter per household, two entries
+    per sheet) across simultaneous requests: a row lock on PostgreSQL; SQLite's write transactions are
+    already exclusive (BEGIN IMMEDIATE), and SQLAlchemy renders no FOR UPDATE there."""
+    db.session.execute(select(Election.id).where(Election.id == election.id).with_for_update())
+
+
 def roll_counts(election: Election, round_no: int | None = None) -> tuple[int, int]:
     """(registered, excused) voters of the election. Given a round, an excused voter who took part in it
     after all is no longer left out of the turnout base."""

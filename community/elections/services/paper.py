@@ -24,6 +24,7 @@ from community.elections.services.common import (
     current_round,
     flush_or_conflict,
     is_registered,
+    lock_election,
     now_or,
     round_candidate_ids,
 )
@@ -87,6 +88,7 @@ def enter_paper_ballot(actor, election: Election, box: str, sheet_no: int, candi
         raise Invalid(_("Sheet numbers run from 1 to %(n)d.", n=MAX_SHEET), fields={"sheet_no": _("Invalid value.")})
     box = _box(box)
     marks = _marks(round_, candidate_ids, is_blank)
+    lock_election(election)
     typed = db.session.scalars(select(PaperEntry.counter_id).where(
         PaperEntry.election_id == election.id, PaperEntry.round_no == round_.number, PaperEntry.box == box,
         PaperEntry.sheet_no == sheet_no, PaperEntry.kind == "entry")).all()

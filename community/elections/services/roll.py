@@ -13,7 +13,13 @@ from community.authz import can, require
 from community.database import as_local
 from community.elections.models import Candidate, Election, RollObjection, VoterRecord
 from community.elections.rules import eligibility_problems, excuse_deadline, objections_close_at
-from community.elections.services.common import flush_or_conflict, now_or, require_status, voter_record
+from community.elections.services.common import (
+    flush_or_conflict,
+    lock_election,
+    now_or,
+    require_status,
+    voter_record,
+)
 from community.errors import Conflict, DomainError, Forbidden, Invalid, NotFound
 from community.people.models import Person
 
@@ -61,6 +67,7 @@ def add_voter(actor, election: Election, person: Person, *, promise_signed: bool
                           code="migrant_promise")
     household = (household or (existing.household if existing else None) or "").strip()[:60] or None
     if election.method == "household":
+        lock_election(election)
         if not household:
             raise Invalid(_("This election has one voter per household: name the household."),
                           fields={"household": _("Required")})

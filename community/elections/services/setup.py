@@ -12,7 +12,14 @@ from community.audit.services import record
 from community.authz import forget_grants, require
 from community.database import as_local, valid_id
 from community.elections.models import METHODS, Candidate, Election, Kinship, VoterRecord
-from community.elections.services.common import flush_or_conflict, moment, officials, record_step, require_status
+from community.elections.services.common import (
+    flush_or_conflict,
+    lock_election,
+    moment,
+    officials,
+    record_step,
+    require_status,
+)
 from community.errors import Conflict, DomainError, Invalid
 from community.people.models import Person
 from community.places.models import Community, Grid
@@ -146,6 +153,7 @@ def appoint(actor, election: Election, person: Person, role: str) -> RoleGrant:
         raise DomainError(message, code="candidate_official")
     if role == "counter" and candidates & relatives_of(election, person.id):
         raise DomainError(_("Rule: counters may not be near relatives of a candidate."), code="relative_counter")
+    lock_election(election)
     if role == "election_committee" and len(officials(election, role)) >= election.committee_max:
         raise DomainError(_("Rule: the election committee has at most %(n)d members.", n=election.committee_max),
                           code="committee_size")

@@ -70,3 +70,22 @@ def test_many_voters_at_once_all_counted_once(app, backend, community):
     assert statuses.count(201) == n, [s for s in statuses if s != 201][:5]
     db.session.expire_all()
     assert _count(Ballot) == n and _count(Participation) == n and _count(BallotMark) == n
+
+
+def test_simultaneous_appointments_never_overfill_the_committee(app, backend, community):
+    """Seven members, at most nine: of five appointments at once, exactly two succeed."""
+    from community.elections.services import setup
+    from tests.community.elections.conftest import make_election
+    from tests.factories import make_person
+
+    election = make_election(community)
+    admin = election.test_admin
+    token, _row = issue_token(admin)
+    people = [make_person(community, name=f"候补{i}") for i in range(5)]
+    db.session.commit()
+    url = f"/api/v1/elections/{election.id}/officials"
+    headers = {"Authorization": f"Bearer {token}"}
+    statuses = _fire(app, [(url, headers, {"person_id": p.id, "role": "election_committee"}) for p in people])
+    assert statuses.count(201) == 2, statuses
+    db.session.expire_all()
+    assert len(setup.officials(election, "election_committee")) == 9
