@@ -42,6 +42,14 @@ def _dismiss(actor, grant) -> None:
     dismiss(actor, db.session.get(Election, grant.scope_id), grant.person_id, grant.role)
 
 
+def _elections_within(community_ids):
+    from sqlalchemy import select
+
+    from community.elections.models import Election
+
+    return select(Election.id).where(Election.community_id.in_(community_ids))
+
+
 def init_app(app: Flask) -> None:
     """Register the elections' models, scope, actions, pages, API, menu, home cards and demo data."""
     import community
@@ -55,7 +63,9 @@ def init_app(app: Flask) -> None:
     from community.elections.views import bp as public_bp
 
     register_scope("election", models.Election, _election_parent, label=_l("Election"))
-    from community.roles.services import APPOINTERS, DISMISSERS
+    from community.roles.services import APPOINTERS, DISMISSERS, SCOPES_WITHIN_COMMUNITIES
+
+    SCOPES_WITHIN_COMMUNITIES["election"] = _elections_within
 
     for role in ("election_committee", "counter"):  # the roles pages and API go through the election's rules
         APPOINTERS[role] = _appoint(role)

@@ -27,6 +27,9 @@ PLATFORM_GRANTED = {"platform_admin", "street_admin"}
 # appoint(actor, person, scope_id) -> RoleGrant and dismiss(actor, grant) -> None, and every page uses them.
 APPOINTERS: dict = {}
 DISMISSERS: dict = {}
+# Scopes inside communities (an election, an organisation…): scope type -> fn(community_ids) -> a select of
+# their ids, so an administrator's roles list also shows the roles held inside what they administer.
+SCOPES_WITHIN_COMMUNITIES: dict = {}
 
 
 def grant_role(actor, person: Person, role: str, scope_type: str, scope_id: int | None) -> RoleGrant:
@@ -102,4 +105,7 @@ def roles_query(actor, person_id: int | None = None):
     visible = (((RoleGrant.scope_type == "community") & RoleGrant.scope_id.in_(communities or [-1]))
                | ((RoleGrant.scope_type == "street") & RoleGrant.scope_id.in_(streets or [-1]))
                | (RoleGrant.person_id == actor.id))
+    for scope_type, ids_within in SCOPES_WITHIN_COMMUNITIES.items():
+        visible = visible | ((RoleGrant.scope_type == scope_type)
+                             & RoleGrant.scope_id.in_(ids_within(communities or [-1])))
     return statement.where(visible)

@@ -305,3 +305,16 @@ def test_general_roles_api_applies_the_election_rules(client, places):
         "person_id": helper.id, "role": "counter", "scope_type": "election", "scope_id": election.id})
     assert response.status_code == 201
     assert client.delete(f"/api/v1/roles/{response.json['id']}", headers=headers).status_code == 204
+
+
+def test_roles_list_shows_election_roles_inside_the_admins_community(client, places):
+    """A community administrator's roles list includes the committees of the community's elections."""
+    from tests.community.elections.conftest import make_election
+
+    election = make_election(places["east"], committee=7)
+    other = make_election(places["west"], committee=7)
+    headers = token_for(client, election.test_admin)
+    items = client.get("/api/v1/roles?per_page=100", headers=headers).json["items"]
+    scopes = {(i["scope_type"], i["scope_id"]) for i in items}
+    assert ("election", election.id) in scopes
+    assert ("election", other.id) not in scopes
