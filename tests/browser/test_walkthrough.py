@@ -9,6 +9,10 @@ import pytest
 from werkzeug.serving import make_server
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+AXE = Path(__file__).parent / "axe.min.js"  # axe-core 4.14.1 from the npm registry (MPL-2.0, axe.LICENSE)
+AXE_PAGES = ["/", "/admin/people/", "/admin/places/", "/admin/roles/", "/admin/audit/", "/me", "/admin/people/new",
+             "/admin/people/import", "/elections/", "/elections/1", "/elections/1/results", "/elections/2",
+             "/elections/2/manage", "/elections/2/roll", "/elections/2/receipts", "/elections/new", "/password"]
 SHOTS = Path(__file__).parent / "screenshots"
 pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian chromium is installed by `make test`")
 
@@ -84,3 +88,31 @@ def test_sign_in_and_walk_the_main_pages(server, browser, backend):
     page.wait_for_url(base + "/login")
     page.goto(base + "/admin/people/")
     assert page.url.startswith(base + "/login")
+
+
+def _serious_violations(page) -> list[str]:
+    page.add_script_tag(content=AXE.read_text())
+    found = page.evaluate("async () => (await axe.run(document, {resultTypes: ['violations']})).violations"
+                          ".filter(v => v.impact === 'serious' || v.impact === 'critical')"
+                          ".map(v => v.id + ' @ ' + v.nodes[0].target.join(' '))")
+    return found
+
+
+def test_main_pages_have_no_serious_accessibility_violations(server, browser):
+    """axe-core on a phone-sized screen: labels, landmarks, contrast, keyboard-reachable regions."""
+    base, password = server
+    page = browser.new_page(viewport={"width": 390, "height": 844}, locale="zh-CN")
+    page.goto(base + "/login")
+    assert _serious_violations(page) == []
+    page.get_by_label("手机号").fill("13800000000")
+    page.get_by_label("密码").fill(password)
+    page.get_by_role("button", name="登录").click()
+    page.wait_for_url(base + "/")
+    problems = {}
+    for path in AXE_PAGES:
+        response = page.goto(base + path)
+        assert response.status == 200, path
+        found = _serious_violations(page)
+        if found:
+            problems[path] = found
+    assert problems == {}
