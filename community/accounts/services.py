@@ -59,7 +59,9 @@ def authenticate(phone: str, password: str) -> Person | None:
     """The active person with this phone and password, or None; records the attempt."""
     person = db.session.scalar(select(Person).where(Person.phone == (phone or "").strip()))
     if not check_password(person, password) or not person.is_active:
-        record(person, "account.login_failed", person, summary=(phone or "")[:3] + "****", commit=True)
+        # Nobody is signed in: the attempt is logged against the account it named, with no actor.
+        record(None, "account.login_failed", person, object_type="person",
+               summary=(phone or "")[:3] + "****", commit=True)
         return None
     person.last_login_at = utcnow()
     record(person, "account.login", person, commit=True)

@@ -79,3 +79,14 @@ def test_deactivated_person_cannot_sign_in(client, places):
     person = make_person(places["east"], is_active_account=False)
     assert login(client, person).status_code == 200
     assert client.post("/api/v1/auth/token", json={"phone": person.phone, "password": PASSWORD}).status_code == 401
+
+
+def test_failed_sign_in_is_audited_without_an_actor(client, places):
+    from sqlalchemy import select
+
+    from community.audit.models import AuditEntry
+
+    person = make_person(places["east"])
+    login(client, person, "wrong-password1")
+    entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "account.login_failed"))
+    assert entry.actor_id is None and entry.object_id == person.id and entry.object_type == "person"
