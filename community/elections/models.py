@@ -274,7 +274,6 @@ class Participation(db.Model):
     voter_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="RESTRICT"), index=True)
     channel: Mapped[str] = mapped_column(String(8), default="online")
     cast_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))
-    box: Mapped[str | None] = mapped_column(String(30))
 
 
 class Ballot(db.Model):

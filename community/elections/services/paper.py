@@ -54,7 +54,7 @@ def issue_paper_ballot(actor, election: Election, voter: Person, box: str, now: 
     # The box is not kept with the voter: sheets are entered by box, and a mobile box visiting few
     # voters would otherwise link each of them to their marks.
     flush_or_conflict(Participation(election_id=election.id, round_no=round_.number, voter_id=voter.id,
-                                    channel="paper", cast_by_id=actor.id, box=None),
+                                    channel="paper", cast_by_id=actor.id),
                       _("Rule: one ballot per voter; this voter has already voted."), "already_voted")
     record(actor, "election.paper_issued", election, summary=str(voter.id))
     db.session.commit()
