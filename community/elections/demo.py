@@ -132,9 +132,9 @@ def _dongmen_open(context: dict) -> None:
     rng, admin = context["rng"], context["admin"]
     community = context["communities"][0]
     now = utcnow().replace(microsecond=0)
-    election = _election(community, admin, title=f"{now.year}年东门社区第一居民小组居民代表推选", term=str(now.year),
-                         residents_group="第一居民小组", seats=5, voting_opens_at=now - timedelta(hours=2),
-                         voting_closes_at=now + timedelta(days=2), roll_published_at=now - timedelta(days=22),
+    election = _election(community, admin, title=f"{now.year}年东门社区居民代表推选", term=str(now.year), seats=5,
+                         voting_opens_at=now - timedelta(hours=2), voting_closes_at=now + timedelta(days=2),
+                         roll_published_at=now - timedelta(days=22),
                          nominating_at=now - timedelta(days=18), candidates_published_at=now - timedelta(days=7),
                          status="voting", current_round=1)
     residents = [p for p in context["people"] if p.community_id == community.id]
