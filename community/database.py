@@ -109,6 +109,23 @@ def id_or_none(value) -> int | None:
     return value if valid_id(value) else None
 
 
+def flush_or_conflict(obj, message: str, code: str = "conflict", field: str | None = None) -> None:
+    """Add and flush `obj`; a unique-key clash (a duplicate, or a simultaneous request) becomes a Conflict
+    carrying `message` (under `field` too, when given), with the transaction rolled back."""
+    from sqlalchemy.exc import IntegrityError
+
+    from app import db
+    from community.errors import Conflict
+
+    if obj is not None:
+        db.session.add(obj)
+    try:
+        db.session.flush()
+    except IntegrityError:
+        db.session.rollback()
+        raise Conflict(message, code=code, fields={field: message} if field else None) from None
+
+
 def paginate(session, statement, page: int, per_page: int):
     """Run one page of a select: (items, total). Two queries, whatever the page size."""
     page = min(max(page or 1, 1), MAX_PAGE)  # an absurd page number is an empty page, not an overflow

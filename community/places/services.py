@@ -3,13 +3,12 @@ from __future__ import annotations
 
 from flask_babel import gettext as _
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 
 from app import db
 from community.audit.services import record
 from community.authz import require, scope_ids
-from community.database import valid_id
-from community.errors import Conflict, Invalid, NotFound
+from community.database import flush_or_conflict, valid_id
+from community.errors import Invalid, NotFound
 from community.places.models import Community, Grid, Street
 
 
@@ -30,14 +29,9 @@ def get_or_404(model, object_id):
     return obj
 
 
-def flush_unique(obj, message: str, field: str = "name") -> None:
-    """Add and flush `obj`; a unique-constraint clash becomes a clear Conflict."""
-    db.session.add(obj)
-    try:
-        db.session.flush()
-    except IntegrityError:
-        db.session.rollback()
-        raise Conflict(message, fields={field: message}) from None
+def flush_unique(obj, message: str) -> None:
+    """Add and flush a place; a name clash becomes a Conflict on the `name` field."""
+    flush_or_conflict(obj, message, field="name")
 
 
 def create_street(actor, name: str, county: str = "") -> Street:

@@ -16,6 +16,7 @@ from community.authz import (
     scope_ids,
     scope_object,
 )
+from community.database import flush_or_conflict
 from community.errors import Conflict, Forbidden, Invalid
 from community.people.models import Person
 from community.places.models import Community
@@ -52,15 +53,10 @@ def grant_role(actor, person: Person, role: str, scope_type: str, scope_id: int 
         require(actor, "role.grant", _street_of(scope_id))
     else:
         require(actor, "role.grant", (scope_type, scope_id))
-    exists = db.session.scalar(select(RoleGrant.id).where(
-        RoleGrant.person_id == person.id, RoleGrant.role == role,
-        RoleGrant.scope_type == scope_type, RoleGrant.scope_id == scope_id))
-    if exists:
-        raise Conflict(_("The person already holds this role here."))
     grant = RoleGrant(person_id=person.id, role=role, scope_type=scope_type, scope_id=scope_id,
                       granted_by_id=actor.id)
-    db.session.add(grant)
-    db.session.flush()
+    # The unique key answers a duplicate, also when two administrators grant it at the same moment.
+    flush_or_conflict(grant, _("The person already holds this role here."))
     record(actor, "role.grant", grant, summary=f"{person.name}: {role} @ {scope_type}:{scope_id}")
     db.session.commit()
     forget_grants()

@@ -5,13 +5,12 @@ from datetime import datetime
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select
-from sqlalchemy.exc import IntegrityError
 
 from app import db
 from community.audit.services import record
-from community.database import MAX_ID, utcnow, valid_id  # noqa: F401  (MAX_ID, valid_id: re-exported)
+from community.database import MAX_ID, flush_or_conflict, utcnow, valid_id  # noqa: F401  (re-exported)
 from community.elections.models import Candidate, Election, ElectionRound, ElectionStep, RoundTally, VoterRecord
-from community.errors import Conflict, DomainError, Invalid, NotFound
+from community.errors import DomainError, Invalid, NotFound
 from community.places.services import get_or_404  # noqa: F401  (re-exported for the elections package)
 from community.roles.models import RoleGrant
 
@@ -136,17 +135,6 @@ def status_label(status: str) -> str:
         "published": gettext("Results published"),
     }
     return labels.get(status, status)
-
-
-def flush_or_conflict(obj, message: str, code: str = "conflict") -> None:
-    """Add and flush `obj`; a unique-key clash (a duplicate, or a simultaneous request) becomes a Conflict."""
-    if obj is not None:
-        db.session.add(obj)
-    try:
-        db.session.flush()
-    except IntegrityError:
-        db.session.rollback()
-        raise Conflict(message, code=code) from None
 
 
 def clean_candidate_ids(candidate_ids) -> list[int]:
