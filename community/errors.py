@@ -104,6 +104,23 @@ def _field_text(problems) -> str:
     return str(problems)
 
 
+def run_form_action(action, success: str | None, back: str):
+    """Call a service for a page's form post: (redirect to `back`, None) when it refused, with its message
+    flashed; (None, its result) when it succeeded, with `success` flashed. 403 and 404 go to the error page."""
+    from flask import redirect
+
+    try:
+        result = action()
+    except DomainError as error:
+        if error.status in (403, 404):
+            raise
+        flash(error.message, "danger")
+        return redirect(back), None
+    if success:
+        flash(success, "success")
+    return None, result
+
+
 def register_error_handlers(app) -> None:
     """JSON errors under /api/, Chinese error pages elsewhere; never a bare 500 for bad input."""
 

@@ -23,25 +23,12 @@ from community.elections.services.common import (
     status_label,
     voter_record,
 )
-from community.errors import DomainError, NotFound
+from community.errors import NotFound
+from community.errors import run_form_action as run
 from community.people.models import Person
 
 bp = Blueprint("elections", __name__, url_prefix="/elections")
 PER_PAGE = 20
-
-
-def run(action, success: str | None, back: str):
-    """Call a service for a form post: flash its refusal (403/404 go to the error page) and go back."""
-    try:
-        result = action()
-    except DomainError as error:
-        if error.status in (403, 404):
-            raise
-        flash(error.message, "danger")
-        return redirect(back), None
-    if success:
-        flash(success, "success")
-    return None, result
 
 
 def _ints(values) -> list[int] | None:

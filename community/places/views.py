@@ -1,7 +1,7 @@
 """Administrator pages for streets, communities and grids."""
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -9,7 +9,7 @@ from sqlalchemy.orm import selectinload
 
 from app import db
 from community.authz import can, require
-from community.errors import DomainError
+from community.errors import run_form_action
 from community.places import services
 from community.places.models import Community, Street
 
@@ -56,12 +56,5 @@ def create_grid(community_id: int):
 
 
 def _run(action, success: str):
-    try:
-        action()
-    except DomainError as error:
-        if error.status == 403:
-            raise
-        flash(error.message, "danger")
-    else:
-        flash(success, "success")
-    return redirect(url_for("places.index"))
+    back = url_for("places.index")
+    return run_form_action(action, success, back)[0] or redirect(back)

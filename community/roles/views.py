@@ -1,7 +1,7 @@
 """Granting and revoking roles from a person's page."""
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -11,7 +11,7 @@ from app import db
 from community import SCOPE_OPTIONS
 from community.authz import ROLE_LABELS, is_platform_admin, require, scope_names
 from community.database import paginate
-from community.errors import DomainError
+from community.errors import run_form_action
 from community.people.models import Person
 from community.places.models import Street
 from community.places.services import communities_for, get_or_404
@@ -62,16 +62,11 @@ def grant(person_id: int):
     """Grant a role chosen on the person's page."""
     person = get_or_404(Person, person_id)
     scope_type, _sep, scope_id = (request.form.get("scope") or "").partition(":")
-    try:
-        services.grant_role(current_user, person, request.form.get("role", ""), scope_type,
-                            int(scope_id) if scope_id.isdigit() else -1)
-    except DomainError as error:
-        if error.status == 403:
-            raise
-        flash(error.message, "danger")
-    else:
-        flash(_("Role granted."), "success")
-    return redirect(url_for("people.detail", person_id=person.id))
+    scope_id = int(scope_id) if scope_id.isascii() and scope_id.isdigit() and len(scope_id) <= 18 else -1
+    back = url_for("people.detail", person_id=person.id)
+    return run_form_action(lambda: services.grant_role(current_user, person, request.form.get("role", ""),
+                                                       scope_type, scope_id),
+                           _("Role granted."), back)[0] or redirect(back)
 
 
 @bp.route("/<int:grant_id>/revoke", methods=["POST"])
@@ -79,13 +74,6 @@ def grant(person_id: int):
 def revoke(grant_id: int):
     """Revoke a role."""
     grant = get_or_404(RoleGrant, grant_id)
-    person_id = grant.person_id
-    try:
-        services.revoke_role(current_user, grant)
-    except DomainError as error:
-        if error.status == 403:
-            raise
-        flash(error.message, "danger")
-    else:
-        flash(_("Role revoked."), "success")
-    return redirect(url_for("people.detail", person_id=person_id))
+    back = url_for("people.detail", person_id=grant.person_id)
+    return run_form_action(lambda: services.revoke_role(current_user, grant), _("Role revoked."),
+                           back)[0] or redirect(back)

@@ -54,3 +54,15 @@ def test_query_count_does_not_grow_with_rows(client, places):
 def test_residents_may_not_open_it(client, places):
     login(client, make_person(places["east"]))
     assert client.get("/admin/roles/").status_code == 403
+
+
+def test_granting_with_a_malformed_scope_is_refused_without_error(client, places):
+    admin = make_admin()
+    person = make_person(places["east"], name="某人")
+    login(client, admin)
+    for scope in ("community:²", "community:" + "9" * 40, "nonsense", ""):
+        response = client.post(f"/admin/roles/person/{person.id}", data={"role": "organiser", "scope": scope})
+        assert response.status_code == 302, scope
+    from community.roles.models import RoleGrant
+
+    assert db.session.query(RoleGrant).filter_by(person_id=person.id).count() == 0
