@@ -82,3 +82,21 @@ def token_for(client, person: Person, password: str = PASSWORD) -> dict:
     response = client.post("/api/v1/auth/token", json={"phone": person.phone, "password": password})
     assert response.status_code == 200, response.json
     return {"Authorization": f"Bearer {response.json['token']}"}
+
+
+def count_statements(client, url: str) -> tuple[int, str]:
+    """GET `url` and return (SQL statements it ran, page text); the page must answer 200."""
+    from sqlalchemy import event
+
+    statements = []
+
+    def listener(*_args):
+        statements.append(1)
+
+    event.listen(db.engine, "before_cursor_execute", listener)
+    try:
+        response = client.get(url)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", listener)
+    assert response.status_code == 200, (url, response.status_code)
+    return len(statements), response.get_data(as_text=True)

@@ -4,13 +4,13 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from app import db
 from community.people import identity, services
 from community.people.models import Person
 from tests.community.people_support import audit_rows, base_data, id_number, person_count, wrong_check_digit
-from tests.factories import login, make_admin, make_grid, make_person
+from tests.factories import count_statements, login, make_admin, make_grid, make_person
 
 # ---------------------------------------------------------------- pages
 
@@ -106,19 +106,8 @@ def test_resident_cannot_open_the_people_list(client, places):
 
 
 def _count_statements(client, url: str) -> int:
-    statements = []
     db.session.remove()  # both requests start from the same state: a fresh session
-
-    def listener(conn, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", listener)
-    try:
-        response = client.get(url)
-    finally:
-        event.remove(db.engine, "before_cursor_execute", listener)
-    assert response.status_code == 200
-    return len(statements)
+    return count_statements(client, url)[0]
 
 
 def test_people_list_query_count_does_not_grow_with_rows(client, places):

@@ -1,23 +1,7 @@
 """The roles overview page: scoped, filterable, and its query count does not grow with its rows."""
-from sqlalchemy import event
 
 from app import db
-from tests.factories import grant, login, make_admin, make_community, make_person
-
-
-def _count_queries(client, url):
-    statements = []
-
-    def count(*_args):
-        statements.append(1)
-
-    event.listen(db.engine, "before_cursor_execute", count)
-    try:
-        response = client.get(url)
-    finally:
-        event.remove(db.engine, "before_cursor_execute", count)
-    assert response.status_code == 200
-    return len(statements), response.get_data(as_text=True)
+from tests.factories import count_statements, grant, login, make_admin, make_community, make_person
 
 
 def test_street_admin_sees_roles_of_their_street_only(client, places):
@@ -30,9 +14,9 @@ def test_street_admin_sees_roles_of_their_street_only(client, places):
     outsider = make_person(elsewhere, name="外街道")
     grant(outsider, "discussion_member", "community", elsewhere.id)
     login(client, admin)
-    _count, page = _count_queries(client, "/admin/roles/")
+    _count, page = count_statements(client, "/admin/roles/")
     assert "赵师傅" in page and "外街道" not in page
-    _count, page = _count_queries(client, "/admin/roles/?role=street_admin")
+    _count, page = count_statements(client, "/admin/roles/?role=street_admin")
     assert "赵师傅" not in page
 
 
@@ -42,11 +26,11 @@ def test_query_count_does_not_grow_with_rows(client, places):
     for i in range(3):
         community = make_community(places["street"], f"社区{i}")
         grant(make_person(community, name=f"甲{i}"), "discussion_member", "community", community.id)
-    few, _page = _count_queries(client, "/admin/roles/")
+    few, _page = count_statements(client, "/admin/roles/")
     for i in range(3, 20):
         community = make_community(places["street"], f"社区{i}")
         grant(make_person(community, name=f"乙{i}"), "organiser", "community", community.id)
-    many, page = _count_queries(client, "/admin/roles/")
+    many, page = count_statements(client, "/admin/roles/")
     assert "乙19" in page
     assert many == few
 
