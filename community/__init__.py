@@ -19,7 +19,6 @@ def init_app(app: Flask) -> None:
     from community.audit.views import bp as audit_bp
     from community.authz import register_place_scopes
     from community.database import configure_sqlite
-    from community.people.models import Person
     from community.people.views import bp as people_bp
     from community.places.views import bp as places_bp
     from community.roles.views import bp as roles_bp
@@ -35,7 +34,12 @@ def init_app(app: Flask) -> None:
 
     @login_manager.user_loader
     def _load(person_id: str):
-        return db.session.get(Person, int(person_id)) if person_id.isdigit() else None
+        """The person, if this browser's server-side sign-in session is still live (one indexed query)."""
+        from flask import session
+
+        from community.accounts.services import person_for_session
+
+        return person_for_session(person_id, session.get("sid"))
 
     @app.before_request
     def _fresh_request_state():

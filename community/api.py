@@ -138,6 +138,11 @@ class MeOut(PersonOut):
     roles = F.List(F.Nested(RoleOut))
 
 
+class PasswordIn(ma.Schema):
+    current_password = F.String(required=True, validate=ma.validate.Length(max=200))
+    new_password = F.String(required=True, validate=ma.validate.Length(max=200))
+
+
 class CatalogueOut(ma.Schema):
     roles = F.Dict(keys=F.String(), values=F.Dict())
     scope_types = F.Dict(keys=F.String(), values=F.String())
@@ -176,6 +181,21 @@ def me():
     actor = current_actor()
     actor.roles = grants_of(actor)
     return actor
+
+
+@blp.route("/me/password", methods=["POST"])
+@bearer_required
+@blp.arguments(PasswordIn)
+@blp.response(200, TokenOut)
+@document_errors(blp, 400, 401)
+def change_own_password(data):
+    """Change one's own password (the only call a one-time password's token may make, with sign-out).
+
+    Every session and token of the person ends, this one too: the answer carries a fresh token."""
+    actor = current_actor()
+    accounts.change_password(actor, data["current_password"], data["new_password"])
+    token, row = accounts.issue_token(actor)
+    return {"token": token, "expires_at": row.expires_at}
 
 
 @blp.route("/catalogue")
@@ -290,7 +310,8 @@ def create_person(data):
 @blp.response(200, OneTimePasswordOut)
 @document_errors(blp, 401, 403, 404)
 def reset_person_password(person_id):
-    """Issue a one-time password (administrators); the person's API tokens are revoked."""
+    """Issue a one-time password (administrators); the person's sessions and API tokens end."""
+    require(current_actor(), "person.reset_password")  # before the lookup: no 404/403 oracle for strangers
     person = places.get_or_404(Person, person_id)
     return {"one_time_password": accounts.reset_password(current_actor(), person)}
 
@@ -311,6 +332,7 @@ def get_person(person_id):
 @document_errors(blp, 400, 401, 403, 404, 409)
 def update_person(data, person_id):
     """Change a person's details."""
+    require(current_actor(), "person.edit")
     return people.update_person(current_actor(), places.get_or_404(Person, person_id), data)
 
 
@@ -330,6 +352,7 @@ def list_roles(args):
 @document_errors(blp, 400, 401, 403, 404, 409)
 def grant_role(data):
     """Grant a scoped role (administrators of that scope)."""
+    require(current_actor(), "role.grant")
     person = places.get_or_404(Person, data["person_id"])
     return roles.grant_role(current_actor(), person, data["role"], data["scope_type"], data["scope_id"])
 
@@ -340,4 +363,5 @@ def grant_role(data):
 @document_errors(blp, 401, 403, 404, 409)
 def revoke_role(grant_id):
     """Revoke a scoped role."""
+    require(current_actor(), "role.grant")
     roles.revoke_role(current_actor(), places.get_or_404(RoleGrant, grant_id))

@@ -30,6 +30,15 @@ class Unauthorised(DomainError):
     code = "unauthorised"
 
 
+class PasswordChangeRequired(DomainError):
+    status = 403
+    code = "password_change_required"
+
+
+# What a token may do while its person still holds a one-time password: change it, or sign out.
+ALLOWED_BEFORE_PASSWORD_CHANGE = {"core_api.change_own_password", "core_api.revoke_token"}
+
+
 def between(low: int, high: int | None = None):
     """A range check whose message is translated when it fails (marshmallow's Range formats its message
     once, when the schema is built at import time, outside any request and so in no chosen language)."""
@@ -92,6 +101,8 @@ def bearer_required(view):
         if found is None:
             raise Unauthorised(_("A valid bearer token is required."))
         g.api_actor, g.api_token = found
+        if g.api_actor.must_change_password and request.endpoint not in ALLOWED_BEFORE_PASSWORD_CHANGE:
+            raise PasswordChangeRequired(_("Change your one-time password first (POST /api/v1/me/password)."))
         return view(*args, **kwargs)
 
     return wrapper

@@ -52,6 +52,9 @@ ROLE_SCOPES = {
     "counter": {"election"},
 }
 ADMIN_ROLES = {"street_admin", "community_admin"}
+# Actions on a person's account: the actor's admin roles must also cover every role the person holds
+# (see covers), so that nobody takes over an account of wider rights than their own.
+ACCOUNT_ACTIONS = {"person.edit", "person.reset_password"}
 
 # action -> roles that may perform it on an object inside a scope they hold.
 # "self" means the object is the acting person.
@@ -203,7 +206,36 @@ def can(actor, action: str, obj=None) -> bool:
     if scope is None:  # "anywhere": e.g. may this person see the people menu at all
         return True
     chain = set(scope_chain(scope))
-    return any((grant.scope_type, grant.scope_id) in chain for grant in held)
+    if not any((grant.scope_type, grant.scope_id) in chain for grant in held):
+        return False
+    if action in ACCOUNT_ACTIONS and obj.__class__.__name__ == "Person":
+        return covers(actor, obj)
+    return True
+
+
+def covers(actor, person) -> bool:
+    """Do the actor's admin roles contain every role `person` holds?
+
+    Each of the person's grants must sit at or below a scope where the actor is an administrator
+    (a community administrator covers residents, discussion members and the committee of an election
+    in their community, and their fellow administrators of that community; not a street or platform
+    administrator, nor an administrator of another community who lives in theirs). Platform
+    administrators cover everyone; only they cover each other.
+    """
+    actor_grants = grants_of(actor)
+    if any(grant.role == "platform_admin" for grant in actor_grants):
+        return True
+    if getattr(person, "id", None) == getattr(actor, "id", None):
+        return True  # one's own record: the home-community check already applied
+    admin_scopes = {grant.scope for grant in actor_grants if grant.role in ADMIN_ROLES}
+    return all(admin_scopes.intersection(scope_chain(grant.scope)) for grant in grants_of(person))
+
+
+def require_covers(actor, person) -> None:
+    """Raise Forbidden unless the actor's roles contain every role of `person` (see covers)."""
+    if not covers(actor, person):
+        raise Forbidden(str(_l("This person holds a role beyond your own; only an administrator above "
+                               "it may change their account or roles.")))
 
 
 def require(actor, action: str, obj=None) -> None:

@@ -48,7 +48,7 @@ def register(app: Flask) -> None:
             raise click.BadParameter("手机号应为 11 位，以 1 开头 / an 11-digit mobile number", param_hint="PHONE")
         if password is None:
             password = click.prompt("密码 Password", hide_input=True, confirmation_prompt=True)
-        problem = password_problem(password)
+        problem = password_problem(password, phone)
         if problem:
             raise click.BadParameter(str(problem), param_hint="--password")
         person = make_admin(phone, password, name)

@@ -10,6 +10,7 @@ from app import LANGUAGES, db
 from community import HOME_PANELS
 from community.authz import can, grants_of, scope_ids
 from community.people.models import Person
+from community.safe_urls import safe_next
 
 bp = Blueprint("home", __name__)
 
@@ -51,10 +52,7 @@ def language(code: str):
     """Switch between Chinese and English."""
     if code in LANGUAGES:
         session["lang"] = code
-    target = request.form.get("next") or url_for("home.index")
-    if not target.startswith("/") or target.startswith("//"):
-        target = url_for("home.index")
-    return redirect(target)
+    return redirect(safe_next(request.form.get("next") or request.args.get("next")))
 
 
 @bp.route("/healthz")

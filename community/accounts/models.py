@@ -21,3 +21,17 @@ class ApiToken(db.Model):
     revoked_at = mapped_column(UTCDateTime)
 
     person: Mapped[Person] = relationship()
+
+
+class SignInSession(db.Model):
+    """One signed-in browser: its cookie carries a random key, the server keeps only the key's digest.
+
+    Signing out revokes the row; a password change, a reset or a deactivation revokes all of a person's rows,
+    so a copied cookie stops working at once."""
+
+    __tablename__ = "sign_in_session"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"), index=True)
+    digest: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at = mapped_column(UTCDateTime, default=utcnow, nullable=False)
+    revoked_at = mapped_column(UTCDateTime)

@@ -4,15 +4,17 @@ from __future__ import annotations
 import hashlib
 import secrets
 from datetime import timedelta
+from functools import cache
+from pathlib import Path
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from app import db
-from community.accounts.models import ApiToken
+from community.accounts.models import ApiToken, SignInSession
 from community.audit.services import record
 from community.authz import require
 from community.database import utcnow
@@ -30,14 +32,29 @@ def hash_password(password: str) -> str:
     return _hasher.hash(password)
 
 
-def password_problem(password: str) -> str | None:
-    """Why a new password is too weak, or None."""
-    if len(password or "") < MIN_PASSWORD:
+@cache
+def common_passwords() -> frozenset[str]:
+    """The 10,000 most common passwords (common_passwords.txt beside this file), lower-cased."""
+    lines = (Path(__file__).with_name("common_passwords.txt")).read_text(encoding="utf-8").splitlines()
+    return frozenset(line.strip().lower() for line in lines if line.strip() and not line.startswith("#"))
+
+
+def password_problem(password: str, phone: str | None = None, current: str | None = None) -> str | None:
+    """Why a new password is too weak, or None: every path that sets a password asks this."""
+    password = password or ""
+    if len(password) < MIN_PASSWORD:
         return _("A password needs at least %(n)d characters.", n=MIN_PASSWORD)
     if len(password) > 128:
         return _("A password may have at most 128 characters.")
     if password.isdigit() or password.isalpha():
         return _("A password needs both letters and digits.")
+    if password.lower() in common_passwords():
+        return _("This password is among the most common ones; choose another.")
+    digits = "".join(ch for ch in (phone or "") if ch.isdigit())
+    if digits and digits in password:
+        return _("A password must not contain the phone number.")
+    if current and password == current:
+        return _("The new password must differ from the current one.")
     return None
 
 
@@ -72,11 +89,12 @@ def change_password(person: Person, current: str, new: str) -> None:
     """A person changes their own password, knowing the current one."""
     if not check_password(person, current):
         raise Invalid(_("The current password is wrong."), fields={"current_password": _("Wrong password")})
-    problem = password_problem(new)
+    problem = password_problem(new, person.phone, current)
     if problem:
         raise Invalid(problem, fields={"new_password": problem})
     person.password_hash = hash_password(new)
     person.must_change_password = False
+    end_all_sessions(person)  # every other browser and every token; the caller starts a fresh one
     record(person, "account.password_changed", person)
     db.session.commit()
 
@@ -85,12 +103,12 @@ def reset_password(actor: Person, person: Person, new: str | None = None) -> str
     """An administrator sets a new password (random when none given); the person must change it."""
     require(actor, "person.reset_password", person)
     new = new or generate_password()
-    problem = password_problem(new)
+    problem = password_problem(new, person.phone)
     if problem:
         raise Invalid(problem, fields={"password": problem})
     person.password_hash = hash_password(new)
     person.must_change_password = True
-    revoke_all_tokens(person)
+    end_all_sessions(person)
     record(actor, "account.password_reset", person, summary=person.name)
     db.session.commit()
     return new
@@ -118,11 +136,13 @@ def issue_token(person: Person) -> tuple[str, ApiToken]:
 
 
 def person_for_token(token: str) -> tuple[Person, ApiToken] | None:
-    """The person behind a live token, or None."""
-    row = db.session.scalar(select(ApiToken).where(ApiToken.digest == _digest(token or "")))
-    if row is None or row.revoked_at is not None or row.expires_at <= utcnow() or not row.person.is_active:
+    """The person behind a live token, or None (one indexed query: the token joined to its person)."""
+    found = db.session.execute(
+        select(Person, ApiToken).join(ApiToken, ApiToken.person_id == Person.id)
+        .where(ApiToken.digest == _digest(token or ""), ApiToken.revoked_at.is_(None))).first()
+    if found is None or found[1].expires_at <= utcnow() or not found[0].is_active:
         return None
-    return row.person, row
+    return found[0], found[1]
 
 
 def revoke_token(row: ApiToken) -> None:
@@ -133,7 +153,40 @@ def revoke_token(row: ApiToken) -> None:
 
 
 def revoke_all_tokens(person: Person) -> None:
-    """Revoke every live token of a person (after a password reset)."""
-    for row in db.session.scalars(select(ApiToken).where(ApiToken.person_id == person.id,
-                                                         ApiToken.revoked_at.is_(None))):
-        row.revoked_at = utcnow()
+    """Revoke every live token of a person."""
+    db.session.execute(update(ApiToken).where(ApiToken.person_id == person.id, ApiToken.revoked_at.is_(None))
+                       .values(revoked_at=utcnow()).execution_options(synchronize_session=False))
+
+
+def start_session(person: Person) -> str:
+    """Record a new signed-in browser; the returned key goes into its (signed) session cookie."""
+    key = secrets.token_urlsafe(32)
+    db.session.add(SignInSession(person_id=person.id, digest=_digest(key)))
+    db.session.commit()
+    return key
+
+
+def person_for_session(person_id: str, key: str | None) -> Person | None:
+    """The active person whose live sign-in session this cookie names (one indexed query), or None."""
+    if not key or not person_id.isascii() or not person_id.isdigit() or len(person_id) > 10:
+        return None
+    return db.session.scalar(
+        select(Person).join(SignInSession, SignInSession.person_id == Person.id)
+        .where(SignInSession.digest == _digest(key), SignInSession.revoked_at.is_(None),
+               Person.id == int(person_id), Person.is_active_account.is_(True)))
+
+
+def end_session(key: str | None) -> None:
+    """Sign one browser out on the server: its cookie, even copied, no longer signs anyone in."""
+    if key:
+        db.session.execute(update(SignInSession).where(SignInSession.digest == _digest(key))
+                           .values(revoked_at=utcnow()).execution_options(synchronize_session=False))
+        db.session.commit()
+
+
+def end_all_sessions(person: Person) -> None:
+    """End every signed-in browser and API token of a person (password change, reset, deactivation)."""
+    revoke_all_tokens(person)
+    db.session.execute(update(SignInSession).where(SignInSession.person_id == person.id,
+                                                   SignInSession.revoked_at.is_(None))
+                       .values(revoked_at=utcnow()).execution_options(synchronize_session=False))

@@ -1,7 +1,7 @@
 """Pages to sign in, sign out and change one's password."""
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
@@ -9,14 +9,20 @@ from app import limiter
 from community.accounts import services
 from community.accounts.forms import ChangePasswordForm, LoginForm
 from community.errors import DomainError
+from community.safe_urls import safe_next
 
 bp = Blueprint("accounts", __name__)
+SESSION_KEY = "sid"  # the random key of this browser's server-side sign-in session
 
 
-def _safe_next(target: str | None) -> str:
-    if target and target.startswith("/") and not target.startswith("//"):
-        return target
-    return url_for("home.index")
+def sign_in(person) -> None:
+    """Start a server-side session for this browser and sign the person in."""
+    language = session.get("lang")
+    session.clear()  # nothing from before signing in carries over
+    if language:
+        session["lang"] = language
+    session[SESSION_KEY] = services.start_session(person)
+    login_user(person)
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -31,14 +37,15 @@ def login():
         if person is None:
             flash(_("Wrong phone number or password."), "danger")
         else:
-            login_user(person)
-            return redirect(_safe_next(request.args.get("next")))
+            sign_in(person)
+            return redirect(safe_next(request.args.get("next")))
     return render_template("accounts/login.html", form=form)
 
 
 @bp.route("/logout", methods=["POST"])
 def logout():
-    """Sign out."""
+    """Sign out, also on the server: a copy of this browser's cookie no longer works."""
+    services.end_session(session.pop(SESSION_KEY, None))
     logout_user()
     flash(_("You have signed out."), "info")
     return redirect(url_for("accounts.login"))
@@ -47,7 +54,7 @@ def logout():
 @bp.route("/password", methods=["GET", "POST"])
 @login_required
 def change_password():
-    """Change one's own password (required after an administrator's reset)."""
+    """Change one's own password (required after an administrator's reset); other sessions end."""
     form = ChangePasswordForm()
     if form.validate_on_submit():
         try:
@@ -58,6 +65,7 @@ def change_password():
                     form[field].errors.append(problem)
             flash(error.message, "danger")
         else:
+            sign_in(current_user._get_current_object())  # this browser stays signed in, with a new session
             flash(_("Your password has been changed."), "success")
             return redirect(url_for("home.index"))
     return render_template("accounts/password.html", form=form)

@@ -32,6 +32,13 @@ def _person(person_id: int) -> Person:
     return get_or_404(Person, person_id)
 
 
+def _permitted(election_id: int, action: str = "election.manage") -> Election:
+    """The election, once the caller is known to hold `action` in it: before any person is looked up."""
+    election = get_election(election_id)
+    require(current_actor(), action, election)
+    return election
+
+
 @blp.route("/elections")
 @bearer_required
 @blp.arguments(S.ElectionArgs, location="query")
@@ -96,7 +103,8 @@ def change_status(data, election_id):
 @document_errors(blp, 400, 401, 403, 404, 409, 422)
 def appoint(data, election_id):
     """Appoint a committee member (7–9) or a counter (not a candidate nor a candidate's near relative)."""
-    return setup.appoint(current_actor(), get_election(election_id), _person(data["person_id"]), data["role"])
+    election = _permitted(election_id, "election.appoint")
+    return setup.appoint(current_actor(), election, _person(data["person_id"]), data["role"])
 
 
 @blp.route("/elections/<int:election_id>/kinship", methods=["POST"])
@@ -106,7 +114,7 @@ def appoint(data, election_id):
 @document_errors(blp, 400, 401, 403, 404, 409, 422)
 def declare_kinship(data, election_id):
     """Record two people as near relatives (for the counters' rule)."""
-    setup.declare_kinship(current_actor(), get_election(election_id), _person(data["person_id"]),
+    setup.declare_kinship(current_actor(), _permitted(election_id), _person(data["person_id"]),
                           _person(data["relative_id"]))
     return data
 
@@ -138,7 +146,7 @@ def list_voters(args, election_id):
 @document_errors(blp, 400, 401, 403, 404, 409, 422)
 def add_voter(data, election_id):
     """Put a person on the roll (422 naming the rule when ineligible); for a migrant, the committee's approval."""
-    return roll.add_voter(current_actor(), get_election(election_id), _person(data["person_id"]),
+    return roll.add_voter(current_actor(), _permitted(election_id), _person(data["person_id"]),
                           promise_signed=data["promise_signed"], household=data.get("household"))
 
 
@@ -206,7 +214,7 @@ def file_objection(data, election_id):
 @document_errors(blp, 400, 401, 403, 404, 409)
 def answer_objection(data, election_id, objection_id):
     """The committee answers an objection."""
-    return roll.answer_objection(current_actor(), get_election(election_id),
+    return roll.answer_objection(current_actor(), _permitted(election_id),
                                  get_or_404(RollObjection, objection_id), data["answer"], data["outcome"])
 
 

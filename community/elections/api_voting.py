@@ -6,10 +6,10 @@ from flask_babel import gettext as _
 from community.apitools import bearer_required, current_actor, document_errors
 from community.authz import can, require
 from community.elections import schemas as S
-from community.elections.api import _person, blp
+from community.elections.api import _permitted, _person, blp
 from community.elections.models import Candidate, Recall
 from community.elections.rules import REMINDER_AUDIENCE, reminder_moments
-from community.elections.services import paper, recall, tally, voting
+from community.elections.services import paper, recall, roll, tally, voting
 from community.elections.services.common import get_election, get_or_404
 from community.errors import NotFound
 
@@ -56,8 +56,8 @@ def check_receipt(election_id, receipt):
 def list_proxies(election_id):
     """The published list of who delegated their vote to whom."""
     election = get_election(election_id)
-    if election.status == "draft":
-        return []
+    if not roll.may_see_roll(current_actor(), election):  # like the roll: strangers learn nothing
+        raise NotFound(_("The roll is not published yet."))
     return voting.proxies(election)
 
 
@@ -68,7 +68,7 @@ def list_proxies(election_id):
 @document_errors(blp, 400, 401, 403, 404, 409, 422)
 def approve_proxy(data, election_id):
     """Record a written proxy approved by the committee (at most 3 per proxy by default)."""
-    return voting.approve_proxy(current_actor(), get_election(election_id), _person(data["principal_id"]),
+    return voting.approve_proxy(current_actor(), _permitted(election_id), _person(data["principal_id"]),
                                 _person(data["proxy_id"]), data["note"])
 
 
@@ -79,7 +79,7 @@ def approve_proxy(data, election_id):
 @document_errors(blp, 400, 401, 403, 404, 409, 422)
 def issue_paper(data, election_id):
     """Record that a voter took a paper ballot in the hall or from a mobile box (409 if they already voted)."""
-    paper.issue_paper_ballot(current_actor(), get_election(election_id), _person(data["person_id"]), data["box"])
+    paper.issue_paper_ballot(current_actor(), _permitted(election_id), _person(data["person_id"]), data["box"])
     return data
 
 
@@ -193,6 +193,6 @@ def support_recall(election_id, recall_id):
 @document_errors(blp, 400, 401, 403, 404, 422)
 def decide_recall(data, election_id, recall_id):
     """Enter the recall vote: valid with more than half of the voters voting, passes with more than half."""
+    election = _permitted(election_id)
     row = get_or_404(Recall, recall_id)
-    return _recall_out(recall.decide_recall(current_actor(), get_election(election_id), row, data["votes_cast"],
-                                            data["votes_for"]))
+    return _recall_out(recall.decide_recall(current_actor(), election, row, data["votes_cast"], data["votes_for"]))

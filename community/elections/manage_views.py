@@ -99,8 +99,11 @@ def manage(election_id: int):
         reminders=[(kind, due, REMINDER_AUDIENCE[kind]) for kind, due in reminder_moments(election)])
 
 
-def _post(election_id: int, action, success: str):
+def _post(election_id: int, action, success: str, need: str = "election.manage"):
+    """Run a committee form's action; permission is checked first, before any form value is looked up,
+    so a stranger gets the same 403 whatever they post (no phone-number oracle)."""
     election = get_election(election_id)
+    require(current_user, need, election)
     redirect_to, _result = run(lambda: action(election), success, _back(election))
     return redirect_to or redirect(_back(election))
 
@@ -127,6 +130,7 @@ def status(election_id: int):
 def build_roll(election_id: int):
     """Add every eligible local resident."""
     election = get_election(election_id)
+    require(current_user, "election.manage", election)
     redirect_to, result = run(lambda: roll.build_roll(current_user, election), None, _back(election))
     if redirect_to:
         return redirect_to
@@ -163,9 +167,9 @@ def remove_voter(election_id: int, person_id: int):
 @login_required
 def answer(election_id: int, objection_id: int):
     """Answer an objection."""
-    objection = get_or_404(RollObjection, objection_id)
-    return _post(election_id, lambda e: roll.answer_objection(current_user, e, objection, request.form.get("answer"),
-                                                               request.form.get("outcome")), _("Answered."))
+    return _post(election_id, lambda e: roll.answer_objection(
+        current_user, e, get_or_404(RollObjection, objection_id), request.form.get("answer"),
+        request.form.get("outcome")), _("Answered."))
 
 
 @bp.route("/<int:election_id>/manage/officials", methods=["POST"])
@@ -173,7 +177,8 @@ def answer(election_id: int, objection_id: int):
 def appoint(election_id: int):
     """Appoint a committee member or a counter."""
     return _post(election_id, lambda e: setup.appoint(current_user, e, _person_from_form(e),
-                                                       request.form.get("role", "")), _("Appointed."))
+                                                       request.form.get("role", "")), _("Appointed."),
+                 need="election.appoint")
 
 
 @bp.route("/<int:election_id>/manage/candidates", methods=["POST"])
@@ -188,8 +193,8 @@ def add_candidate(election_id: int):
 @login_required
 def remove_candidate(election_id: int, candidate_id: int):
     """Withdraw a candidate before the list is published."""
-    candidate = get_or_404(Candidate, candidate_id)
-    return _post(election_id, lambda e: cands.remove_candidate(current_user, e, candidate), _("Removed."))
+    return _post(election_id, lambda e: cands.remove_candidate(current_user, e, get_or_404(Candidate, candidate_id)),
+                 _("Removed."))
 
 
 @bp.route("/<int:election_id>/manage/nominations", methods=["POST"])

@@ -211,8 +211,10 @@ def roll_page(election_id: int):
 @bp.route("/<int:election_id>/proxies")
 @login_required
 def proxies(election_id: int):
-    """The published list of who delegated their vote to whom."""
+    """The published list of who delegated their vote to whom (to those who may see the roll)."""
     election = get_election(election_id)
+    if not roll.may_see_roll(current_user, election):
+        raise NotFound(_("The roll is not published yet."))
     return render_template("elections/proxies.html", election=election, proxies=voting.proxies(election))
 
 

@@ -8,7 +8,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
 
 from app import db
-from community.accounts.services import generate_password, hash_password, password_problem
+from community.accounts.services import end_all_sessions, generate_password, hash_password, password_problem
 from community.audit.services import record
 from community.authz import community_condition, require
 from community.database import prefix_match, utcnow, valid_id
@@ -149,7 +149,7 @@ def create_person(actor, data: dict, *, commit: bool = True) -> tuple[Person, st
     generated = None
     password = data.get("password") or None
     if password:
-        problem = password_problem(password)
+        problem = password_problem(password, fields["phone"])
         if problem:
             raise Invalid(problem, fields={"password": problem})
     else:
@@ -194,6 +194,8 @@ def set_active(actor, person: Person, active: bool) -> None:
     """Deactivate (or reactivate) a person's account; nobody is ever deleted with their history."""
     require(actor, "person.edit", person)
     person.is_active_account = active
+    if not active:
+        end_all_sessions(person)  # a deactivated account is signed out everywhere at once
     record(actor, "person.activate" if active else "person.deactivate", person, summary=person.name)
     db.session.commit()
 

@@ -5,7 +5,19 @@ import json
 import secrets
 from pathlib import Path
 
-from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -84,8 +96,10 @@ def create():
         except DomainError as error:
             _show_errors(form, error)
         else:
-            flash(_("%(name)s was added. One-time password: %(pw)s (they must change it when signing in).",
-                    name=person.name, pw=generated), "success")
+            if generated:  # shown once in this answer, never kept in the session cookie
+                return show_once(person, _("%(name)s was added. One-time password: %(pw)s (they must change "
+                                           "it when signing in).", name=person.name, pw=generated))
+            flash(_("%(name)s was added.", name=person.name), "success")
             return redirect(url_for("people.detail", person_id=person.id))
     return render_template("people/form.html", form=form, person=None)
 
@@ -105,6 +119,7 @@ def detail(person_id: int):
 @login_required
 def edit(person_id: int):
     """Change a person's details."""
+    require(current_user, "person.edit")  # before the lookup: a stranger learns nothing from 404 vs 403
     person = get_or_404(Person, person_id)
     require(current_user, "person.edit", person)
     form = PersonForm(obj=person)
@@ -129,32 +144,42 @@ def edit(person_id: int):
 @bp.route("/admin/people/<int:person_id>/password", methods=["POST"])
 @login_required
 def reset(person_id: int):
-    """Issue a one-time password to a person."""
+    """Issue a one-time password to a person, shown once in this answer (never in the session cookie)."""
+    require(current_user, "person.reset_password")
     person = get_or_404(Person, person_id)
     new = reset_password(current_user, person)
-    flash(_("One-time password for %(name)s: %(pw)s. They must change it when signing in.",
-            name=person.name, pw=new), "warning")
-    return redirect(url_for("people.detail", person_id=person.id))
+    return show_once(person, _("One-time password for %(name)s: %(pw)s. They must change it when signing in.",
+                               name=person.name, pw=new))
 
 
 @bp.route("/admin/people/<int:person_id>/id-number", methods=["POST"])
 @login_required
 def reveal(person_id: int):
-    """Show the full ID number once; always logged."""
+    """Show the full ID number once, in this answer only; always logged."""
+    require(current_user, "person.edit")
     person = get_or_404(Person, person_id)
     number = services.reveal_id_number(current_user, person)
-    flash(_("ID number of %(name)s: %(number)s", name=person.name, number=number or "—"), "info")
-    return redirect(url_for("people.detail", person_id=person.id))
+    return show_once(person, _("ID number of %(name)s: %(number)s", name=person.name, number=number or "—"))
 
 
 @bp.route("/admin/people/<int:person_id>/active", methods=["POST"])
 @login_required
 def toggle_active(person_id: int):
     """Deactivate or reactivate an account."""
+    require(current_user, "person.edit")
     person = get_or_404(Person, person_id)
     services.set_active(current_user, person, not person.is_active_account)
     flash(_("Saved."), "success")
     return redirect(url_for("people.detail", person_id=person.id))
+
+
+def show_once(person: Person, message: str) -> Response:
+    """A secret (one-time password, ID number) in the body of this one answer: not flashed into the signed
+    but readable session cookie, and not stored by the browser or a proxy."""
+    response = make_response(render_template("people/secret.html", person=person, message=message))
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["Pragma"] = "no-cache"
+    return response
 
 
 def _upload_folder() -> Path:

@@ -41,6 +41,7 @@ def create_street():
 @login_required
 def create_community(street_id: int):
     """Add a community to a street."""
+    require(current_user, "community.create")  # before any lookup
     street = services.get_or_404(Street, street_id)
     return _run(lambda: services.create_community(current_user, street, request.form.get("name")),
                 _("Community added."))
@@ -50,6 +51,7 @@ def create_community(street_id: int):
 @login_required
 def create_grid(community_id: int):
     """Add a grid to a community."""
+    require(current_user, "grid.manage")
     community = services.get_or_404(Community, community_id)
     return _run(lambda: services.create_grid(current_user, community, request.form.get("name")),
                 _("Grid added."))

@@ -13,6 +13,7 @@ from community.authz import (
     forget_grants,
     is_platform_admin,
     require,
+    require_covers,
     scope_ids,
     scope_object,
 )
@@ -47,6 +48,7 @@ def grant_role(actor, person: Person, role: str, scope_type: str, scope_id: int 
         raise Invalid(_("The scope does not exist."), fields={"scope_id": _("The scope does not exist.")})
     if role in PLATFORM_GRANTED and not is_platform_admin(actor):
         raise Forbidden(_("Only a platform administrator may grant this role."))
+    require_covers(actor, person)  # nobody changes the roles of someone above them
     if role in APPOINTERS:
         return APPOINTERS[role](actor, person, scope_id)
     if role == "community_admin":
@@ -70,6 +72,7 @@ def _street_of(community_id: int) -> tuple[str, int]:
 
 def revoke_role(actor, grant: RoleGrant) -> None:
     """Take a role away; the same rights are needed as to grant it."""
+    require_covers(actor, grant.person)
     if grant.role in DISMISSERS:
         DISMISSERS[grant.role](actor, grant)
         return

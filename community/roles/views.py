@@ -60,6 +60,7 @@ def index():
 @login_required
 def grant(person_id: int):
     """Grant a role chosen on the person's page."""
+    require(current_user, "role.grant")  # before any lookup
     person = get_or_404(Person, person_id)
     scope_type, _sep, scope_id = (request.form.get("scope") or "").partition(":")
     scope_id = int(scope_id) if scope_id.isascii() and scope_id.isdigit() and len(scope_id) <= 18 else -1
@@ -73,6 +74,7 @@ def grant(person_id: int):
 @login_required
 def revoke(grant_id: int):
     """Revoke a role."""
+    require(current_user, "role.grant")
     grant = get_or_404(RoleGrant, grant_id)
     back = url_for("people.detail", person_id=grant.person_id)
     return run_form_action(lambda: services.revoke_role(current_user, grant), _("Role revoked."),

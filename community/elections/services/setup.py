@@ -9,7 +9,7 @@ from sqlalchemy.exc import IntegrityError
 
 from app import db
 from community.audit.services import record
-from community.authz import forget_grants, require
+from community.authz import forget_grants, require, require_covers
 from community.database import as_local, valid_id
 from community.elections.models import METHODS, Candidate, Election, Kinship, VoterRecord
 from community.elections.services.common import (
@@ -144,6 +144,7 @@ def update_settings(actor, election: Election, data: dict) -> Election:
 def appoint(actor, election: Election, person: Person, role: str) -> RoleGrant:
     """Appoint a committee member (7–9) or a counter, with the rules on candidates and relatives."""
     require(actor, "election.appoint", election)
+    require_covers(actor, person)  # nobody changes the roles of someone above them
     if role not in ("election_committee", "counter"):
         raise Invalid(_("The role must be election_committee or counter."), fields={"role": _("Unknown role.")})
     candidates = set(db.session.scalars(select(Candidate.person_id).where(Candidate.election_id == election.id)))
@@ -170,6 +171,7 @@ def dismiss(actor, election: Election, person_id: int, role: str, reason: str = 
     """Remove a committee member or counter from this election; True if they held the role."""
     if actor is not None:
         require(actor, "election.appoint", election)
+        require_covers(actor, db.session.get(Person, person_id))
     row = db.session.scalar(select(RoleGrant).where(RoleGrant.person_id == person_id, RoleGrant.role == role,
                                                     RoleGrant.scope_type == "election",
                                                     RoleGrant.scope_id == election.id))

@@ -29,7 +29,7 @@ def test_unicode_digits_in_forms_are_not_a_500(client, community):
     assert response.status_code in (200, 302)
     response = client.post(f"/elections/{election.id}/vote", data={"candidate_id": "9" * 5000})
     assert response.status_code in (200, 302)
-    client.get("/logout")
+    client.post("/logout")  # sign-out is a POST: a GET left the voter signed in, acting as them
     login(client, election.test_admin)
     response = client.post(f"/elections/{election.id}/manage/paper-issued", data={"phone": "²", "box": "hall"})
     assert response.status_code in (200, 302)
