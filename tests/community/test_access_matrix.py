@@ -4,8 +4,9 @@ Rows live beside the packages that own the routes (`ACCESS_ROWS` in community/ac
 community/elections/access.py, …); `collect_rows()` below finds every package's `access` module.
 One test per identity builds the world once and calls every row, so a failure lists every route that
 answered that identity wrongly; routes without a row fail `test_every_route_has_a_row`, which says
-what to add and where. Rows marked `xfail_reason` are known holes being fixed elsewhere: they run as strict
-expected failures in `test_known_hole`, which fails once the hole is fixed so that the mark is dropped.
+what to add and where. Rows marked `xfail_reason` are known holes being fixed elsewhere: strict expected failures
+(the identity's test is reported xfailed while they misbehave, and fails once one is fixed so that the mark is
+dropped).
 """
 from __future__ import annotations
 
@@ -13,12 +14,12 @@ import importlib
 import importlib.util
 import pkgutil
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 from urllib.parse import urlparse
 
 import pytest
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from app import db
 from community.access import IDENTITIES, SIGNED_IN, Row
@@ -27,8 +28,8 @@ from community.database import utcnow
 from community.elections.services import candidates as cands
 from community.elections.services import lifecycle, recall, roll, voting
 from community.people.models import Person
-from tests.community.elections.conftest import make_election, make_voters
-from tests.factories import grant, make_admin, make_community, make_person, make_street
+from tests.community.elections.conftest import make_election
+from tests.factories import grant, grant_all, make_community, make_people, make_street, put_on_roll
 
 PACKAGES = ("community", "branches", "volunteers")  # where routes come from; each may hold `access` modules
 NOT_ROUTES = {"static"}                             # served files, no authorisation involved
@@ -59,8 +60,9 @@ PLACEHOLDER = re.compile(r"\{(\w+)\}")
 # ---------------------------------------------------------------------------------------------- the world
 @dataclass
 class World:
-    ids: dict        # placeholder -> value
-    people: dict     # identity -> person id
+    ids: dict                                   # placeholder -> value
+    people: dict                                # identity -> person id
+    tokens: dict = field(default_factory=dict)  # person id -> bearer token
 
 
 def build_world() -> World:
@@ -68,74 +70,72 @@ def build_world() -> World:
     street_1, street_2 = make_street("爵溪街道"), make_street("丹东街道")
     a, b = make_community(street_1, "东门社区"), make_community(street_1, "西门社区")
     c = make_community(street_2, "城东社区")
-    who = {
-        "resident": make_person(a, name="居民"),
-        "admin_a": make_admin("community_admin", ("community", a.id), a),
-        "admin_b": make_admin("community_admin", ("community", b.id), b),
-        "street_admin": make_admin("street_admin", ("street", street_1.id), a),
-        "other_street_admin": make_admin("street_admin", ("street", street_2.id), c),
-        "platform_admin": make_admin(),
-        "committee": make_person(a, name="选举委员"),
-        "counter": make_person(a, name="计票人"),
-        "other_committee": make_person(c, name="城东委员"),
-    }
-    admin, resident = who["admin_a"], who["resident"]
-    person, spare, voter = make_person(a, name="被查看人"), make_person(a, name="备用人"), make_person(a, name="选民")
+    (resident, admin_a, street_admin, committee, counter, person, spare, voter, *more) = make_people(a, 26)
+    members, v, n_voters, p_voters = more[:7], more[7:13], more[13:15], more[15:18]
+    admin_b, = make_people(b, 1, "西门管理员")
+    other_street_admin, other_committee, admin_c = make_people(c, 3, "城东")
+    platform_admin, = make_people(None, 1, "平台管理员")
+    who = {"resident": resident, "admin_a": admin_a, "admin_b": admin_b, "street_admin": street_admin,
+           "other_street_admin": other_street_admin, "platform_admin": platform_admin, "committee": committee,
+           "counter": counter, "other_committee": other_committee}
+    for holder, role, scope in ((admin_a, "community_admin", a), (admin_b, "community_admin", b),
+                                (admin_c, "community_admin", c), (street_admin, "street_admin", street_1),
+                                (other_street_admin, "street_admin", street_2)):
+        grant_all([holder], role, scope.__tablename__, scope.id)
+    grant_all([platform_admin], "platform_admin", "platform", 0)
 
-    def officials(election):
-        grant(who["committee"], "election_committee", "election", election.id)
-        grant(who["counter"], "counter", "election", election.id)
+    def officials(election, *extra):
+        grant_all([*members, *extra], "election_committee", "election", election.id)  # 7–9 members
 
     # {election}: open for voting, one ballot cast.
-    election = make_election(a, admin=admin, title="东门社区居民代表推选")
-    voters = make_voters(election, a, 6)
-    for someone in (resident, voter):
-        roll.add_voter(admin, election, someone)
-    standing = [cands.add_candidate(admin, election, v) for v in voters[:3]]
-    officials(election)
-    lifecycle.change_status(admin, election, "voting")
-    receipt = voting.cast_ballot(voters[0], election, [standing[0].id])
+    election = make_election(a, admin=admin_a, committee=0, title="东门社区居民代表推选")
+    put_on_roll(election, [*v, resident, voter], admin_a)
+    standing = [cands.add_candidate(admin_a, election, someone) for someone in v[:3]]
+    officials(election, committee)
+    grant(counter, "counter", "election", election.id)
+    lifecycle.change_status(admin_a, election, "voting")
+    receipt = voting.cast_ballot(v[0], election, [standing[0].id])
 
     # {nominating}: taking nominations, with one joint nomination and one objection to the roll.
-    nominating = make_election(a, admin=admin, title="东门社区补选", term="2031",
+    nominating = make_election(a, admin=admin_a, committee=0, title="东门社区补选", term="2031",
                                voting_opens_at=utcnow() + timedelta(days=10),
                                voting_closes_at=utcnow() + timedelta(days=11))
-    n_voters = make_voters(nominating, a, 2)
-    for someone in (resident, voter):
-        roll.add_voter(admin, nominating, someone)
-    officials(nominating)
-    lifecycle.change_status(admin, nominating, "nominating")
+    put_on_roll(nominating, [*n_voters, resident, voter], admin_a)
+    officials(nominating, committee)
+    grant(counter, "counter", "election", nominating.id)
+    lifecycle.change_status(admin_a, nominating, "nominating")
     nomination = cands.nominate(n_voters[0], nominating, n_voters[1], "voters")
     objection = roll.file_objection(n_voters[0], nominating, "漏登了一户")
 
-    # {published}: results out, one representative elected and a recall proposed.
-    published = make_election(a, admin=admin, title="东门社区上届推选", seats=1, term="2021")
-    p_voters = make_voters(published, a, 3)
-    roll.add_voter(admin, published, resident)
-    elected, _other = (cands.add_candidate(admin, published, v) for v in p_voters[:2])
-    lifecycle.change_status(admin, published, "voting")
-    for v in p_voters:
-        voting.cast_ballot(v, published, [elected.id])
+    # {published}: results out, one representative elected and a recall proposed; "committee" and
+    # "counter" do not serve in it.
+    published = make_election(a, admin=admin_a, committee=0, title="东门社区上届推选", seats=1, term="2021")
+    put_on_roll(published, [*p_voters, resident], admin_a)
+    officials(published)
+    elected, _other = (cands.add_candidate(admin_a, published, someone) for someone in p_voters[:2])
+    lifecycle.change_status(admin_a, published, "voting")
+    for someone in p_voters:
+        voting.cast_ballot(someone, published, [elected.id])
     later = utcnow() + timedelta(days=2)
     for step in ("closed", "counted", "published"):
-        lifecycle.change_status(admin, published, step, now=later)
+        lifecycle.change_status(admin_a, published, step, now=later)
     proposal = recall.propose_recall(p_voters[1], published, elected, "长期不履职")
 
     # The other street's election and its committee member.
-    other = make_election(c, admin=make_admin("community_admin", ("community", c.id), c), committee=0, title="城东推选")
-    grant(who["other_committee"], "election_committee", "election", other.id)
+    other = make_election(c, admin=admin_c, committee=0, title="城东推选")
+    grant(other_committee, "election_committee", "election", other.id)
 
     from community.background import start_job
     from community.people import excel
 
-    job = start_job(admin.id, "export", excel.export_people, admin.id, {})
+    job = start_job(admin_a.id, "export", excel.export_people, admin_a.id, {})
     ids = {
         "street_1": street_1.id, "street_2": street_2.id, "community_a": a.id, "community_b": b.id,
         "community_c": c.id, "person": person.id, "spare": spare.id, "voter": voter.id,
         "person_phone": person.phone, "voter_phone": voter.phone, "resident_phone": resident.phone,
         "election": election.id, "nominating": nominating.id, "published": published.id, "receipt": receipt,
         "candidate": standing[2].id, "elected": elected.id, "recall": proposal.id, "nomination": nomination.id,
-        "objection": objection.id, "voter_3": voters[3].id, "voter_4": voters[4].id, "voter_5": voters[5].id,
+        "objection": objection.id, "voter_3": v[3].id, "voter_4": v[4].id, "voter_5": v[5].id,
         "spare_grant": grant(spare, "discussion_member", "community", a.id).id,
         "spare_grant_2": grant(spare, "organiser", "community", a.id).id, "job": job,
         "other_election": other.id,
@@ -157,15 +157,24 @@ def fill(value, ids: dict):
     return value
 
 
+def _bearer(world: World, person_id: int) -> dict:
+    """A bearer token for the person, issued once and again only after a request revoked it."""
+    from community.accounts.services import person_for_token
+
+    token = world.tokens.get(person_id)
+    if token is None or person_for_token(token) is None:
+        token = world.tokens[person_id] = issue_token(db.session.get(Person, person_id))[0]
+    return {"Authorization": f"Bearer {token}"}
+
+
 def call(client, r: Row, world: World, identity: str):
-    """One request as `identity`: a fresh bearer token for the API, a signed-in session for pages."""
+    """One request as `identity`: a bearer token for the API, a signed-in session for pages."""
     path = fill(r.path, world.ids)
     person_id = world.people.get(identity)
     kwargs = {}
     if path.startswith("/api/"):
         if person_id:
-            token, _row = issue_token(db.session.get(Person, person_id))
-            kwargs["headers"] = {"Authorization": f"Bearer {token}"}
+            kwargs["headers"] = _bearer(world, person_id)
         if r.method != "GET":
             kwargs["json"] = fill(r.json or {}, world.ids)
     else:
@@ -177,9 +186,11 @@ def call(client, r: Row, world: World, identity: str):
             kwargs["data"] = {k: str(v) for k, v in fill(r.form or {}, world.ids).items()}
     response = client.open(path, method=r.method, **kwargs)
     if person_id and r.method != "GET":  # resetting one's own password must not lock the next pages
-        db.session.execute(update(Person).where(Person.id == person_id).values(
-            must_change_password=False, is_active_account=True))
-        db.session.commit()
+        locked = (Person.must_change_password.is_(True)) | (Person.is_active_account.is_(False))
+        if db.session.scalar(select(Person.id).where(Person.id == person_id, locked)):
+            db.session.execute(update(Person).where(Person.id == person_id).values(
+                must_change_password=False, is_active_account=True))
+            db.session.commit()
     return response
 
 
@@ -202,13 +213,14 @@ def verdict(r: Row, identity: str, response) -> str | None:
     return f"{r.route:<70} as {identity}: expected {expected}, got {got}"
 
 
-def check(client, world: World, rows, identities) -> list[str]:
+def check(client, world: World, rows, identities) -> list[tuple[Row, str]]:
+    """(row, what went wrong) for every row and identity whose answer is not the expected one."""
     problems = []
     for r in sorted(rows, key=lambda r: r.method != "GET"):  # reads first: writes may change the world
         for identity in identities:
             problem = verdict(r, identity, call(client, r, world, identity))
             if problem:
-                problems.append(problem)
+                problems.append((r, problem))
     return problems
 
 
@@ -225,20 +237,19 @@ def _quick_password_hashes(monkeypatch):
 
 @pytest.mark.parametrize("identity", IDENTITIES)
 def test_access_matrix(app, identity):
-    world = build_world()
-    rows = [r for r in ROWS if identity not in r.xfail_for]
-    problems = check(app.test_client(), world, rows, [identity])
+    """Every row as one identity. Rows marked `xfail_reason` for it are known holes fixed on another branch:
+    strict expected failures, so the test fails as soon as one answers as its row says (drop the mark then)."""
+    world, client = build_world(), app.test_client()
+    known = [r for r in ROWS if identity in r.xfail_for]
+    problems = [text for _row, text in check(client, world, [r for r in ROWS if r not in known], [identity])]
     assert not problems, f"{len(problems)} routes answered {identity} wrongly:\n" + "\n".join(problems)
-
-
-@pytest.mark.parametrize("known", [
-    pytest.param(r, id=f"{r.route} as {'/'.join(sorted(r.xfail_for))}",
-                 marks=pytest.mark.xfail(reason=r.xfail_reason, strict=True))
-    for r in ROWS if r.xfail_reason])
-def test_known_hole(app, known):
-    """A known hole is fixed on another branch; when this passes, drop the row's xfail_reason."""
-    problems = check(app.test_client(), build_world(), [known], sorted(known.xfail_for))
-    assert not problems, "\n".join(problems)
+    holes = check(client, world, known, [identity])
+    fixed = [r.route for r in known if all(hole is not r for hole, _text in holes)]
+    assert not fixed, (f"Known holes now answer {identity} as their rows say: drop xfail_reason from\n  "
+                       + "\n  ".join(fixed))
+    if holes:
+        pytest.xfail(f"{len(holes)} known holes ({'; '.join(sorted({r.xfail_reason for r in known}))}):\n"
+                     + "\n".join(text for _row, text in holes))
 
 
 def _suggestion(app, endpoint: str, method: str, rule) -> str:
