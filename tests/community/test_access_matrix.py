@@ -55,6 +55,12 @@ def collect_rows() -> list[Row]:
 
 ROWS = collect_rows()
 PLACEHOLDER = re.compile(r"\{(\w+)\}")
+# What a row's path and body may name (build_world provides each); identities name their person's id.
+WORLD_KEYS = frozenset({
+    "street_1", "street_2", "community_a", "community_b", "community_c", "person", "spare", "voter",
+    "person_phone", "voter_phone", "resident_phone", "election", "nominating", "published", "other_election",
+    "receipt", "candidate", "elected", "recall", "nomination", "objection", "voter_3", "voter_4", "voter_5",
+    "spare_grant", "spare_grant_2", "job", *SIGNED_IN})
 
 
 # ---------------------------------------------------------------------------------------------- the world
@@ -141,6 +147,7 @@ def build_world() -> World:
         "other_election": other.id,
         **{name: p.id for name, p in who.items()},
     }
+    assert ids.keys() == WORLD_KEYS
     return World(ids, {name: p.id for name, p in who.items()})
 
 
@@ -241,7 +248,8 @@ def test_access_matrix(app, identity):
     strict expected failures, so the test fails as soon as one answers as its row says (drop the mark then)."""
     world, client = build_world(), app.test_client()
     known = [r for r in ROWS if identity in r.xfail_for]
-    problems = [text for _row, text in check(client, world, [r for r in ROWS if r not in known], [identity])]
+    problems = [text for _row, text in check(client, world, [r for r in ROWS if identity not in r.xfail_for],
+                                             [identity])]
     assert not problems, f"{len(problems)} routes answered {identity} wrongly:\n" + "\n".join(problems)
     holes = check(client, world, known, [identity])
     fixed = [r.route for r in known if all(hole is not r for hole, _text in holes)]
@@ -259,7 +267,7 @@ def _suggestion(app, endpoint: str, method: str, rule) -> str:
     owner = next((name for name in owners if importlib.util.find_spec(name) is not None), owners[-1])
     path = re.sub(r"<(?:\w+:)?(\w+?)(?:_id)?>", r"{\1}", rule.rule)
     return (f"  {method} {rule.rule} ({endpoint}): add to ACCESS_ROWS in {owner.replace('.', '/')}.py:\n"
-            f"      row(\"{method} {path}\", <allowed identities>),")
+            f"      row(\"{method} {path}\", <allowed identities>),   # or public=\"why\"")
 
 
 def test_every_route_has_a_row(app):
@@ -269,6 +277,8 @@ def test_every_route_has_a_row(app):
     covered, stale = set(), []
     for r in ROWS:
         assert r.allow | r.hide | r.xfail_for <= SIGNED_IN, f"{r.route}: unknown identity"
+        named = set(PLACEHOLDER.findall(f"{r.route} {r.form} {r.json}"))
+        assert named <= WORLD_KEYS, f"{r.route}: the world has no {sorted(named - WORLD_KEYS)} (see WORLD_KEYS)"
         try:
             endpoint, _args = adapter.match(fill(r.path, dummy), method=r.method)
         except Exception as error:  # noqa: BLE001  (NotFound, MethodNotAllowed, RequestRedirect)
@@ -283,7 +293,8 @@ def test_every_route_has_a_row(app):
     message = ""
     if missing:
         message += (f"{len(missing)} routes have no row in the access matrix (identities: "
-                    f"{', '.join(IDENTITIES)}; see community/access.py):\n" + "\n".join(missing) + "\n")
+                    f"{', '.join(IDENTITIES)}; placeholders: {', '.join(sorted(WORLD_KEYS - SIGNED_IN))} or an "
+                    f"identity's name; see community/access.py):\n" + "\n".join(missing) + "\n")
     if stale:
         message += "Rows that match no route:\n" + "\n".join(stale)
     assert not message, message
