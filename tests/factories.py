@@ -100,3 +100,39 @@ def count_statements(client, url: str) -> tuple[int, str]:
         event.remove(db.engine, "before_cursor_execute", listener)
     assert response.status_code == 200, (url, response.status_code)
     return len(statements), response.get_data(as_text=True)
+
+
+def make_people(community: Community | None, n: int, name: str = "居民", **overrides) -> list[Person]:
+    """n residents added in one commit (for worlds with many people, e.g. the access matrix)."""
+    people = []
+    for i in range(n):
+        values = {
+            "name": f"{name}{i}", "phone": f"137{next(_phones):08d}", "password_hash": _password_hash(),
+            "hukou_place": "浙江省宁波市象山县", "born_on": date(1990, 1, 1), "gender": "F",
+            "living_since_on": date(2015, 1, 1), "community_id": community.id if community else None, **overrides,
+        }
+        people.append(Person(**values))
+    db.session.add_all(people)
+    db.session.flush()
+    for person in people:
+        derive_migrant(person)
+    db.session.commit()
+    return people
+
+
+def grant_all(people, role: str, scope_type: str, scope_id: int) -> None:
+    """The same role for several people, in one commit."""
+    db.session.add_all([RoleGrant(person_id=p.id, role=role, scope_type=scope_type, scope_id=scope_id)
+                        for p in people])
+    db.session.commit()
+
+
+def put_on_roll(election, people, by: Person) -> None:
+    """Register local residents on an election's roll in one commit, without the roll service's checks
+    (for worlds where the roll is scenery, e.g. the access matrix; tests of the roll use roll.add_voter)."""
+    from community.database import utcnow
+    from community.elections.models import VoterRecord
+
+    db.session.add_all([VoterRecord(election_id=election.id, person_id=p.id, term=election.term, status="registered",
+                                    is_migrant=p.is_migrant, added_by_id=by.id, added_at=utcnow()) for p in people])
+    db.session.commit()

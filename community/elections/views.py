@@ -258,9 +258,11 @@ def nominate(election_id: int):
     """A voter starts a joint nomination of another voter, named by phone number."""
     election = get_election(election_id)
     back = url_for("elections.detail", election_id=election.id)
-    redirect_to, _n = run(lambda: cands.nominate(current_user, election, resident(election, request.form.get("phone")),
-                                                 "voters"),
-                          _("Nomination started; other voters can now support it."), back)
+    def start():
+        cands.require_nominator(current_user, election, "voters")  # before the phone number is looked up
+        return cands.nominate(current_user, election, resident(election, request.form.get("phone")), "voters")
+
+    redirect_to, _n = run(start, _("Nomination started; other voters can now support it."), back)
     return redirect_to or redirect(back)
 
 

@@ -27,20 +27,27 @@ def _nominations_open(election: Election, now: datetime) -> None:
         raise DomainError(_("Nominations have closed."), code="nominations_closed")
 
 
+def require_nominator(actor, election: Election, kind: str, now: datetime | None = None) -> None:
+    """Refuse unless nominations are open and `actor` may nominate this way: the committee (or an administrator
+    over it) for a group or the committee, a voter on the roll jointly. Forms that name the nominee by phone
+    number call it before looking the number up, so that nobody else learns who lives in the community."""
+    if kind not in NOMINATION_KINDS:
+        raise Invalid(_("Unknown kind of nomination."), fields={"kind": _("Unknown kind of nomination.")})
+    _nominations_open(election, now_or(now))
+    if kind in ("group", "committee"):
+        require(actor, "election.manage", election)
+    elif not is_registered(election, actor.id):
+        raise Forbidden(_("Only voters on the roll may nominate."))
+
+
 def nominate(actor, election: Election, nominee: Person, kind: str, group_name: str = "",
              now: datetime | None = None) -> Nomination:
     """Nominate a voter: jointly by voters (the nominator is the first supporter), by a residents' group
     (entered by the committee, naming the group) or by the committee."""
     now = now_or(now)
-    if kind not in NOMINATION_KINDS:
-        raise Invalid(_("Unknown kind of nomination."), fields={"kind": _("Unknown kind of nomination.")})
-    _nominations_open(election, now)
-    if kind in ("group", "committee"):
-        require(actor, "election.manage", election)
-        if kind == "group" and not (group_name or "").strip():
-            raise Invalid(_("Name the residents' group."), fields={"group_name": _("Required")})
-    elif not is_registered(election, actor.id):
-        raise Forbidden(_("Only voters on the roll may nominate."))
+    require_nominator(actor, election, kind, now)
+    if kind == "group" and not (group_name or "").strip():
+        raise Invalid(_("Name the residents' group."), fields={"group_name": _("Required")})
     if not is_registered(election, nominee.id):
         raise DomainError(_("Rule: candidates must be voters on the roll."), code="candidate_not_voter")
     row = Nomination(election_id=election.id, nominee_id=nominee.id, kind=kind,
