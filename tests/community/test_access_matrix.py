@@ -24,6 +24,7 @@ from sqlalchemy import select, update
 from app import db
 from community.access import IDENTITIES, SIGNED_IN, Row
 from community.accounts.services import issue_token
+from community.accounts.views import SESSION_KEY
 from community.database import utcnow
 from community.elections.services import candidates as cands
 from community.elections.services import lifecycle, recall, roll, voting
@@ -69,6 +70,7 @@ class World:
     ids: dict                                   # placeholder -> value
     people: dict                                # identity -> person id
     tokens: dict = field(default_factory=dict)  # person id -> bearer token
+    sessions: dict = field(default_factory=dict)  # person id -> server-side sign-in session key
 
 
 def build_world() -> World:
@@ -174,6 +176,16 @@ def _bearer(world: World, person_id: int) -> dict:
     return {"Authorization": f"Bearer {token}"}
 
 
+def _session_key(world: World, person_id: int) -> str:
+    """A live server-side sign-in session for the person, started again only after a request ended it."""
+    from community.accounts.services import person_for_session, start_session
+
+    key = world.sessions.get(person_id)
+    if key is None or person_for_session(str(person_id), key) is None:
+        key = world.sessions[person_id] = start_session(db.session.get(Person, person_id))
+    return key
+
+
 def call(client, r: Row, world: World, identity: str):
     """One request as `identity`: a bearer token for the API, a signed-in session for pages."""
     path = fill(r.path, world.ids)
@@ -188,7 +200,8 @@ def call(client, r: Row, world: World, identity: str):
         with client.session_transaction() as session:
             session.clear()
             if person_id:
-                session.update({"_user_id": str(person_id), "_fresh": True})
+                session.update({"_user_id": str(person_id), "_fresh": True,
+                                SESSION_KEY: _session_key(world, person_id)})
         if r.method != "GET":
             kwargs["data"] = {k: str(v) for k, v in fill(r.form or {}, world.ids).items()}
     response = client.open(path, method=r.method, **kwargs)
