@@ -160,8 +160,7 @@ def commit_paper_ballots(election: Election, round_: ElectionRound) -> int:
     for sheet in found:
         key = random_key()
         void = len(sheet["marks"]) > round_.seats  # a blank sheet is cast, with no names
-        ballots.append({"id": key, "election_id": election.id, "round_no": round_.number, "receipt": None,
-                        "is_void": void})
+        ballots.append({"id": key, "election_id": election.id, "round_no": round_.number, "is_void": void})
         if not void:
             marks += [{"ballot_id": key, "candidate_id": cid} for cid in sheet["marks"]]
     if ballots:

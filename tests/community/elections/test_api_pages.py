@@ -9,7 +9,7 @@ from app import db
 from community.database import as_local, utcnow
 from community.elections.models import Candidate, Election, Recall, VoterRecord
 from community.elections.services import lifecycle, voting
-from tests.community.elections.conftest import make_voting
+from tests.community.elections.conftest import count, make_voting
 from tests.factories import login, make_admin, make_person, token_for
 
 
@@ -73,8 +73,8 @@ def _published(community):
     for voter, chosen in zip(voters, [[a, b], [a, b], [a, c], [b], [c]], strict=True):
         voting.cast_ballot(voter, election, [x.id for x in chosen])
     later = utcnow() + timedelta(days=2)
-    for step in ("closed", "counted", "published"):
-        lifecycle.change_status(election.test_admin, election, step, now=later)
+    count(election, later)
+    lifecycle.change_status(election.test_admin, election, "published", now=later)
     return election, voters
 
 

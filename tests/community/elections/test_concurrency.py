@@ -6,7 +6,8 @@ from sqlalchemy import func, insert, select
 
 from app import db
 from community.accounts.services import issue_token
-from community.elections.models import Ballot, BallotMark, Participation, VoterRecord
+from community.elections.models import Participation, VoterRecord
+from community.elections.sealed_models import BallotReceipt, SealedBallot
 from community.people.models import Person
 from tests.community.elections.conftest import make_voting
 
@@ -50,7 +51,7 @@ def test_simultaneous_ballots_by_one_voter_leave_one(app, backend, community):
     assert sorted(set(statuses)) == [201, 409], statuses
     assert statuses.count(201) == 1
     db.session.expire_all()
-    assert _count(Ballot) == 1 and _count(Participation) == 1 and _count(BallotMark) == 1
+    assert _count(SealedBallot) == 1 and _count(Participation) == 1 and _count(BallotReceipt) == 1
 
 
 def test_many_voters_at_once_all_counted_once(app, backend, community):
@@ -69,7 +70,7 @@ def test_many_voters_at_once_all_counted_once(app, backend, community):
                            for i, t in enumerate(tokens)])
     assert statuses.count(201) == n, [s for s in statuses if s != 201][:5]
     db.session.expire_all()
-    assert _count(Ballot) == n and _count(Participation) == n and _count(BallotMark) == n
+    assert _count(SealedBallot) == n and _count(Participation) == n and _count(BallotReceipt) == n
 
 
 def test_simultaneous_appointments_never_overfill_the_committee(app, backend, community):
