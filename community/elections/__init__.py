@@ -58,7 +58,7 @@ def init_app(app: Flask) -> None:
     import community
     from app import api, csrf
     from community.authz import register_actions, register_scope
-    from community.elections import models, sealed_models  # noqa: F401  (tables for migrations)
+    from community.elections import key_views, models, sealed_models  # noqa: F401  (ceremony pages; tables)
     from community.elections.api import blp as elections_api
     from community.elections.demo import seed_elections
     from community.elections.hooks import home_panels, nav_links, scope_options

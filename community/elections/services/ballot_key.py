@@ -55,7 +55,7 @@ def deal_round_key(election: Election, round_no: int, now: datetime | None = Non
                     wrapped_private_key=dealt.wrapped_private_key, threshold=crypto.minimum_shares(len(holders)),
                     holders=len(holders), created_at=now_or(now))
     db.session.add(key)
-    for holder_id, (number, share) in zip(holders, dealt.shares):
+    for holder_id, (number, share) in zip(holders, dealt.shares, strict=True):
         db.session.add(KeyShare(election_id=election.id, round_no=round_no, holder_id=holder_id, number=number,
                                 held=crypto.hold_share(_secret(), _hold_context(election.id, round_no, holder_id),
                                                        share)))

@@ -1,7 +1,7 @@
 """An excused voter who votes after all is counted in the turnout base again."""
 from datetime import timedelta
 
-from community.elections.services import lifecycle, roll, voting
+from community.elections.services import roll, voting
 from community.elections.services.common import current_round
 from tests.community.elections.conftest import count, make_voting
 
