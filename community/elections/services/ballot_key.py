@@ -82,17 +82,20 @@ def key_status(election: Election) -> dict | None:
             "sealed": sealed_count(election, key.round_no)}
 
 
-def my_share(actor, election: Election) -> KeyShare | None:
+def my_share(actor, election: Election, lock: bool = False) -> KeyShare | None:
+    """The actor's share of the current round's key (locked, to show it once even to two requests at once)."""
     if not getattr(actor, "id", None):
         return None
-    return db.session.scalar(select(KeyShare).where(KeyShare.election_id == election.id,
-                                                    KeyShare.round_no == election.current_round,
-                                                    KeyShare.holder_id == actor.id))
+    statement = select(KeyShare).where(KeyShare.election_id == election.id,
+                                       KeyShare.round_no == election.current_round, KeyShare.holder_id == actor.id)
+    if lock:
+        statement = statement.with_for_update().execution_options(populate_existing=True)
+    return db.session.scalar(statement)
 
 
 def reveal_share(actor, election: Election, now: datetime | None = None) -> dict:
     """Show a supervisor their share of the current round's key, once; then it is erased from the server."""
-    row = my_share(actor, election)
+    row = my_share(actor, election, lock=True)
     if row is None:
         raise NotFound(_("You hold no share of this round's ballot key."), code="no_share")
     if row.held is None:
@@ -176,14 +179,16 @@ def open_ballots(actor, election: Election, share_texts: list[str], now: datetim
         require(actor, "election.manage", election)
     if not isinstance(share_texts, (list, tuple)) or not all(isinstance(t, str) for t in share_texts):
         raise Invalid(_("shares must be a list of texts."), fields={"shares": _("Invalid value.")})
+    lock_election(election)  # two count pages submitted at once open the ballots once
     round_ = current_round(election)
     if round_ is None or round_.status != "closed":
         raise DomainError(_("The ballots are opened after voting closes and before the count."), code="wrong_status")
-    key = round_key(election, round_.number)
+    key = db.session.scalar(select(BallotKey).where(BallotKey.election_id == election.id,
+                                                    BallotKey.round_no == round_.number)
+                            .execution_options(populate_existing=True))
     if key is None or key.opened_at is not None:
         raise DomainError(_("This round's ballots are already open."), code="already_opened")
     shares = _read_shares(election, key, list(share_texts), field)
-    lock_election(election)
     result = open_round_ballots(actor, election, round_, key, shares, now)
     db.session.commit()
     return result

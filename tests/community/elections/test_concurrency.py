@@ -90,3 +90,40 @@ def test_simultaneous_appointments_never_overfill_the_committee(app, backend, co
     assert statuses.count(201) == 2, statuses
     db.session.expire_all()
     assert len(setup.officials(election, "election_committee")) == 9
+
+
+def test_simultaneous_count_pages_open_the_ballots_once(app, backend, community):
+    """Two devices submit k shares at the same moment: one opens the ballots, the other is told they are open."""
+    from datetime import timedelta
+
+    from community.elections.models import Ballot
+    from community.elections.sealed_models import BallotKey
+    from community.elections.services import lifecycle, voting
+    from tests.community.elections.conftest import supervisor_shares
+
+    election, voters, candidates = make_voting(community)
+    for voter in voters:
+        voting.cast_ballot(voter, election, [candidates[0].id])
+    lifecycle.change_status(election.test_admin, election, "closed", now=election.voting_closes_at + timedelta(1))
+    shares = supervisor_shares(election)
+    token, _row = issue_token(election.test_admin)
+    db.session.commit()
+    url = f"/api/v1/elections/{election.id}/ballot-key/open"
+    n = 6 if backend == "postgresql" else 3
+    statuses = _fire(app, [(url, {"Authorization": f"Bearer {token}"}, {"shares": shares})] * n)
+    assert sorted(statuses) == [200] + [422] * (n - 1), statuses
+    db.session.expire_all()
+    assert _count(Ballot) == 5 and _count(SealedBallot) == 0
+    assert db.session.scalars(select(BallotKey.opened_count)).one() == 5
+
+
+def test_a_share_asked_for_twice_at_once_is_shown_once(app, backend, community):
+    from community.elections.sealed_models import KeyShare
+
+    election, _voters, _c = make_voting(community)
+    holder = db.session.scalars(select(KeyShare).order_by(KeyShare.number)).first().holder
+    token, _row = issue_token(holder)
+    db.session.commit()
+    url = f"/api/v1/elections/{election.id}/ballot-key/my-share"
+    statuses = _fire(app, [(url, {"Authorization": f"Bearer {token}"}, None)] * (8 if backend == "postgresql" else 3))
+    assert sorted(statuses) == [201] + [409] * (len(statuses) - 1), statuses
