@@ -328,5 +328,6 @@ class SharesIn(ma.Schema):
 class OpenedOut(ma.Schema):
     round = F.Integer()
     opened = F.Integer()
+    paper = F.Integer()
     unreadable = F.Integer()
     receipt_mismatches = F.Integer()

@@ -142,6 +142,19 @@ def require_opened(election: Election, round_: ElectionRound) -> None:
                           code="ballots_sealed")
 
 
+def is_opened(election: Election, round_no: int) -> bool:
+    key = round_key(election, round_no)
+    return key is not None and key.opened_at is not None
+
+
+def require_sealed(election: Election, round_: ElectionRound) -> None:
+    """Paper sheets are typed in before the supervisors open the ballots: online and paper ballots are then
+    stored together, in one transaction and one random order, so that storage cannot tell them apart."""
+    if is_opened(election, round_.number):
+        raise DomainError(_("The ballots of this round are already open; paper sheets are entered before that."),
+                          code="already_opened")
+
+
 def _read_shares(election: Election, key: BallotKey, texts: list[str], field: str) -> list[tuple[int, bytes]]:
     """Parse typed shares; every problem is reported beside its own field."""
     context = crypto.share_context(election.id, key.round_no)
@@ -196,7 +209,11 @@ def open_ballots(actor, election: Election, share_texts: list[str], now: datetim
 
 def open_round_ballots(actor, election: Election, round_: ElectionRound, key: BallotKey,
                        shares: list[tuple[int, bytes]], now: datetime | None = None) -> dict:
-    """Open, write shuffled, delete the sealed; in the caller's transaction (the demo seed calls it too)."""
+    """Open, write shuffled together with the paper ballots, delete the sealed; in the caller's transaction
+    (the demo seed calls it too). Refuses while paper sheets are not reconciled."""
+    from community.elections.services.paper import paper_ballots
+
+    paper = paper_ballots(election, round_)
     private = crypto.unwrap(key.wrapped_private_key, key.public_key, shares)
     if private is None:
         raise DomainError(_("These shares do not open the ballot key. Check that each one is copied exactly."),
@@ -213,7 +230,7 @@ def open_round_ballots(actor, election: Election, round_: ElectionRound, key: Ba
         found_receipts.add(receipt)
         void = len(set(marks)) != len(marks) or len(marks) > round_.seats or not set(marks) <= standing
         opened.append((void, [] if void else sorted(marks)))
-    write_shuffled(election, round_.number, opened)
+    write_shuffled(election, round_.number, opened + paper)
     db.session.execute(delete(SealedBallot).where(SealedBallot.election_id == election.id,
                                                   SealedBallot.round_no == round_.number))
     board = set(db.session.scalars(select(BallotReceipt.receipt).where(
@@ -225,8 +242,8 @@ def open_round_ballots(actor, election: Election, round_: ElectionRound, key: Ba
     db.session.execute(update(KeyShare).where(KeyShare.election_id == election.id,
                                               KeyShare.round_no == round_.number).values(held=None))
     record(actor, "election.ballots_opened", election,
-           summary=f"round {round_.number}: {len(opened)} opened, {unreadable} unreadable")
-    return {"round": round_.number, "opened": len(opened), "unreadable": unreadable,
+           summary=f"round {round_.number}: {len(opened)} opened, {unreadable} unreadable, {len(paper)} paper")
+    return {"round": round_.number, "opened": len(opened), "paper": len(paper), "unreadable": unreadable,
             "receipt_mismatches": key.receipt_mismatches}
 
 

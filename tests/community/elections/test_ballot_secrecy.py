@@ -160,3 +160,27 @@ def test_the_server_keeps_no_share_and_no_private_key_in_clear(backend, communit
 
     assert db.session.scalar(select(func.count()).select_from(KeyShare).where(KeyShare.held.is_not(None))) == 0
     assert db.session.scalar(select(func.count()).select_from(Ballot)) == 1
+
+
+def test_online_and_paper_ballots_are_stored_alike(backend, community):
+    """One voter online, two on paper: once opened, the three ballots were written by one transaction in one
+    random order, so storage does not single out the online voter's ballot."""
+    from community.elections.services import paper
+    from tests.factories import grant, make_person
+
+    election, voters, (a, b, c) = make_voting(community, seats=2, n_voters=5)
+    voting.cast_ballot(voters[0], election, [c.id])
+    for voter in voters[1:3]:
+        paper.issue_paper_ballot(election.test_admin, election, voter, "hall")
+    lifecycle.change_status(election.test_admin, election, "closed", now=election.voting_closes_at)
+    for name in ("甲", "乙"):
+        counter = make_person(community, name=name)
+        grant(counter, "counter", "election", election.id)
+        paper.enter_paper_ballot(counter, election, "hall", 1, [a.id])
+        paper.enter_paper_ballot(counter, election, "hall", 2, [a.id, b.id])
+    assert db.session.scalar(select(func.count()).select_from(Ballot)) == 0
+    open_ballots(election)
+    assert db.session.scalar(select(func.count()).select_from(Ballot)) == 3
+    if backend == "postgresql":
+        assert len(db.session.execute(text("SELECT DISTINCT xmin::text FROM ballot")).all()) == 1
+        assert len(db.session.execute(text("SELECT DISTINCT xmin::text FROM ballot_mark")).all()) == 1
