@@ -9,6 +9,9 @@ ACTIONS = {
     "election.manage": {"election_committee", "street_admin", "community_admin"},
     "election.appoint": {"street_admin", "community_admin"},
     "election.enter_paper": {"counter"},
+    # The vote supervisors (监票人) who hold shares of a round's key are the committee and the counters;
+    # any k of them together open the sealed ballots for the count.
+    "election.open_ballots": {"election_committee", "counter"},
     "election.view_roll": {"election_committee", "counter", "street_admin", "community_admin"},
 }
 
@@ -55,7 +58,7 @@ def init_app(app: Flask) -> None:
     import community
     from app import api, csrf
     from community.authz import register_actions, register_scope
-    from community.elections import models  # noqa: F401  (tables for migrations)
+    from community.elections import key_views, models, sealed_models  # noqa: F401  (ceremony pages; tables)
     from community.elections.api import blp as elections_api
     from community.elections.demo import seed_elections
     from community.elections.hooks import home_panels, nav_links, scope_options

@@ -14,6 +14,8 @@ OFFICIALS = OVER_A | {"committee"}
 # the roll of an election of A: its officials and counters, and the residents of A
 ROLL_READERS = OFFICIALS | {"counter", "resident"}
 VOTER = frozenset({"resident"})
+# who held a share of {election}'s key when its voting opened
+SUPERVISORS = frozenset({"committee", "counter"})
 # The permission check must come before looking up the resident a form names by phone number: an unknown
 # number must not be answered ("no such resident") to someone who may not use the form at all.
 UNKNOWN_PHONE = "13000000000"
@@ -107,6 +109,15 @@ ACCESS_ROWS = [
     row("POST /api/v1/elections/{election}/officials", OVER_A, json={"person_id": "{person}", "role": "counter"}),
     # Paper ballots: counters type sheets in, the committee settles differences; both may see the sheets.
     row("GET /elections/{election}/paper", OFFICIALS | {"counter"}),
+    # The sealed ballots' key: each supervisor (committee member or counter when the round opened) sees their
+    # own share once; whoever holds none is told there is nothing to show (404). The count page opens them.
+    row("GET /elections/{election}/ballot-key/share", SUPERVISORS, hide=True),
+    row("POST /elections/{election}/ballot-key/share", SUPERVISORS, hide=True),
+    row("POST /api/v1/elections/{election}/ballot-key/my-share", SUPERVISORS, hide=True),
+    row("GET /api/v1/elections/{election}/ballot-key", OFFICIALS | {"counter"}),
+    row("GET /elections/{election}/ballot-key/open", OFFICIALS | {"counter"}),
+    row("POST /elections/{election}/ballot-key/open", OFFICIALS | {"counter"}, form={"share_0": "x"}),
+    row("POST /api/v1/elections/{election}/ballot-key/open", OFFICIALS | {"counter"}, json={"shares": ["x"]}),
     row("GET /api/v1/elections/{election}/paper-ballots", OFFICIALS | {"counter"}),
     row("POST /elections/{election}/paper", {"counter", "platform_admin"}, form={"sheet_no": "1"}),
     row("POST /api/v1/elections/{election}/paper-ballots", {"counter", "platform_admin"}, json={"sheet_no": 1}),

@@ -9,7 +9,8 @@ from community.elections import schemas as S
 from community.elections.api import _permitted, _person, blp
 from community.elections.models import Candidate, Recall
 from community.elections.rules import REMINDER_AUDIENCE, reminder_moments
-from community.elections.services import paper, recall, roll, tally, voting
+from community.elections.schemas import BallotKeyOut, KeyShareOut, OpenedOut, SharesIn
+from community.elections.services import ballot_key, paper, recall, roll, tally, voting
 from community.elections.services.common import get_election, get_or_404
 from community.errors import NotFound
 
@@ -196,3 +197,39 @@ def decide_recall(data, election_id, recall_id):
     election = _permitted(election_id)
     row = get_or_404(Recall, recall_id)
     return _recall_out(recall.decide_recall(current_actor(), election, row, data["votes_cast"], data["votes_for"]))
+
+
+@blp.route("/elections/<int:election_id>/ballot-key")
+@bearer_required
+@blp.response(200, BallotKeyOut)
+@document_errors(blp, 401, 403, 404)
+def ballot_key_status(election_id):
+    """The current round's key: fingerprint, k of n, which supervisor holds which share and has seen it."""
+    election = get_election(election_id)
+    actor = current_actor()
+    if not can(actor, "election.open_ballots", election):
+        require(actor, "election.manage", election)
+    status = ballot_key.key_status(election)
+    if status is None:
+        raise NotFound(_("This round has no ballot key."))
+    return status
+
+
+@blp.route("/elections/<int:election_id>/ballot-key/my-share", methods=["POST"])
+@bearer_required
+@blp.response(201, KeyShareOut)
+@document_errors(blp, 401, 404, 409, 422)
+def reveal_my_share(election_id):
+    """Show a vote supervisor their share of the round's key, once (409 afterwards): write it down."""
+    return ballot_key.reveal_share(current_actor(), get_election(election_id))
+
+
+@blp.route("/elections/<int:election_id>/ballot-key/open", methods=["POST"])
+@bearer_required
+@blp.arguments(SharesIn)
+@blp.response(200, OpenedOut)
+@document_errors(blp, 400, 401, 403, 404, 422)
+def open_sealed_ballots(data, election_id):
+    """k supervisors' shares open the closed round's sealed ballots for the count; 400 names each bad share
+    (`shares.N`: typing mistake caught by its checksum, entered twice, too few); 422 shares that do not open."""
+    return ballot_key.open_ballots(current_actor(), get_election(election_id), data["shares"])

@@ -5,9 +5,8 @@ from datetime import date, datetime, timedelta
 
 from app import db
 from community.database import parse_local, utcnow
+from community.elections import ballot_crypto
 from community.elections.models import (
-    Ballot,
-    BallotMark,
     Candidate,
     Election,
     ElectionRound,
@@ -20,6 +19,8 @@ from community.elections.models import (
     random_key,
 )
 from community.elections.rules import eligibility_problems
+from community.elections.sealed_models import BallotReceipt, SealedBallot
+from community.elections.services import ballot_key
 from community.elections.services.setup import new_election
 from community.elections.services.tally import count_current_round
 from community.people.models import Person
@@ -73,6 +74,14 @@ def _steps(election: Election, admin, moments: dict, note: str = "") -> None:
                                     actor_id=admin.id, at=at, note=note if status == "published" else ""))
 
 
+def _cast_sealed(election: Election, key, seats: int, chosen: list[int]) -> None:
+    """A ballot as cast online: sealed to the round's key, its receipt on the board."""
+    receipt = new_receipt()
+    db.session.add(SealedBallot(id=random_key(), election_id=election.id, round_no=key.round_no,
+                                sealed=ballot_crypto.seal_ballot(key.public_key, seats, receipt, chosen)))
+    db.session.add(BallotReceipt(receipt=receipt, election_id=election.id, round_no=key.round_no))
+
+
 def _juexi_2019(context: dict) -> None:
     """东门社区 2019: 18 seats, 24 candidates (many new residents), counted and published."""
     rng, admin = context["rng"], context["admin"]
@@ -107,16 +116,16 @@ def _juexi_2019(context: dict) -> None:
     for voter in turnout:
         db.session.add(Participation(election_id=election.id, round_no=1, voter_id=voter.id,
                                      channel="paper" if rng.random() < 0.4 else "online"))
-    ballots, marks = [], []
+    # The key ceremony as it happened: the key was dealt when voting opened, each ballot sealed to it,
+    # and at the count a majority of the supervisors typed their shares in to open the ballots.
+    db.session.flush()
+    key = ballot_key.deal_round_key(election, 1, election.voting_opens_at)
     for _voter in sorted(turnout, key=lambda _v: rng.random()):
-        key = random_key()
         chosen = sorted((cid for cid, p in popularity.items() if rng.random() < p), key=popularity.get)[-18:]
-        ballots.append(Ballot(id=key, election_id=election.id, round_no=1, receipt=new_receipt(), is_void=False))
-        marks += [BallotMark(ballot_id=key, candidate_id=cid) for cid in chosen]
-    db.session.add_all(ballots)
+        _cast_sealed(election, key, 18, chosen)
     db.session.flush()
-    db.session.add_all(marks)
-    db.session.flush()
+    shares = ballot_key.ceremony_shares(election, 1, key.threshold, local(vote_day, 18))
+    ballot_key.open_round_ballots(admin, election, round_, key, shares, local(vote_day, 18))
     count_current_round(election, local(vote_day, 19))
     election.status, election.published_at = "published", local(date(2019, 6, 17), 10)
     round_.next_plan = None
@@ -161,14 +170,15 @@ def _dongmen_open(context: dict) -> None:
                            opens_at=election.voting_opens_at, closes_at=election.voting_closes_at)
     round_.tallies = [RoundTally(candidate_id=c.id) for c in candidates]
     db.session.add(round_)
+    db.session.flush()
+    # Voting opened with the key ceremony: each supervisor (the committee and the counter) sees their share
+    # once on their own page; the demo logins 周委员 and 吴计票 hold two of them.
+    key = ballot_key.deal_round_key(election, 1, election.voting_opens_at)
     early = [v for v in pool[7:] if rng.random() < 0.3]
     for voter in early:
         db.session.add(Participation(election_id=election.id, round_no=1, voter_id=voter.id, channel="online"))
     for _voter in early:
-        key = random_key()
-        db.session.add(Ballot(id=key, election_id=election.id, round_no=1, receipt=new_receipt(), is_void=False))
-        db.session.flush()
-        db.session.add_all([BallotMark(ballot_id=key, candidate_id=c.id) for c in rng.sample(candidates, 4)])
+        _cast_sealed(election, key, 5, sorted(c.id for c in rng.sample(candidates, 4)))
     _steps(election, admin, {"draft": now - timedelta(days=30), "roll_published": election.roll_published_at,
                              "nominating": election.nominating_at,
                              "candidates_published": election.candidates_published_at,

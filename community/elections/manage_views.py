@@ -13,8 +13,8 @@ from community.database import as_local
 from community.elections.forms import ElectionForm
 from community.elections.models import Candidate, RollObjection, VoterRecord
 from community.elections.rules import REMINDER_AUDIENCE, reminder_moments
+from community.elections.services import ballot_key, lifecycle, paper, roll, setup, voting
 from community.elections.services import candidates as cands
-from community.elections.services import lifecycle, paper, roll, setup, voting
 from community.elections.services.common import (
     current_round,
     get_election,
@@ -93,7 +93,7 @@ def manage(election_id: int):
         "elections/manage.html", election=election, registered=registered, excused=excused, grants=grants,
         people=people, applications=applications, objections=objections, candidates=cands.candidates(election),
         nominations=cands.nominations(election), proxies=voting.proxies(election), round=round_,
-        committee=len(officials(election, "election_committee")),
+        committee=len(officials(election, "election_committee")), key=ballot_key.key_status(election),
         may_appoint=can(current_user, "election.appoint", election),
         sheets=paper.sheets(election) if round_ and round_.status == "closed" else [],
         reminders=[(kind, due, REMINDER_AUDIENCE[kind]) for kind, due in reminder_moments(election)])

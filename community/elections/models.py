@@ -1,9 +1,11 @@
 """Resident representative elections (居民代表推选): roll, candidates, rounds, secret ballots.
 
 Secrecy by construction: `Participation` records who took part in a round, `Ballot`
-records how someone voted. A ballot has a random key, no voter, no time and no
-sequence, and on SQLite it is stored WITHOUT ROWID so that not even a hidden
-row number orders it. One ballot per voter is the unique key on participation.
+records how someone voted. While a round is open, online ballots exist only sealed
+(`sealed_models.SealedBallot`), unreadable without the shares of k vote supervisors.
+A ballot has a random key, no voter, no time and no sequence, and on SQLite it is
+stored WITHOUT ROWID so that not even a hidden row number orders it. One ballot per
+voter is the unique key on participation.
 """
 from __future__ import annotations
 
@@ -277,14 +279,14 @@ class Participation(db.Model):
 
 
 class Ballot(db.Model):
-    """How one ballot was marked. Deliberately no voter, no time, no sequence."""
+    """How one ballot was marked, once its round is opened for the count (online ballots are sealed until
+    then: see sealed_models). Deliberately no voter, no time, no sequence, no receipt."""
 
     __tablename__ = "ballot"
     __table_args__ = (Index("ix_ballot_election_round", "election_id", "round_no"), {"sqlite_with_rowid": False})
     id: Mapped[str] = mapped_column(String(32), primary_key=True, default=random_key)
     election_id: Mapped[int] = mapped_column(ForeignKey("election.id", ondelete="CASCADE"))
     round_no: Mapped[int] = mapped_column(Integer)
-    receipt: Mapped[str | None] = mapped_column(String(16), unique=True)
     is_void: Mapped[bool] = mapped_column(Boolean, default=False)
 
 

@@ -292,3 +292,42 @@ class RecallOut(ma.Schema):
     votes_for = F.Integer()
     is_valid = F.Boolean()
     is_passed = F.Boolean()
+
+
+class KeyHolderOut(ma.Schema):
+    person_id = F.Integer()
+    name = F.String()
+    number = F.Integer()
+    shown = F.Boolean()
+
+
+class BallotKeyOut(ma.Schema):
+    round = F.Integer()
+    fingerprint = F.String()
+    threshold = F.Integer()
+    holders = F.List(F.Nested(KeyHolderOut))
+    opened = F.Boolean()
+    opened_count = F.Integer(allow_none=True)
+    sealed = F.Integer()
+
+
+class KeyShareOut(ma.Schema):
+    round = F.Integer()
+    number = F.Integer()
+    share = F.String()
+    threshold = F.Integer()
+    holders = F.Integer()
+    fingerprint = F.String()
+
+
+class SharesIn(ma.Schema):
+    shares = F.List(F.String(validate=ma.validate.Length(max=200)), required=True,
+                    validate=ma.validate.Length(min=1, max=50))
+
+
+class OpenedOut(ma.Schema):
+    round = F.Integer()
+    opened = F.Integer()
+    paper = F.Integer()
+    unreadable = F.Integer()
+    receipt_mismatches = F.Integer()

@@ -13,8 +13,8 @@ from community.database import as_local, paginate, utcnow
 from community.elections import documents
 from community.elections.models import Candidate, Election, Nomination, Recall, RollObjection
 from community.elections.rules import nominations_close_at, objections_close_at
+from community.elections.services import ballot_key, recall, roll, tally, voting
 from community.elections.services import candidates as cands
-from community.elections.services import recall, roll, tally, voting
 from community.elections.services.common import (
     current_round,
     get_election,
@@ -107,7 +107,8 @@ def detail(election_id: int):
         may_see_roll=roll.may_see_roll(current_user, election), nominations_close=nominations_close_at(election),
         objections_open=election.status != "draft" and bool(objections_close_at(election))
         and utcnow() <= objections_close_at(election),
-        eligible_problems=eligible_problems, principals=voting.principals_of(election, current_user.id))
+        eligible_problems=eligible_problems, principals=voting.principals_of(election, current_user.id),
+        key_share=ballot_key.my_share(current_user, election))
 
 
 @bp.route("/<int:election_id>/vote", methods=["GET", "POST"])

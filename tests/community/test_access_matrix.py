@@ -29,7 +29,7 @@ from community.database import utcnow
 from community.elections.services import candidates as cands
 from community.elections.services import lifecycle, recall, roll, voting
 from community.people.models import Person
-from tests.community.elections.conftest import make_election
+from tests.community.elections.conftest import make_election, open_ballots
 from tests.factories import grant, grant_all, make_community, make_people, make_street, put_on_roll
 
 PACKAGES = ("community", "branches", "volunteers")  # where routes come from; each may hold `access` modules
@@ -125,7 +125,10 @@ def build_world() -> World:
     for someone in p_voters:
         voting.cast_ballot(someone, published, [elected.id])
     later = utcnow() + timedelta(days=2)
-    for step in ("closed", "counted", "published"):
+    lifecycle.change_status(admin_a, published, "closed", now=later)
+    published.test_admin = admin_a
+    open_ballots(published)  # k supervisors' shares open the sealed ballots before the count
+    for step in ("counted", "published"):
         lifecycle.change_status(admin_a, published, step, now=later)
     proposal = recall.propose_recall(p_voters[1], published, elected, "长期不履职")
 

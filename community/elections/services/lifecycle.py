@@ -105,11 +105,19 @@ def _new_round(election, number, stage, is_runoff, seats, candidate_ids, opens_a
     round_.tallies = [RoundTally(candidate_id=cid) for cid in sorted(candidate_ids)]
     db.session.add(round_)
     election.current_round = number
+    _deal_key(election, number, opens_at)
     return round_
 
 
+def _deal_key(election: Election, round_no: int, now: datetime) -> None:
+    """Key ceremony: each round's ballots are sealed to a fresh key whose shares the supervisors hold."""
+    from community.elections.services.ballot_key import deal_round_key
+
+    deal_round_key(election, round_no, now)
+
+
 def _close(election: Election, now: datetime) -> None:
-    from community.elections.services.tally import participants, shuffle_ballots
+    from community.elections.services.tally import participants
 
     round_ = current_round(election)
     registered, _excused = roll_counts(election)
@@ -117,7 +125,6 @@ def _close(election: Election, now: datetime) -> None:
         _refuse(_("Voting closes at its scheduled time unless every voter has voted."), "too_early")
     round_.status = "closed"
     election.closed_at = now
-    shuffle_ballots(election, round_.number)
 
 
 def change_status(actor, election: Election, target: str, now: datetime | None = None,

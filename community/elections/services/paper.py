@@ -1,23 +1,19 @@
 """Paper ballots from the hall and mobile boxes: issued against the roll, typed in twice, reconciled."""
 from __future__ import annotations
 
-import secrets
 from datetime import datetime
 
 from flask_babel import gettext as _
-from sqlalchemy import insert, select
+from sqlalchemy import select
 
 from app import db
 from community.audit.services import record
 from community.authz import require
 from community.elections.models import (
-    Ballot,
-    BallotMark,
     Election,
     ElectionRound,
     PaperEntry,
     Participation,
-    random_key,
 )
 from community.elections.services.common import (
     clean_candidate_ids,
@@ -65,6 +61,9 @@ def _closed_round(election: Election) -> ElectionRound:
     if round_ is None or round_.status != "closed":
         raise DomainError(_("Paper ballots are entered after voting closes and before the count."),
                           code="wrong_status")
+    from community.elections.services.ballot_key import require_sealed
+
+    require_sealed(election, round_)
     return round_
 
 
@@ -148,24 +147,22 @@ def resolve_sheet(actor, election: Election, box: str, sheet_no: int, candidate_
     db.session.commit()
 
 
-def commit_paper_ballots(election: Election, round_: ElectionRound) -> int:
-    """Turn the reconciled sheets into ballots at the count; refuses while any sheet is unsettled."""
+def paper_ballots(election: Election, round_: ElectionRound) -> list[tuple[bool, list[int]]]:
+    """The reconciled sheets as ballots (is_void, marks); refuses while any sheet is unsettled.
+    A blank sheet is cast with no names; a sheet marking more names than seats is void."""
     found = sheets(election, round_.number)
     open_sheets = [s for s in found if s["state"] in ("single", "differs")]
     if open_sheets:
         raise DomainError(_("%(n)d paper ballot(s) are not yet entered by two counters or differ between them.",
                             n=len(open_sheets)), code="paper_unreconciled")
-    found.sort(key=lambda _s: secrets.randbits(64))
-    ballots, marks = [], []
-    for sheet in found:
-        key = random_key()
-        void = len(sheet["marks"]) > round_.seats  # a blank sheet is cast, with no names
-        ballots.append({"id": key, "election_id": election.id, "round_no": round_.number, "receipt": None,
-                        "is_void": void})
-        if not void:
-            marks += [{"ballot_id": key, "candidate_id": cid} for cid in sheet["marks"]]
-    if ballots:
-        db.session.execute(insert(Ballot), ballots)
-    if marks:
-        db.session.execute(insert(BallotMark), marks)
+    return [(True, []) if len(s["marks"]) > round_.seats else (False, s["marks"]) for s in found]
+
+
+def commit_paper_ballots(election: Election, round_: ElectionRound) -> int:
+    """Store the reconciled sheets as ballots, shuffled (rounds whose online ballots are sealed get theirs
+    stored together with the online ones when the supervisors open them: see ballot_key)."""
+    from community.elections.services.ballot_key import write_shuffled
+
+    ballots = paper_ballots(election, round_)
+    write_shuffled(election, round_.number, ballots)
     return len(ballots)

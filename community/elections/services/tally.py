@@ -1,11 +1,10 @@
 """Counting a round from its ballots, planning the next round, and the published results."""
 from __future__ import annotations
 
-import secrets
 from datetime import datetime
 
 from flask_babel import gettext as _
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from app import db
@@ -39,39 +38,20 @@ def recount(election: Election, round_no: int) -> dict[int, int]:
     return dict(rows)
 
 
-def shuffle_ballots(election: Election, round_no: int) -> None:
-    """Rewrite a closed round's ballots in random order, so that not even the storage order of rows
-    (PostgreSQL heap order) follows the order in which people voted."""
-    ballots = db.session.execute(select(Ballot.id, Ballot.receipt, Ballot.is_void).where(
-        Ballot.election_id == election.id, Ballot.round_no == round_no)).all()
-    if not ballots:
-        return
-    marks = db.session.execute(select(BallotMark.ballot_id, BallotMark.candidate_id).join(
-        Ballot, Ballot.id == BallotMark.ballot_id).where(
-        Ballot.election_id == election.id, Ballot.round_no == round_no)).all()
-    ids = [b.id for b in ballots]
-    for start in range(0, len(ids), 500):
-        db.session.execute(delete(BallotMark).where(BallotMark.ballot_id.in_(ids[start:start + 500])))
-        db.session.execute(delete(Ballot).where(Ballot.id.in_(ids[start:start + 500])))
-    order = sorted(ballots, key=lambda _b: secrets.randbits(64))
-    db.session.execute(insert(Ballot), [{"id": b.id, "election_id": election.id, "round_no": round_no,
-                                         "receipt": b.receipt, "is_void": b.is_void} for b in order])
-    if marks:
-        db.session.execute(insert(BallotMark), [{"ballot_id": m.ballot_id, "candidate_id": m.candidate_id}
-                                                for m in sorted(marks, key=lambda _m: secrets.randbits(64))])
-
-
 def count_current_round(election: Election, now: datetime | None = None) -> ElectionRound:
     """Count the closed round (paper ballots included) and record what must happen next.
 
     Runs inside change_status' transaction; raises DomainError while paper entries differ.
     """
+    from community.elections.services.ballot_key import is_opened, require_opened
     from community.elections.services.paper import commit_paper_ballots
 
     round_ = current_round(election)
     if round_ is None or round_.status != "closed":
         raise DomainError(_("Close voting before counting."), code="wrong_status")
-    commit_paper_ballots(election, round_)
+    require_opened(election, round_)
+    if not is_opened(election, round_.number):  # a round without a key (before sealed ballots): paper now
+        commit_paper_ballots(election, round_)
     registered, excused = roll_counts(election, round_.number)
     took_part = participants(election, round_.number)
     cast, void = ballots_in(election, round_.number)
@@ -188,13 +168,31 @@ def results(election: Election) -> dict:
 
 def verify(election: Election, rounds: list[ElectionRound] | None = None) -> list[str]:
     """Integrity checks anyone may run: problems found (empty when the published tally is sound)."""
+    from community.elections.sealed_models import BallotKey, BallotReceipt, SealedBallot
+
     problems = []
+    keys = {k.round_no: k for k in db.session.scalars(select(BallotKey).where(BallotKey.election_id == election.id))}
     for round_ in rounds if rounds is not None else rounds_of(election):
         if round_.status != "counted":
             continue
-        cast, _void = ballots_in(election, round_.number)
+        sealed = db.session.scalar(select(func.count()).select_from(SealedBallot).where(
+            SealedBallot.election_id == election.id, SealedBallot.round_no == round_.number))
+        if sealed:
+            problems.append(f"round {round_.number}: {sealed} sealed ballots were never opened")
+        key = keys.get(round_.number)
+        on_board = db.session.scalar(select(func.count()).select_from(BallotReceipt).where(
+            BallotReceipt.election_id == election.id, BallotReceipt.round_no == round_.number))
+        opened = (key.opened_count or 0) if key else 0
+        if on_board != opened:
+            problems.append(f"round {round_.number}: {on_board} receipts on the board, {opened} ballots opened")
+        if key and (key.unreadable or key.receipt_mismatches):
+            problems.append(f"round {round_.number}: {key.unreadable or 0} sealed ballots did not open, "
+                            f"{key.receipt_mismatches or 0} receipts differ from the board")
+        cast, void = ballots_in(election, round_.number)
         if cast != round_.ballots_returned:
             problems.append(f"round {round_.number}: {cast} ballots stored, {round_.ballots_returned} counted")
+        if void != (round_.void_ballots or 0):
+            problems.append(f"round {round_.number}: {void} void ballots stored, {round_.void_ballots} counted")
         took_part = participants(election, round_.number)
         if cast > took_part:
             problems.append(f"round {round_.number}: more ballots ({cast}) than participants ({took_part})")

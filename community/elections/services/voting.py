@@ -11,15 +11,9 @@ from sqlalchemy.orm import selectinload
 from app import db
 from community.audit.services import record, record_refusal
 from community.authz import require
-from community.elections.models import (
-    Ballot,
-    BallotMark,
-    Election,
-    Participation,
-    ProxyAuthorisation,
-    new_receipt,
-    random_key,
-)
+from community.elections import ballot_crypto
+from community.elections.models import Election, Participation, ProxyAuthorisation, new_receipt, random_key
+from community.elections.sealed_models import BallotReceipt, SealedBallot
 from community.elections.services.common import (
     clean_candidate_ids,
     current_round,
@@ -52,10 +46,14 @@ def cast_ballot(actor, election: Election, candidate_ids, on_behalf_of: Person |
                 now: datetime | None = None) -> str:
     """Cast one secret ballot (for oneself, or as an approved proxy) and return its receipt.
 
-    Who took part goes into `participation`; the choices go into a `ballot` with a random key and
-    no link back. Both are written in one transaction; the unique key on participation makes a
-    second ballot by the same voter impossible, even when requests arrive at the same moment.
+    Who took part goes into `participation`; the choices are sealed to the round's public key and
+    stored as a fixed-length `sealed_ballot` with a random key: nobody can read them until k vote
+    supervisors open the round for the count. The receipt goes on the board, never beside the marks.
+    All is written in one transaction; the unique key on participation makes a second ballot by the
+    same voter impossible, even when requests arrive at the same moment.
     """
+    from community.elections.services.ballot_key import round_key
+
     now = now_or(now)
     voter = on_behalf_of or actor
     round_ = voting_round(election, now)
@@ -84,16 +82,19 @@ def cast_ballot(actor, election: Election, candidate_ids, on_behalf_of: Person |
     if len(chosen) > round_.seats:
         _refuse(actor, election, DomainError(_("Rule: a ballot marks at most %(n)d names.", n=round_.seats),
                                              code="too_many_marks"))
+    key = round_key(election, round_.number)
+    if key is None or key.opened_at is not None:
+        _refuse(actor, election, DomainError(_("This round has no ballot key; voting cannot take place."),
+                                             code="no_ballot_key"))
     receipt = new_receipt()
+    sealed = ballot_crypto.seal_ballot(key.public_key, round_.seats, receipt, chosen)
     try:
         db.session.add(Participation(election_id=election.id, round_no=round_.number, voter_id=voter.id,
                                      channel=channel, cast_by_id=actor.id if channel == "proxy" else None))
         db.session.flush()
-        ballot_id = random_key()
-        db.session.add(Ballot(id=ballot_id, election_id=election.id, round_no=round_.number, receipt=receipt,
-                              is_void=False))
-        db.session.flush()
-        db.session.add_all([BallotMark(ballot_id=ballot_id, candidate_id=cid) for cid in chosen])
+        db.session.add(SealedBallot(id=random_key(), election_id=election.id, round_no=round_.number,
+                                    sealed=sealed))
+        db.session.add(BallotReceipt(receipt=receipt, election_id=election.id, round_no=round_.number))
         db.session.commit()
     except IntegrityError:
         db.session.rollback()
@@ -111,10 +112,10 @@ def has_voted(election: Election, person_id: int) -> bool:
 
 def receipts(election: Election, round_no: int | None = None) -> list[str]:
     """Every receipt of the election, sorted by its own value: the order reveals nothing."""
-    statement = select(Ballot.receipt).where(Ballot.election_id == election.id, Ballot.receipt.is_not(None))
+    statement = select(BallotReceipt.receipt).where(BallotReceipt.election_id == election.id)
     if round_no:
-        statement = statement.where(Ballot.round_no == round_no)
-    return list(db.session.scalars(statement.order_by(Ballot.receipt)))
+        statement = statement.where(BallotReceipt.round_no == round_no)
+    return list(db.session.scalars(statement.order_by(BallotReceipt.receipt)))
 
 
 def receipts_public(election: Election) -> bool:
@@ -125,8 +126,8 @@ def receipts_public(election: Election) -> bool:
 def check_receipt(actor, election: Election, receipt: str) -> dict:
     """Confirm a receipt is on the board; an unknown one is refused and audited."""
     receipt = (receipt or "").strip().upper()
-    round_no = db.session.scalar(select(Ballot.round_no).where(Ballot.election_id == election.id,
-                                                               Ballot.receipt == receipt)) if receipt else None
+    round_no = db.session.scalar(select(BallotReceipt.round_no).where(
+        BallotReceipt.election_id == election.id, BallotReceipt.receipt == receipt)) if receipt else None
     if round_no is None:
         _refuse(actor, election, NotFound(_("No ballot of this election has this receipt."), code="unknown_receipt"),
                 "election.receipt_refused")

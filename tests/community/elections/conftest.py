@@ -65,3 +65,45 @@ def committee_member(election):
     grant(person, "election_committee", "election", election.id)
     db.session.commit()
     return person
+
+
+def supervisor_shares(election, how_many: int | None = None) -> list[str]:
+    """The shares of the current round's key as `how_many` supervisors (default k) write them down."""
+    from sqlalchemy import select
+
+    from community.elections.sealed_models import KeyShare
+    from community.elections.services import ballot_key
+    from community.people.models import Person
+
+    key = ballot_key.round_key(election)
+    rows = db.session.scalars(select(KeyShare).where(KeyShare.election_id == election.id,
+                                                     KeyShare.round_no == key.round_no)
+                              .order_by(KeyShare.number)).all()
+    seen = election.__dict__.setdefault("test_shares", {})  # what the supervisors wrote down
+    texts = []
+    for row in rows[:how_many or key.threshold]:
+        if (row.round_no, row.number) not in seen:
+            person = db.session.get(Person, row.holder_id)
+            seen[(row.round_no, row.number)] = ballot_key.reveal_share(person, election)["share"]
+        texts.append(seen[(row.round_no, row.number)])
+    return texts
+
+
+def open_ballots(election) -> dict:
+    """k supervisors open the closed round's sealed ballots."""
+    from community.elections.services import ballot_key
+
+    return ballot_key.open_ballots(election.test_admin, election, supervisor_shares(election))
+
+
+def count(election, now=None) -> None:
+    """Close voting if open, open the sealed ballots with k shares, and count."""
+    from community.elections.services import ballot_key
+
+    now = now or utcnow() + timedelta(days=2)
+    if election.status == "voting":
+        lifecycle.change_status(election.test_admin, election, "closed", now=now)
+    key = ballot_key.round_key(election)
+    if key is not None and key.opened_at is None:
+        open_ballots(election)
+    lifecycle.change_status(election.test_admin, election, "counted", now=now)

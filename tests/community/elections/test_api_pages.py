@@ -9,7 +9,7 @@ from app import db
 from community.database import as_local, utcnow
 from community.elections.models import Candidate, Election, Recall, VoterRecord
 from community.elections.services import lifecycle, voting
-from tests.community.elections.conftest import make_voting
+from tests.community.elections.conftest import count, make_voting
 from tests.factories import login, make_admin, make_person, token_for
 
 
@@ -73,8 +73,8 @@ def _published(community):
     for voter, chosen in zip(voters, [[a, b], [a, b], [a, c], [b], [c]], strict=True):
         voting.cast_ballot(voter, election, [x.id for x in chosen])
     later = utcnow() + timedelta(days=2)
-    for step in ("closed", "counted", "published"):
-        lifecycle.change_status(election.test_admin, election, step, now=later)
+    count(election, later)
+    lifecycle.change_status(election.test_admin, election, "published", now=later)
     return election, voters
 
 
@@ -142,6 +142,8 @@ def test_outsider_cannot_manage(client, community, places):
 
 
 def test_demo_seed(runner, app):
+    from community.people.models import Person
+
     result = runner.invoke(args=["seed-demo"])
     assert result.exit_code == 0, result.output
     elections = db.session.scalars(select(Election).order_by(Election.id)).all()
@@ -151,8 +153,23 @@ def test_demo_seed(runner, app):
 
     body = results(elections[0])
     assert body["valid"] and sum(t["elected"] for t in body["tallies"]) == 18 and verify(elections[0]) == []
-    from community.people.models import Person
+    from sqlalchemy import func
 
+    from community.elections.models import Ballot
+    from community.elections.sealed_models import BallotKey, KeyShare, SealedBallot
+
+    def how_many(model, election):
+        return db.session.scalar(select(func.count()).select_from(model).where(model.election_id == election.id))
+
+    published, open_ = elections
+    keys = {k.election_id: k for k in db.session.scalars(select(BallotKey))}
+    assert keys[published.id].opened_at and keys[published.id].wrapped_private_key is None  # the ceremony ran
+    assert how_many(SealedBallot, published) == 0 and how_many(Ballot, published) == body["ballots_cast"]
+    assert keys[open_.id].opened_at is None and how_many(Ballot, open_) == 0 and how_many(SealedBallot, open_) > 0
+    holders = db.session.scalars(select(KeyShare.holder_id).where(KeyShare.election_id == open_.id,
+                                                                  KeyShare.held.is_not(None))).all()
+    phones = set(db.session.scalars(select(Person.phone).where(Person.id.in_(holders))))
+    assert {"13800000031", "13800000032"} <= phones  # the demo's committee member and counter see their shares
     li = db.session.scalar(select(Person).where(Person.phone == "13800000004"))
     assert db.session.scalar(select(VoterRecord.status).where(VoterRecord.person_id == li.id,
                                                               VoterRecord.election_id == elections[1].id)) \

@@ -6,7 +6,8 @@ from sqlalchemy import func, insert, select
 
 from app import db
 from community.accounts.services import issue_token
-from community.elections.models import Ballot, BallotMark, Participation, VoterRecord
+from community.elections.models import Participation, VoterRecord
+from community.elections.sealed_models import BallotReceipt, SealedBallot
 from community.people.models import Person
 from tests.community.elections.conftest import make_voting
 
@@ -50,7 +51,7 @@ def test_simultaneous_ballots_by_one_voter_leave_one(app, backend, community):
     assert sorted(set(statuses)) == [201, 409], statuses
     assert statuses.count(201) == 1
     db.session.expire_all()
-    assert _count(Ballot) == 1 and _count(Participation) == 1 and _count(BallotMark) == 1
+    assert _count(SealedBallot) == 1 and _count(Participation) == 1 and _count(BallotReceipt) == 1
 
 
 def test_many_voters_at_once_all_counted_once(app, backend, community):
@@ -69,7 +70,7 @@ def test_many_voters_at_once_all_counted_once(app, backend, community):
                            for i, t in enumerate(tokens)])
     assert statuses.count(201) == n, [s for s in statuses if s != 201][:5]
     db.session.expire_all()
-    assert _count(Ballot) == n and _count(Participation) == n and _count(BallotMark) == n
+    assert _count(SealedBallot) == n and _count(Participation) == n and _count(BallotReceipt) == n
 
 
 def test_simultaneous_appointments_never_overfill_the_committee(app, backend, community):
@@ -89,3 +90,40 @@ def test_simultaneous_appointments_never_overfill_the_committee(app, backend, co
     assert statuses.count(201) == 2, statuses
     db.session.expire_all()
     assert len(setup.officials(election, "election_committee")) == 9
+
+
+def test_simultaneous_count_pages_open_the_ballots_once(app, backend, community):
+    """Two devices submit k shares at the same moment: one opens the ballots, the other is told they are open."""
+    from datetime import timedelta
+
+    from community.elections.models import Ballot
+    from community.elections.sealed_models import BallotKey
+    from community.elections.services import lifecycle, voting
+    from tests.community.elections.conftest import supervisor_shares
+
+    election, voters, candidates = make_voting(community)
+    for voter in voters:
+        voting.cast_ballot(voter, election, [candidates[0].id])
+    lifecycle.change_status(election.test_admin, election, "closed", now=election.voting_closes_at + timedelta(1))
+    shares = supervisor_shares(election)
+    token, _row = issue_token(election.test_admin)
+    db.session.commit()
+    url = f"/api/v1/elections/{election.id}/ballot-key/open"
+    n = 6 if backend == "postgresql" else 3
+    statuses = _fire(app, [(url, {"Authorization": f"Bearer {token}"}, {"shares": shares})] * n)
+    assert sorted(statuses) == [200] + [422] * (n - 1), statuses
+    db.session.expire_all()
+    assert _count(Ballot) == 5 and _count(SealedBallot) == 0
+    assert db.session.scalars(select(BallotKey.opened_count)).one() == 5
+
+
+def test_a_share_asked_for_twice_at_once_is_shown_once(app, backend, community):
+    from community.elections.sealed_models import KeyShare
+
+    election, _voters, _c = make_voting(community)
+    holder = db.session.scalars(select(KeyShare).order_by(KeyShare.number)).first().holder
+    token, _row = issue_token(holder)
+    db.session.commit()
+    url = f"/api/v1/elections/{election.id}/ballot-key/my-share"
+    statuses = _fire(app, [(url, {"Authorization": f"Bearer {token}"}, None)] * (8 if backend == "postgresql" else 3))
+    assert sorted(statuses) == [201] + [409] * (len(statuses) - 1), statuses

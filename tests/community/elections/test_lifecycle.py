@@ -12,7 +12,7 @@ from community.elections.services import candidates as cands
 from community.elections.services import lifecycle, setup, tally, voting
 from community.errors import DomainError
 from community.roles.models import RoleGrant
-from tests.community.elections.conftest import make_election, make_voters, make_voting
+from tests.community.elections.conftest import count, make_election, make_voters, make_voting
 from tests.factories import make_person, token_for
 
 
@@ -109,8 +109,7 @@ def _vote(election, voters, choices):
 
 def _close_and_count(election):
     later = utcnow() + timedelta(days=2)
-    lifecycle.change_status(election.test_admin, election, "closed", now=later)
-    lifecycle.change_status(election.test_admin, election, "counted", now=later)
+    count(election, later)
 
 
 def test_full_cycle_publish_and_results_api(client, community):

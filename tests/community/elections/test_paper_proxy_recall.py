@@ -10,7 +10,7 @@ from community.elections.models import Ballot, Participation
 from community.elections.services import lifecycle, paper, recall, tally, voting
 from community.elections.services.common import current_round
 from community.errors import Conflict, DomainError, Forbidden
-from tests.community.elections.conftest import make_voting
+from tests.community.elections.conftest import count, make_voting, open_ballots
 from tests.factories import grant, make_person, token_for
 
 
@@ -65,13 +65,20 @@ def test_paper_ballots_entered_twice_differences_flagged_until_resolved(communit
         paper.enter_paper_ballot(one, election, "hall", 2, [b.id])
     states = {s["sheet_no"]: s["state"] for s in paper.sheets(election)}
     assert states == {1: "agreed", 2: "differs", 3: "agreed"}
-    with pytest.raises(DomainError) as refused:
-        lifecycle.change_status(election.test_admin, election, "counted", now=utcnow() + timedelta(days=2))
+    with pytest.raises(DomainError) as refused:  # the sealed ballots are opened with the paper ones, all settled
+        open_ballots(election)
     assert refused.value.code == "paper_unreconciled"
-    assert db.session.scalar(select(func.count()).select_from(Ballot)) == 1
+    with pytest.raises(DomainError) as sealed:
+        lifecycle.change_status(election.test_admin, election, "counted", now=utcnow() + timedelta(days=2))
+    assert sealed.value.code == "ballots_sealed"
+    assert db.session.scalar(select(func.count()).select_from(Ballot)) == 0
     with pytest.raises(Forbidden):
         paper.enter_paper_ballot(voters[4], election, "hall", 4, [a.id])
     paper.resolve_sheet(election.test_admin, election, "hall", 2, [b.id])
+    assert open_ballots(election)["paper"] == 3
+    with pytest.raises(DomainError) as late:  # a sheet typed after the opening would be stored apart
+        paper.enter_paper_ballot(one, election, "hall", 4, [a.id])
+    assert late.value.code == "already_opened"
     lifecycle.change_status(election.test_admin, election, "counted", now=utcnow() + timedelta(days=2))
     round_ = current_round(election)
     assert (round_.ballots_returned, round_.void_ballots, round_.participants) == (4, 1, 4)
@@ -91,6 +98,7 @@ def test_more_paper_ballots_than_voters_voids_the_round(community):
     for counter in (counter1, counter2):
         for sheet in (1, 2):
             paper.enter_paper_ballot(counter, election, "mobile-1", sheet, [a.id])
+    open_ballots(election)
     lifecycle.change_status(election.test_admin, election, "counted", now=utcnow() + timedelta(days=2))
     round_ = current_round(election)
     assert round_.is_valid is False and round_.outcome == "more_ballots_than_voters"
@@ -102,8 +110,8 @@ def test_recall_thresholds_in_service(community):
     for v in voters[:6]:
         voting.cast_ballot(v, election, [a.id])
     later = utcnow() + timedelta(days=2)
-    for step in ("closed", "counted", "published"):
-        lifecycle.change_status(election.test_admin, election, step, now=later)
+    count(election, later)
+    lifecycle.change_status(election.test_admin, election, "published", now=later)
     assert a.is_elected
     proposal = recall.propose_recall(voters[5], election, a, "长期不履职")
     with pytest.raises(DomainError) as refused:

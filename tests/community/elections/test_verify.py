@@ -1,0 +1,73 @@
+"""tally.verify must find tampering, not merely return nothing: each test alters what is stored after
+the count and expects verify (and the published results' integrity_problems) to name it."""
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import delete, insert, select, update
+
+from app import db
+from community.elections.models import Ballot, BallotMark
+from community.elections.sealed_models import BallotKey, BallotReceipt, SealedBallot
+from community.elections.services import tally, voting
+from tests.community.elections.conftest import count, make_voting
+
+
+@pytest.fixture
+def counted(community):
+    election, voters, (a, b, c) = make_voting(community, seats=2, n_voters=5)
+    for voter, chosen in zip(voters, [[a, b], [a, b], [a, c], [b], [c]], strict=True):
+        voting.cast_ballot(voter, election, [x.id for x in chosen])
+    count(election)
+    assert tally.verify(election) == []
+    return election, (a, b, c)
+
+
+def _a_ballot_without(candidate_id: int) -> str:
+    marked = select(BallotMark.ballot_id).where(BallotMark.candidate_id == candidate_id)
+    return db.session.scalar(select(Ballot.id).where(Ballot.id.not_in(marked)).limit(1))
+
+
+def test_verify_finds_a_mark_added_to_a_stored_ballot(counted):
+    election, (a, b, c) = counted
+    db.session.execute(insert(BallotMark), [{"ballot_id": _a_ballot_without(c.id), "candidate_id": c.id}])
+    problems = tally.verify(election)
+    assert problems == [f"round 1: candidate {c.id} recount differs"]
+    assert tally.results(election)["integrity_problems"] == problems
+
+
+def test_verify_finds_a_mark_removed(counted):
+    election, (a, b, c) = counted
+    marked_a = db.session.scalar(select(BallotMark.ballot_id).where(BallotMark.candidate_id == a.id).limit(1))
+    db.session.execute(delete(BallotMark).where(BallotMark.candidate_id == a.id, BallotMark.ballot_id == marked_a))
+    assert tally.verify(election) == [f"round 1: candidate {a.id} recount differs"]
+
+
+def test_verify_finds_a_ballot_deleted(counted):
+    election, (a, b, c) = counted
+    victim = _a_ballot_without(b.id)  # the ballot marking only c
+    db.session.execute(delete(BallotMark).where(BallotMark.ballot_id == victim))
+    db.session.execute(delete(Ballot).where(Ballot.id == victim))
+    problems = tally.verify(election)
+    assert "round 1: 4 ballots stored, 5 counted" in problems
+    assert f"round 1: candidate {c.id} recount differs" in problems
+
+
+def test_verify_finds_a_ballot_made_void(counted):
+    election, (a, b, c) = counted
+    db.session.execute(update(Ballot).where(Ballot.id == _a_ballot_without(a.id)).values(is_void=True))
+    problems = tally.verify(election)
+    assert "round 1: 1 void ballots stored, 0 counted" in problems and len(problems) >= 2
+
+
+def test_verify_finds_a_stuffed_ballot_or_receipt(counted):
+    election, (a, b, c) = counted
+    db.session.execute(insert(BallotReceipt), [{"receipt": "STUFFED23456", "election_id": election.id,
+                                                "round_no": 1}])
+    assert tally.verify(election) == ["round 1: 6 receipts on the board, 5 ballots opened"]
+    db.session.rollback()
+    db.session.execute(insert(SealedBallot), [{"id": "f" * 32, "election_id": election.id, "round_no": 1,
+                                               "sealed": b"x" * 100}])
+    assert tally.verify(election) == ["round 1: 1 sealed ballots were never opened"]
+    db.session.rollback()
+    db.session.execute(update(BallotKey).values(receipt_mismatches=1))
+    assert tally.verify(election) == ["round 1: 0 sealed ballots did not open, 1 receipts differ from the board"]
