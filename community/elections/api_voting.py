@@ -157,7 +157,9 @@ def reminders(election_id):
 
 
 def _recall_out(row: Recall) -> dict:
-    return {"id": row.id, "candidate_id": row.candidate_id, "reason": row.reason, "status": row.status,
+    return {"id": row.id, "candidate_id": row.candidate_id, "reason": row.reason,
+            "status": recall.recall_state(get_election(row.election_id), row),
+            "signatures_due_at": row.signatures_due_at,
             "supporters": recall.recall_supporters(row), "registered": row.registered,
             "votes_cast": row.votes_cast, "votes_for": row.votes_for, "is_valid": row.is_valid,
             "is_passed": row.is_passed}

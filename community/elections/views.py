@@ -107,7 +107,8 @@ def detail(election_id: int):
         may_see_roll=roll.may_see_roll(current_user, election), nominations_close=nominations_close_at(election),
         objections_open=election.status != "draft" and bool(objections_close_at(election))
         and utcnow() <= objections_close_at(election),
-        eligible_problems=eligible_problems, principals=voting.principals_of(election, current_user.id))
+        eligible_problems=eligible_problems, principals=voting.principals_of(election, current_user.id),
+        now=utcnow())
 
 
 @bp.route("/<int:election_id>/vote", methods=["GET", "POST"])
@@ -170,7 +171,8 @@ def results(election_id: int):
     recalls = db.session.scalars(select(Recall).where(Recall.election_id == election.id).order_by(Recall.id)
                                  .options(selectinload(Recall.candidate).selectinload(Candidate.person))).all()
     return render_template("elections/results.html", election=election, result=_results_or_404(election),
-                           recalls=[(r, recall.recall_supporters(r)) for r in recalls],
+                           recalls=[(r, recall.recall_supporters(r), recall.recall_state(election, r))
+                                    for r in recalls],
                            on_roll=voter_record(election, current_user.id) is not None,
                            manage=can(current_user, "election.manage", election))
 

@@ -1,7 +1,7 @@
 """Recall (罢免) of an elected representative: proposal by a fifth of the voters, then a vote."""
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select
@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from app import db
 from community.audit.services import record
 from community.authz import require
+from community.database import as_local
 from community.elections.counting import recall_may_be_proposed, recall_outcome
 from community.elections.models import Candidate, Election, Recall, RecallSupport
 from community.elections.services.common import flush_or_conflict, is_registered, now_or, roll_counts
@@ -27,8 +28,9 @@ def propose_recall(actor, election: Election, candidate: Candidate, reason: str,
     reason = (reason or "").strip()
     if not reason:
         raise Invalid(_("Give the reasons for the recall."), fields={"reason": _("Required")})
+    now = now_or(now)
     row = Recall(election_id=election.id, candidate_id=candidate.id, reason=reason[:2000], proposed_by_id=actor.id,
-                 proposed_at=now_or(now))
+                 proposed_at=now, signatures_due_at=now + timedelta(days=election.recall_signature_days))
     db.session.add(row)
     db.session.flush()
     db.session.add(RecallSupport(recall_id=row.id, voter_id=actor.id))
@@ -37,12 +39,18 @@ def propose_recall(actor, election: Election, candidate: Candidate, reason: str,
     return row
 
 
-def support_recall(actor, election: Election, recall: Recall) -> int:
-    """A voter supports a recall proposal, once; returns the number of supporters."""
-    if recall.election_id != election.id or recall.status != "proposed":
+def support_recall(actor, election: Election, recall: Recall, now: datetime | None = None) -> int:
+    """A voter supports a recall proposal, once, before its signatures are due; returns the number of
+    supporters."""
+    if recall.election_id != election.id or recall.status == "decided":
         raise NotFound(_("No open recall proposal."))
     if not is_registered(election, actor.id):
         raise Forbidden(_("Only voters on the roll may support a recall."))
+    if now_or(now) > recall.signatures_due_at:
+        _lapse_if_unsupported(election, recall, now_or(now))
+        raise DomainError(_("Support for this recall was due by %(d)s; it can no longer be signed.",
+                            d=as_local(recall.signatures_due_at).strftime("%Y-%m-%d %H:%M")),
+                          code="signatures_closed")
     flush_or_conflict(RecallSupport(recall_id=recall.id, voter_id=actor.id), _("You already support this recall."),
                       "already_supported")
     db.session.commit()
@@ -55,12 +63,33 @@ def recall_supporters(recall: Recall) -> int:
         RecallSupport.recall_id == recall.id))
 
 
+def recall_state(election: Election, recall: Recall, now: datetime | None = None) -> str:
+    """proposed (collecting support, or supported by enough voters), lapsed, or decided."""
+    if recall.status != "proposed":
+        return recall.status
+    if now_or(now) > recall.signatures_due_at and \
+            not recall_may_be_proposed(roll_counts(election)[0], recall_supporters(recall)):
+        return "lapsed"
+    return "proposed"
+
+
+def _lapse_if_unsupported(election: Election, recall: Recall, now: datetime) -> None:
+    if recall_state(election, recall, now) == "lapsed":
+        recall.status = "lapsed"
+        record(None, "election.recall_lapsed", election, summary=f"candidate {recall.candidate_id}")
+        db.session.commit()
+
+
 def decide_recall(actor, election: Election, recall: Recall, votes_cast: int, votes_for: int,
                   now: datetime | None = None) -> Recall:
     """Enter the recall vote's figures; the rules decide whether it is valid and whether it passes."""
     require(actor, "election.manage", election)
-    if recall.election_id != election.id or recall.status != "proposed":
+    if recall.election_id != election.id or recall.status == "decided":
         raise NotFound(_("No open recall proposal."))
+    _lapse_if_unsupported(election, recall, now_or(now))
+    if recall.status == "lapsed":
+        raise DomainError(_("This recall proposal lapsed: it did not gather one fifth of the voters by %(d)s.",
+                            d=as_local(recall.signatures_due_at).strftime("%Y-%m-%d %H:%M")), code="recall_lapsed")
     registered, _excused = roll_counts(election)
     if not recall_may_be_proposed(registered, recall_supporters(recall)):
         raise DomainError(_("Rule: a recall is proposed by at least one fifth of the voters (%(n)d of %(r)d).",
