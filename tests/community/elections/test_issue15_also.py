@@ -1,0 +1,89 @@
+"""Issue #15, the further points: published turnout base, proxy chains, recall signature deadline."""
+from datetime import timedelta
+
+import pytest
+
+from app import db
+from community.database import utcnow
+from community.elections.services import lifecycle, recall, tally, voting
+from community.errors import DomainError
+from tests.community.elections.conftest import make_election, make_voters, make_voting
+from tests.factories import token_for
+
+
+def test_published_turnout_divides_by_the_base_the_verdict_used(client, community):
+    election = make_election(community, seats=1, voting_opens_at=utcnow() + timedelta(days=3),
+                             voting_closes_at=utcnow() + timedelta(days=4))
+    voters = make_voters(election, community, 4)
+    from community.elections.services import roll
+
+    roll.excuse_voter(election.test_admin, election, voters[3].id)  # in time: three days ahead
+    from community.elections.services import candidates as cands
+
+    a, _b = (cands.add_candidate(election.test_admin, election, v) for v in voters[:2])
+    opening = utcnow() + timedelta(days=3, minutes=1)
+    lifecycle.change_status(election.test_admin, election, "voting", now=opening)
+    for voter in voters[:2]:
+        voting.cast_ballot(voter, election, [a.id], now=opening)
+    later = opening + timedelta(days=2)
+    for step in ("closed", "counted", "published"):
+        lifecycle.change_status(election.test_admin, election, step, now=later)
+    result = tally.results(election)
+    assert result["valid"] is True and result["excused"] == 1 and result["registered"] == 4
+    assert result["turnout_base"] == 3 and result["turnout"] == round(2 / 3, 4)  # not 0.5 beside valid
+    api = client.get(f"/api/v1/elections/{election.id}/results", headers=token_for(client, voters[0])).json
+    assert api["turnout_base"] == 3 and api["rounds"][0]["turnout_base"] == 3
+
+
+def test_a_proxy_holder_cannot_delegate_and_a_delegator_cannot_hold(community):
+    election, voters, _cands = make_voting(community, n_voters=5)
+    admin = election.test_admin
+    voting.approve_proxy(admin, election, voters[1], voters[0])  # 0 carries 1's vote
+    with pytest.raises(DomainError) as holder:
+        voting.approve_proxy(admin, election, voters[0], voters[2])
+    assert holder.value.code == "proxy_chain"
+    with pytest.raises(DomainError) as delegator:
+        voting.approve_proxy(admin, election, voters[3], voters[1])
+    assert delegator.value.code == "proxy_chain"
+    assert len(voting.proxies(election)) == 1
+
+
+def _published(community):
+    election, voters, (a, _b, _c) = make_voting(community, seats=1, n_voters=10)
+    for v in voters[:6]:
+        voting.cast_ballot(v, election, [a.id])
+    later = utcnow() + timedelta(days=2)
+    for step in ("closed", "counted", "published"):
+        lifecycle.change_status(election.test_admin, election, step, now=later)
+    return election, voters, a
+
+
+def test_an_unsupported_recall_lapses_at_its_deadline(client, community):
+    election, voters, a = _published(community)
+    proposed = utcnow()
+    proposal = recall.propose_recall(voters[5], election, a, "长期不履职", now=proposed)
+    due = proposal.signatures_due_at
+    assert due == proposed + timedelta(days=election.recall_signature_days)
+    assert recall.recall_state(election, proposal, due) == "proposed"
+    after = due + timedelta(seconds=1)
+    assert recall.recall_state(election, proposal, after) == "lapsed"
+    with pytest.raises(DomainError) as late:
+        recall.support_recall(voters[6], election, proposal, now=after)
+    assert late.value.code == "signatures_closed"
+    with pytest.raises(DomainError) as lapsed:
+        recall.decide_recall(election.test_admin, election, proposal, 6, 6, now=after)
+    assert lapsed.value.code == "recall_lapsed"
+    db.session.expire_all()
+    assert proposal.status == "lapsed"
+    page = client.get(f"/api/v1/elections/{election.id}/results", headers=token_for(client, voters[0]))
+    assert page.status_code == 200
+
+
+def test_a_recall_supported_in_time_may_still_be_decided_after_the_deadline(community):
+    election, voters, a = _published(community)
+    proposal = recall.propose_recall(voters[5], election, a, "长期不履职")
+    recall.support_recall(voters[6], election, proposal)  # 2 of 10: one fifth
+    after = proposal.signatures_due_at + timedelta(days=1)
+    assert recall.recall_state(election, proposal, after) == "proposed"
+    decided = recall.decide_recall(election.test_admin, election, proposal, 6, 4, now=after)
+    assert decided.status == "decided" and decided.is_passed
