@@ -81,9 +81,11 @@ def is_registered(election: Election, person_id: int) -> bool:
 
 def lock_election(election: Election) -> None:
     """Serialise one election's read-then-write rules (committee size, one voter per household, two entries
-    per sheet) across simultaneous requests: a row lock on PostgreSQL; SQLite's write transactions are
+    per sheet, a voter added while the voting day moves) across simultaneous requests: a row lock on PostgreSQL
+    that also reloads the election as committed; SQLite's write transactions are
     already exclusive (BEGIN IMMEDIATE), and SQLAlchemy renders no FOR UPDATE there."""
-    db.session.execute(select(Election.id).where(Election.id == election.id).with_for_update())
+    db.session.scalars(select(Election).where(Election.id == election.id).with_for_update()
+                       .execution_options(populate_existing=True)).one()  # fetched, so the object is reloaded
 
 
 def excuses_count_until(election: Election, round_no: int | None = None) -> datetime | None:

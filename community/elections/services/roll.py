@@ -87,6 +87,7 @@ def add_voter(actor, election: Election, person: Person, *, promise_signed: bool
               household: str | None = None, now: datetime | None = None) -> VoterRecord:
     """Put a person on the roll; for a migrant this is the committee's approval, recorded with who and when."""
     require(actor, "election.manage", election)
+    lock_election(election)  # eligibility is judged on a voting day nobody is moving meanwhile
     require_status(election, *ROLL_OPEN)
     now = now_or(now)
     existing = voter_record(election, person.id)
@@ -99,7 +100,6 @@ def add_voter(actor, election: Election, person: Person, *, promise_signed: bool
                           code="migrant_promise")
     household = (household or (existing.household if existing else None) or "").strip()[:60] or None
     if election.method == "household":
-        lock_election(election)
         if not household:
             raise Invalid(_("This election has one voter per household: name the household."),
                           fields={"household": _("Required")})

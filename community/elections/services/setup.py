@@ -120,6 +120,7 @@ def create_election(actor, community: Community, data: dict) -> Election:
 def update_settings(actor, election: Election, data: dict) -> Election:
     """Change an election's seats, schedule or rules while it is still a draft."""
     require(actor, "election.manage", election)
+    lock_election(election)  # the roll is re-checked against the new settings while nobody adds to it
     require_status(election, "draft", "roll_published", "nominating")
     if election.status != "draft" and set(data) - {"voting_closes_at", "nominations_close_at", "title"}:
         raise DomainError(_("Once the roll is published only the title, the nomination deadline and the closing "

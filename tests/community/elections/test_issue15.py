@@ -3,6 +3,7 @@ from datetime import datetime, time, timedelta
 
 from app import db
 from community.database import LOCAL_ZONE, as_local, utcnow
+from community.elections.models import Election
 from community.elections.services import candidates as cands
 from community.elections.services import lifecycle, roll, voting
 from tests.community.api_support import person_body
@@ -169,3 +170,47 @@ def test_a_zero_day_objection_period_is_worded_for_what_it_is(community):
         assert "0" not in error.message, error.message
     else:
         raise AssertionError("objection accepted with no period")
+
+
+def _race(app, headers, requests) -> dict:
+    """Send (method, path, body) requests at once, each thread with its own app context and client."""
+    import threading
+
+    db.session.close()
+    barrier, statuses, lock = threading.Barrier(len(requests)), {}, threading.Lock()
+
+    def worker(method, path, body):
+        with app.app_context():
+            client = app.test_client()
+            barrier.wait()
+            status = getattr(client, method)(path, headers=headers, json=body).status_code
+            db.session.remove()
+        with lock:
+            statuses[method] = status
+
+    threads = [threading.Thread(target=worker, args=r) for r in requests]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    return statuses
+
+
+def test_adding_a_voter_while_the_voting_day_moves_never_leaves_an_ineligible_voter(app, backend, community):
+    """Simultaneous PATCH (voting day to today) and POST /voters (a person who is 18 only tomorrow): one
+    of them must be refused, whichever runs first."""
+    tomorrow = _tomorrow_nine().date()
+    place_type, place_id = type(community), community.id
+    for attempt in range(6 if backend == "postgresql" else 1):
+        community = db.session.get(place_type, place_id)
+        election, url, headers = _draft_voting_tomorrow(client=app.test_client(), community=community)
+        young = make_person(community, name=f"明天成年{attempt}", born_on=tomorrow.replace(year=tomorrow.year - 18))
+        election_id, young_id, now = election.id, young.id, utcnow()
+        statuses = _race(app, headers, [
+            ("patch", url, {"voting_opens_at": (now - timedelta(minutes=1)).isoformat(),
+                            "voting_closes_at": (now + timedelta(days=1)).isoformat()}),
+            ("post", url + "/voters", {"person_id": young_id})])
+        election = db.session.get(Election, election_id)
+        assert sorted(statuses.values()) in ([200, 422], [201, 422]), statuses
+        on_roll = roll.voter_record(election, young_id) is not None
+        assert not (on_roll and election.voting_day < tomorrow), statuses
