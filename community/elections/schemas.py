@@ -109,6 +109,10 @@ class VoterOut(ma.Schema):
     approved_by_id = F.Integer()
     approved_at = F.AwareDateTime()
     excused = F.Function(lambda r: r.excused_at is not None)
+    excuse_counts = F.Boolean(allow_none=True, metadata={
+        "description": "the excuse came at least absence_notice_days before the voting day that applies, so the "
+                       "voter is left out of the turnout base; false when too late; null without an excuse or "
+                       "voting day"})
 
 
 class ApplyIn(ma.Schema):

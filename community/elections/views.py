@@ -206,6 +206,7 @@ def roll_page(election_id: int):
         raise NotFound(_("The roll is not published yet."))
     page = max(request.args.get("page", 1, type=int) or 1, 1)
     rows, total = paginate(db.session, roll.roll_query(election), page, 100)
+    roll.mark_excuses(election, rows)
     return render_template("elections/roll.html", election=election, rows=rows, total=total, page=page,
                            pages=max(1, -(-total // 100)), manage=can(current_user, "election.manage", election))
 

@@ -14,6 +14,7 @@ from community.database import as_local
 from community.elections.models import Candidate, Election, RollObjection, VoterRecord
 from community.elections.rules import eligibility_problems, excuse_deadline, objections_close_at
 from community.elections.services.common import (
+    excuses_count_until,
     flush_or_conflict,
     lock_election,
     now_or,
@@ -175,6 +176,15 @@ def excuse_voter(actor, election: Election, person_id: int, now: datetime | None
     record(actor, "election.voter_excused", election, summary=str(person_id))
     db.session.commit()
     return row
+
+
+def mark_excuses(election: Election, rows) -> list:
+    """Set `excuse_counts` on roll lines: True when the excuse was given by the deadline before the voting day
+    that applies (so it leaves the turnout base), False when too late, None with no excuse or no voting day."""
+    until = excuses_count_until(election, election.current_round or None)
+    for row in rows:
+        row.excuse_counts = None if row.excused_at is None or until is None else row.excused_at < until
+    return rows
 
 
 def roll_query(election: Election):

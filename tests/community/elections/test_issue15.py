@@ -82,6 +82,10 @@ def test_an_excuse_given_on_voting_day_does_not_lower_the_turnout_base(client, c
     voters = make_voters(election, community, 4)
     assert client.post(f"{url}/voters/{voters[3].id}/excuse", headers=headers).status_code == 200
     assert _open_now(client, url, headers, election, community).status_code == 200
+    listed = {v["person_id"]: v for v in client.get(url + "/voters", headers=headers).json["items"]}
+    assert listed[voters[3].id]["excused"] is True and listed[voters[3].id]["excuse_counts"] is False
+    login(client, election.test_admin)
+    assert "告假过晚" in client.get(f"/elections/{election.id}/roll").get_data(as_text=True)
     for voter in voters[:2]:
         cands.add_candidate(election.test_admin, election, voter)
     lifecycle.change_status(election.test_admin, election, "voting")
