@@ -5,7 +5,7 @@ from app import db
 from community.database import LOCAL_ZONE, as_local, utcnow
 from community.elections.models import Election
 from community.elections.services import candidates as cands
-from community.elections.services import lifecycle, roll, voting
+from community.elections.services import lifecycle, paper, roll, voting
 from tests.community.api_support import person_body
 from tests.community.elections.conftest import make_election, make_voters
 from tests.factories import login, make_admin, make_person, token_for
@@ -73,6 +73,13 @@ def test_a_ballot_is_refused_when_the_voter_is_not_eligible_on_the_actual_voting
         assert getattr(error, "code", None) == "too_young", error
     else:
         raise AssertionError("a 17-year-old voted")
+    assert not voting.has_voted(election, late.id)
+    try:
+        paper.issue_paper_ballot(election.test_admin, election, late, "hall")
+    except Exception as error:  # noqa: BLE001
+        assert getattr(error, "code", None) == "too_young", error
+    else:
+        raise AssertionError("a 17-year-old took a paper ballot")
     assert not voting.has_voted(election, late.id)
 
 
