@@ -162,7 +162,7 @@ def _recall_out(row: Recall) -> dict:
             "signatures_due_at": row.signatures_due_at,
             "supporters": recall.recall_supporters(row), "registered": row.registered,
             "votes_cast": row.votes_cast, "votes_for": row.votes_for, "is_valid": row.is_valid,
-            "is_passed": row.is_passed}
+            "is_passed": row.is_passed, "round_no": row.round_no}
 
 
 @blp.route("/elections/<int:election_id>/recalls", methods=["POST"])
@@ -198,3 +198,18 @@ def decide_recall(data, election_id, recall_id):
     row = get_or_404(Recall, recall_id)
     return _recall_out(recall.decide_recall(current_actor(), get_election(election_id), row, data["votes_cast"],
                                             data["votes_for"]))
+
+
+@blp.route("/elections/<int:election_id>/recalls/<int:recall_id>/vote", methods=["POST"])
+@bearer_required
+@blp.arguments(S.RecallVoteIn)
+@blp.response(201, S.RecallOut)
+@document_errors(blp, 400, 401, 403, 404, 422)
+def open_recall_vote(data, election_id, recall_id):
+    """Hold the recall vote on the platform by secret ballot (a round of stage "recall": mark the name to recall,
+    leave the ballot blank to keep); close and count it with POST …/status, as for any round."""
+    election = get_election(election_id)
+    require(current_actor(), "election.manage", election)
+    row = get_or_404(Recall, recall_id)
+    recall.open_recall_vote(current_actor(), election, row, data.get("opens_at"), data.get("closes_at"))
+    return _recall_out(row)

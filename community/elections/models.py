@@ -244,7 +244,7 @@ class ElectionRound(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     election_id: Mapped[int] = mapped_column(ForeignKey("election.id", ondelete="CASCADE"))
     number: Mapped[int] = mapped_column(Integer)
-    stage: Mapped[str] = mapped_column(String(8), default="first")  # first / second
+    stage: Mapped[str] = mapped_column(String(8), default="first")  # first / second / recall
     is_runoff: Mapped[bool] = mapped_column(Boolean, default=False)
     seats: Mapped[int] = mapped_column(Integer)
     opens_at = mapped_column(UTCDateTime, nullable=False)
@@ -371,6 +371,8 @@ class Recall(db.Model):
     is_passed: Mapped[bool | None] = mapped_column(Boolean)
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))
     decided_at = mapped_column(UTCDateTime)
+    # Voted on the platform: the election round (stage "recall") holding its secret ballots.
+    round_no: Mapped[int | None] = mapped_column(Integer)
 
     candidate: Mapped[Candidate] = relationship()
 

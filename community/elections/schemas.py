@@ -292,6 +292,11 @@ class RecallDecisionIn(ma.Schema):
     votes_for = F.Integer(required=True, strict=True, validate=between(0))
 
 
+class RecallVoteIn(ma.Schema):
+    opens_at = _time(metadata={"description": "when the recall vote opens (default now)"})
+    closes_at = _time(required=True, metadata={"description": "when it closes"})
+
+
 class RecallOut(ma.Schema):
     id = F.Integer()
     candidate_id = F.Integer()
@@ -305,3 +310,4 @@ class RecallOut(ma.Schema):
     votes_for = F.Integer()
     is_valid = F.Boolean()
     is_passed = F.Boolean()
+    round_no = F.Integer(allow_none=True, metadata={"description": "the election round of its platform vote"})

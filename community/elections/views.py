@@ -301,3 +301,21 @@ def decide_recall(election_id: int, recall_id: int):
     redirect_to, _n = run(lambda: recall.decide_recall(current_user, election, row, cast, for_),
                           _("The recall vote was recorded."), back)
     return redirect_to or redirect(back)
+
+
+@bp.route("/<int:election_id>/recalls/<int:recall_id>/vote", methods=["POST"])
+@login_required
+def open_recall_vote(election_id: int, recall_id: int):
+    """The committee opens the recall vote on the platform (secret ballot), from now until the time given."""
+    from datetime import datetime
+
+    election = get_election(election_id)
+    back = url_for("elections.results", election_id=election.id)
+    row = get_or_404(Recall, recall_id)
+    try:
+        closes_at = datetime.fromisoformat(request.form.get("closes_at", ""))
+    except ValueError:
+        closes_at = None  # the service names the field
+    redirect_to, _r = run(lambda: recall.open_recall_vote(current_user, election, row, None, closes_at),
+                          _("The recall vote is open."), back)
+    return redirect_to or redirect(url_for("elections.vote", election_id=election.id))

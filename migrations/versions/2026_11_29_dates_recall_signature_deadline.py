@@ -1,4 +1,4 @@
-"""recall proposals gather signatures by a deadline
+"""recall proposals gather signatures by a deadline; a recall may be voted in an election round
 
 Revision ID: 5d1a7e3c9b20
 Revises: e30f884fc3fd
@@ -35,10 +35,12 @@ def upgrade():
                      .values(signatures_due_at=proposed_at + timedelta(days=30)))
     with op.batch_alter_table('recall', schema=None) as batch_op:
         batch_op.alter_column('signatures_due_at', existing_type=community.database.UTCDateTime(), nullable=False)
+        batch_op.add_column(sa.Column('round_no', sa.Integer(), nullable=True))
 
 
 def downgrade():
     with op.batch_alter_table('recall', schema=None) as batch_op:
+        batch_op.drop_column('round_no')
         batch_op.drop_column('signatures_due_at')
     with op.batch_alter_table('election', schema=None) as batch_op:
         batch_op.drop_column('recall_signature_days')
