@@ -15,6 +15,7 @@ from community.apitools import (
     bearer_required,
     current_actor,
     document_errors,
+    named_as_sent,
     page_of,
     page_schema,
 )
@@ -297,6 +298,7 @@ class OneTimePasswordOut(ma.Schema):
 @blp.arguments(PersonIn)
 @blp.response(201, CreatedPersonOut)
 @document_errors(blp, 400, 401, 403, 409)
+@named_as_sent(PersonIn)
 def create_person(data):
     """Add a person (community administrators); the phone number is their login."""
     person, generated = people.create_person(current_actor(), data)
@@ -330,6 +332,7 @@ def get_person(person_id):
 @blp.arguments(PersonPatch(partial=True, exclude=("password",)))  # passwords change by reset, not silently here
 @blp.response(200, PersonOut)
 @document_errors(blp, 400, 401, 403, 404, 409)
+@named_as_sent(PersonIn)
 def update_person(data, person_id):
     """Change a person's details."""
     require(current_actor(), "person.edit")

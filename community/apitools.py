@@ -41,12 +41,14 @@ ALLOWED_BEFORE_PASSWORD_CHANGE = {"core_api.change_own_password", "core_api.revo
 
 def between(low: int, high: int | None = None):
     """A range check whose message is translated when it fails (marshmallow's Range formats its message
-    once, when the schema is built at import time, outside any request and so in no chosen language)."""
-    from flask_babel import lazy_gettext as _l
+    once, when the schema is built at import time, outside any request and so in no chosen language).
+
+    The message is a plain `str`, translated now: marshmallow keeps a str as one message but takes any
+    other value for a list of messages, so a lazy string would come out one character at a time."""
 
     def check(value):
         if value < low or (high is not None and value > high):
-            raise ma.ValidationError(_l("Must be between %(low)s and %(high)s.", low=low, high=high or "∞"))
+            raise ma.ValidationError(_("Must be between %(low)s and %(high)s.", low=low, high=high or "∞"))
     return check
 
 
@@ -106,6 +108,23 @@ def bearer_required(view):
         return view(*args, **kwargs)
 
     return wrapper
+
+
+def named_as_sent(schema: type[ma.Schema]):
+    """Report a service's field errors under the names the client sent: a schema field that loads into a
+    differently named attribute (`living_since` → `living_since_on`) has its errors renamed back."""
+    names = {(field.attribute or name): (field.data_key or name) for name, field in schema().fields.items()}
+
+    def decorator(view):
+        @wraps(view)
+        def wrapper(*args, **kwargs):
+            try:
+                return view(*args, **kwargs)
+            except DomainError as error:
+                error.fields = {names.get(key, key): value for key, value in (error.fields or {}).items()}
+                raise
+        return wrapper
+    return decorator
 
 
 def document_errors(blp: Blueprint, *statuses: int):

@@ -136,6 +136,7 @@ def list_voters(args, election_id):
                                          is_migrant=None, household=None, promise_signed=None,
                                          approved_by_id=None, approved_at=None, excused_at=r.excused_at)
                          for r in page["items"]]
+    roll.mark_excuses(election, page["items"])
     return page
 
 

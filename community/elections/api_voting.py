@@ -158,10 +158,12 @@ def reminders(election_id):
 
 
 def _recall_out(row: Recall) -> dict:
-    return {"id": row.id, "candidate_id": row.candidate_id, "reason": row.reason, "status": row.status,
+    return {"id": row.id, "candidate_id": row.candidate_id, "reason": row.reason,
+            "status": recall.recall_state(get_election(row.election_id), row),
+            "signatures_due_at": row.signatures_due_at,
             "supporters": recall.recall_supporters(row), "registered": row.registered,
             "votes_cast": row.votes_cast, "votes_for": row.votes_for, "is_valid": row.is_valid,
-            "is_passed": row.is_passed}
+            "is_passed": row.is_passed, "round_no": row.round_no}
 
 
 @blp.route("/elections/<int:election_id>/recalls", methods=["POST"])
@@ -233,3 +235,18 @@ def open_sealed_ballots(data, election_id):
     """k supervisors' shares open the closed round's sealed ballots for the count; 400 names each bad share
     (`shares.N`: typing mistake caught by its checksum, entered twice, too few); 422 shares that do not open."""
     return ballot_key.open_ballots(current_actor(), get_election(election_id), data["shares"])
+
+
+@blp.route("/elections/<int:election_id>/recalls/<int:recall_id>/vote", methods=["POST"])
+@bearer_required
+@blp.arguments(S.RecallVoteIn)
+@blp.response(201, S.RecallOut)
+@document_errors(blp, 400, 401, 403, 404, 422)
+def open_recall_vote(data, election_id, recall_id):
+    """Hold the recall vote on the platform by secret ballot (a round of stage "recall": mark the name to recall,
+    leave the ballot blank to keep); close and count it with POST …/status, as for any round."""
+    election = get_election(election_id)
+    require(current_actor(), "election.manage", election)
+    row = get_or_404(Recall, recall_id)
+    recall.open_recall_vote(current_actor(), election, row, data.get("opens_at"), data.get("closes_at"))
+    return _recall_out(row)

@@ -47,7 +47,9 @@ def announcement_pdf(election, result: dict) -> bytes:
     story = [
         Paragraph(f"{place}居民代表推选结果公告", title),
         Paragraph(f"{place}于{_date(election.voting_opens_at)}进行居民代表推选（{escape(election.title)}），"
-                  f"应选居民代表{election.seats}名。登记选民{result['registered']}人，"
+                  f"应选居民代表{election.seats}名。登记选民{result['registered']}人"
+                  + (f"（其中按时告假{result['excused']}人不计入基数，基数{result['turnout_base']}人）"
+                     if result["excused"] else "") + "，"
                   f"投出选票{result['ballots_cast']}张，参加投票率{result['turnout'] * 100:.1f}%，"
                   f"其中废票{result['void_ballots'] or 0}张。依照推选办法，本次投票{valid}。", body),
         Spacer(1, 3 * mm),
@@ -86,7 +88,8 @@ def results_xlsx(election, result: dict) -> bytes:
     sheet.append([election.title])
     sheet["A1"].font = Font(bold=True, size=14)
     for label, value in (("应选名额", election.seats), ("登记选民", result["registered"]),
-                         ("告假不计入", result["excused"]), ("投出选票", result["ballots_cast"]),
+                         ("告假不计入", result["excused"]), ("投票率基数", result["turnout_base"]),
+                         ("投出选票", result["ballots_cast"]),
                          ("废票", result["void_ballots"]), ("投票率", result["turnout"]),
                          ("投票有效", "是" if result["valid"] else "否"), ("空缺", result["vacancies"])):
         sheet.append([label, value])

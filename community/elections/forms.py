@@ -33,13 +33,16 @@ class ElectionForm(FlaskForm):
     migrant_min_years = IntegerField(_l("Years a migrant must have lived here"), default=1,
                                      validators=[NumberRange(min=0, max=10)])
     migrant_needs_permit = BooleanField(_l("Migrants need a residence permit (居住证)"))
+    recall_signature_days = IntegerField(_l("Days a recall proposal has to gather a fifth of the voters"),
+                                         default=30, validators=[NumberRange(min=1, max=365)])
     submit = SubmitField(_l("Create the election"))
 
     def settings(self) -> dict:
         """The fields as the service expects them."""
         names = ("title", "residents_group", "grid_id", "term", "seats", "method", "voting_opens_at",
                  "voting_closes_at", "roll_days_before", "objection_days", "answer_days", "candidates_days_before",
-                 "min_nominators", "max_proxies", "migrant_min_years", "migrant_needs_permit")
+                 "min_nominators", "max_proxies", "migrant_min_years", "migrant_needs_permit",
+                 "recall_signature_days")
         data = {name: getattr(self, name).data for name in names if getattr(self, name).data not in (None, "")}
         data["grid_id"] = data.get("grid_id") or None
         return data

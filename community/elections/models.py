@@ -73,6 +73,9 @@ class Election(db.Model):
     migrant_needs_permit: Mapped[bool] = mapped_column(Boolean, default=False)
     committee_min: Mapped[int] = mapped_column(Integer, default=7)
     committee_max: Mapped[int] = mapped_column(Integer, default=9)
+    # Days a recall proposal has to gather its fifth of the voters before it lapses (a local default:
+    # shared/DOMAIN.md sets no period).
+    recall_signature_days: Mapped[int] = mapped_column(Integer, default=30)
     # Schedule and the moments each step was taken.
     voting_opens_at = mapped_column(UTCDateTime)
     voting_closes_at = mapped_column(UTCDateTime)
@@ -172,6 +175,15 @@ class RollObjection(db.Model):
     filed_by: Mapped[Person | None] = relationship(foreign_keys=[filed_by_id])
     subject: Mapped[Person | None] = relationship(foreign_keys=[subject_person_id])
 
+    @property
+    def answered_late(self) -> bool | None:
+        """Whether the answer came after its deadline (None while unanswered)."""
+        return None if self.answered_at is None else self.answered_at > self.answer_due_at
+
+    def overdue(self, now) -> bool:
+        """Unanswered after its deadline."""
+        return self.answered_at is None and now > self.answer_due_at
+
 
 class Nomination(db.Model):
     """A nomination: jointly by voters (supports), by a residents' group, or by the committee."""
@@ -234,7 +246,7 @@ class ElectionRound(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     election_id: Mapped[int] = mapped_column(ForeignKey("election.id", ondelete="CASCADE"))
     number: Mapped[int] = mapped_column(Integer)
-    stage: Mapped[str] = mapped_column(String(8), default="first")  # first / second
+    stage: Mapped[str] = mapped_column(String(8), default="first")  # first / second / recall
     is_runoff: Mapped[bool] = mapped_column(Boolean, default=False)
     seats: Mapped[int] = mapped_column(Integer)
     opens_at = mapped_column(UTCDateTime, nullable=False)
@@ -352,7 +364,8 @@ class Recall(db.Model):
     reason: Mapped[str] = mapped_column(Text)
     proposed_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))
     proposed_at = mapped_column(UTCDateTime, default=utcnow, nullable=False)
-    status: Mapped[str] = mapped_column(String(10), default="proposed")  # proposed / decided
+    signatures_due_at = mapped_column(UTCDateTime, nullable=False)  # unsupported by then, the proposal lapses
+    status: Mapped[str] = mapped_column(String(10), default="proposed")  # proposed / decided / lapsed
     registered: Mapped[int | None] = mapped_column(Integer)
     votes_cast: Mapped[int | None] = mapped_column(Integer)
     votes_for: Mapped[int | None] = mapped_column(Integer)
@@ -360,6 +373,8 @@ class Recall(db.Model):
     is_passed: Mapped[bool | None] = mapped_column(Boolean)
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))
     decided_at = mapped_column(UTCDateTime)
+    # Voted on the platform: the election round (stage "recall") holding its secret ballots.
+    round_no: Mapped[int | None] = mapped_column(Integer)
 
     candidate: Mapped[Candidate] = relationship()
 

@@ -9,13 +9,7 @@ from datetime import date, datetime, timedelta
 
 from flask_babel import gettext as _
 
-
-def add_years(day: date, years: int) -> date:
-    """The same calendar day `years` later (29 February becomes 28 February)."""
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:
-        return day.replace(year=day.year + years, day=28)
+from community.anniversaries import whole_years
 
 
 def eligibility_problems(person, election, voting_day: date) -> list[tuple[str, str]]:
@@ -43,7 +37,7 @@ def eligibility_problems(person, election, voting_day: date) -> list[tuple[str, 
                                            "it.")))
     if person.is_migrant:
         since = person.living_since_on
-        if since is None or add_years(since, election.migrant_min_years) > voting_day:
+        if since is None or whole_years(since, voting_day) < election.migrant_min_years:
             problems.append(("migrant_residence", _(
                 "Rule: a migrant registered elsewhere qualifies after living here %(n)d year(s) or more "
                 "by voting day.", n=election.migrant_min_years)))

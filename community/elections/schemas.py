@@ -4,7 +4,7 @@ from __future__ import annotations
 import marshmallow as ma
 
 from community.apitools import Id, PageArgs, between
-from community.database import LOCAL_ZONE
+from community.database import LOCAL_ZONE, utcnow
 from community.elections.models import METHODS, NOMINATION_KINDS, STATUSES
 
 F = ma.fields
@@ -28,6 +28,8 @@ class ElectionSettings(ma.Schema):
     migrant_needs_permit = F.Boolean()
     committee_min = F.Integer(strict=True)
     committee_max = F.Integer(strict=True)
+    recall_signature_days = F.Integer(strict=True, metadata={
+        "description": "days a recall proposal has to gather a fifth of the voters before it lapses"})
 
 
 class ElectionIn(ElectionSettings):
@@ -107,6 +109,10 @@ class VoterOut(ma.Schema):
     approved_by_id = F.Integer()
     approved_at = F.AwareDateTime()
     excused = F.Function(lambda r: r.excused_at is not None)
+    excuse_counts = F.Boolean(allow_none=True, metadata={
+        "description": "the excuse came at least absence_notice_days before the voting day that applies, so the "
+                       "voter is left out of the turnout base; false when too late; null without an excuse or "
+                       "voting day"})
 
 
 class ApplyIn(ma.Schema):
@@ -133,6 +139,10 @@ class ObjectionOut(ma.Schema):
     answer = F.String()
     outcome = F.String()
     answered_at = F.AwareDateTime()
+    answered_late = F.Boolean(allow_none=True, metadata={"description": "answered after answer_due_at; null "
+                                                                       "while unanswered"})
+    overdue = F.Function(lambda o: o.overdue(utcnow()),
+                         metadata={"description": "unanswered and past answer_due_at"})
 
 
 class NominationIn(ma.Schema):
@@ -251,11 +261,12 @@ class ResultsOut(ma.Schema):
     status = F.String()
     seats = F.Integer()
     registered = F.Integer()
-    excused = F.Integer(allow_none=True)
+    excused = F.Integer(allow_none=True, metadata={"description": "excused in time: left out of the turnout base"})
+    turnout_base = F.Integer(metadata={"description": "registered less excused: what turnout divides by"})
     ballots_cast = F.Integer(allow_none=True)
     participants = F.Integer(allow_none=True)
     void_ballots = F.Integer(allow_none=True)
-    turnout = F.Float()
+    turnout = F.Float(metadata={"description": "ballots cast / turnout_base; valid needs more than 0.5"})
     valid = F.Boolean()
     tallies = F.List(F.Nested(TallyOut))
     vacancies = F.Integer()
@@ -281,17 +292,25 @@ class RecallDecisionIn(ma.Schema):
     votes_for = F.Integer(required=True, strict=True, validate=between(0))
 
 
+class RecallVoteIn(ma.Schema):
+    opens_at = _time(metadata={"description": "when the recall vote opens (default now)"})
+    closes_at = _time(required=True, metadata={"description": "when it closes"})
+
+
 class RecallOut(ma.Schema):
     id = F.Integer()
     candidate_id = F.Integer()
     reason = F.String()
-    status = F.String()
+    status = F.String(metadata={"description": "proposed (collecting support), lapsed (too few supporters by "
+                                               "signatures_due_at) or decided"})
+    signatures_due_at = F.AwareDateTime()
     supporters = F.Integer()
     registered = F.Integer()
     votes_cast = F.Integer()
     votes_for = F.Integer()
     is_valid = F.Boolean()
     is_passed = F.Boolean()
+    round_no = F.Integer(allow_none=True, metadata={"description": "the election round of its platform vote"})
 
 
 class KeyHolderOut(ma.Schema):

@@ -108,7 +108,7 @@ def detail(election_id: int):
         objections_open=election.status != "draft" and bool(objections_close_at(election))
         and utcnow() <= objections_close_at(election),
         eligible_problems=eligible_problems, principals=voting.principals_of(election, current_user.id),
-        key_share=ballot_key.my_share(current_user, election))
+        key_share=ballot_key.my_share(current_user, election), now=utcnow())
 
 
 @bp.route("/<int:election_id>/vote", methods=["GET", "POST"])
@@ -171,7 +171,8 @@ def results(election_id: int):
     recalls = db.session.scalars(select(Recall).where(Recall.election_id == election.id).order_by(Recall.id)
                                  .options(selectinload(Recall.candidate).selectinload(Candidate.person))).all()
     return render_template("elections/results.html", election=election, result=_results_or_404(election),
-                           recalls=[(r, recall.recall_supporters(r)) for r in recalls],
+                           recalls=[(r, recall.recall_supporters(r), recall.recall_state(election, r))
+                                    for r in recalls],
                            on_roll=voter_record(election, current_user.id) is not None,
                            manage=can(current_user, "election.manage", election))
 
@@ -205,6 +206,7 @@ def roll_page(election_id: int):
         raise NotFound(_("The roll is not published yet."))
     page = max(request.args.get("page", 1, type=int) or 1, 1)
     rows, total = paginate(db.session, roll.roll_query(election), page, 100)
+    roll.mark_excuses(election, rows)
     return render_template("elections/roll.html", election=election, rows=rows, total=total, page=page,
                            pages=max(1, -(-total // 100)), manage=can(current_user, "election.manage", election))
 
@@ -303,3 +305,21 @@ def decide_recall(election_id: int, recall_id: int):
     redirect_to, _n = run(lambda: recall.decide_recall(current_user, election, row, cast, for_),
                           _("The recall vote was recorded."), back)
     return redirect_to or redirect(back)
+
+
+@bp.route("/<int:election_id>/recalls/<int:recall_id>/vote", methods=["POST"])
+@login_required
+def open_recall_vote(election_id: int, recall_id: int):
+    """The committee opens the recall vote on the platform (secret ballot), from now until the time given."""
+    from datetime import datetime
+
+    election = get_election(election_id)
+    back = url_for("elections.results", election_id=election.id)
+    row = get_or_404(Recall, recall_id)
+    try:
+        closes_at = datetime.fromisoformat(request.form.get("closes_at", ""))
+    except ValueError:
+        closes_at = None  # the service names the field
+    redirect_to, _r = run(lambda: recall.open_recall_vote(current_user, election, row, None, closes_at),
+                          _("The recall vote is open."), back)
+    return redirect_to or redirect(url_for("elections.vote", election_id=election.id))

@@ -78,11 +78,10 @@ class Person(UserMixin, db.Model):
         return ("community", self.community_id) if self.community_id else ("platform", 0)
 
     def age_on(self, day: date) -> int | None:
-        """Whole years of age on a given day."""
-        if not self.born_on:
-            return None
-        years = day.year - self.born_on.year
-        return years - ((day.month, day.day) < (self.born_on.month, self.born_on.day))
+        """Whole years of age on a given day (a 29 February birthday falls on 28 February in common years)."""
+        from community.anniversaries import whole_years
+
+        return whole_years(self.born_on, day) if self.born_on else None
 
     def years_resident_on(self, day: date) -> float | None:
         """How long the person has lived here on a given day, in years."""

@@ -10,7 +10,14 @@ from sqlalchemy.orm import selectinload
 from app import db
 from community.audit.services import record
 from community.authz import require
-from community.elections.models import NOMINATION_KINDS, Candidate, Election, Nomination, NominationSupport
+from community.elections.models import (
+    NOMINATION_KINDS,
+    Candidate,
+    Election,
+    Nomination,
+    NominationSupport,
+    VoterRecord,
+)
 from community.elections.rules import nominations_close_at
 from community.elections.services.common import flush_or_conflict, is_registered, now_or, officials, require_status
 from community.elections.services.setup import dismiss, relatives_of
@@ -73,17 +80,26 @@ def support_nomination(actor, election: Election, nomination: Nomination, now: d
     return supporters(nomination)
 
 
+def _supports_of_voters(election_id):
+    """Supports given by people who are registered voters of the election now: a supporter taken off the
+    roll after supporting no longer counts toward the nominators."""
+    return (select(NominationSupport.nomination_id, func.count()).select_from(NominationSupport)
+            .join(Nomination, Nomination.id == NominationSupport.nomination_id)
+            .join(VoterRecord, (VoterRecord.election_id == Nomination.election_id)
+                  & (VoterRecord.person_id == NominationSupport.voter_id) & (VoterRecord.status == "registered"))
+            .where(Nomination.election_id == election_id).group_by(NominationSupport.nomination_id))
+
+
 def supporters(nomination: Nomination) -> int:
-    """How many voters support a nomination."""
-    return db.session.scalar(select(func.count()).select_from(NominationSupport).where(
-        NominationSupport.nomination_id == nomination.id))
+    """How many registered voters support a nomination."""
+    row = db.session.execute(_supports_of_voters(nomination.election_id).where(
+        NominationSupport.nomination_id == nomination.id)).first()
+    return row[1] if row else 0
 
 
 def nominations(election: Election) -> list[tuple[Nomination, int]]:
-    """Nominations with their number of supporters (one grouped query)."""
-    counts = dict(db.session.execute(select(NominationSupport.nomination_id, func.count()).join(
-        Nomination, Nomination.id == NominationSupport.nomination_id).where(
-        Nomination.election_id == election.id).group_by(NominationSupport.nomination_id)).all())
+    """Nominations with their number of supporters on the roll (one grouped query)."""
+    counts = dict(db.session.execute(_supports_of_voters(election.id)).all())
     rows = db.session.scalars(select(Nomination).where(Nomination.election_id == election.id)
                               .options(selectinload(Nomination.nominee)).order_by(Nomination.id)).all()
     return [(row, counts.get(row.id, 0)) for row in rows]
@@ -109,9 +125,9 @@ def add_candidate(actor, election: Election, person: Person, now: datetime | Non
                                 submitted_by_id=actor.id, submitted_at=now_or(now))
         db.session.add(nomination)
         db.session.flush()
-    elif nomination.kind == "voters" and supporters(nomination) < election.min_nominators:
+    elif nomination.kind == "voters" and (have := supporters(nomination)) < election.min_nominators:
         raise DomainError(_("Rule: a joint nomination needs at least %(n)d voters; this one has %(have)d.",
-                            n=election.min_nominators, have=supporters(nomination)), code="too_few_nominators")
+                            n=election.min_nominators, have=have), code="too_few_nominators")
     row = Candidate(election_id=election.id, person_id=person.id, nomination_id=nomination.id,
                     added_by_id=actor.id, added_at=now_or(now))
     flush_or_conflict(row, _("The person is already a candidate."), "already_candidate")

@@ -81,17 +81,41 @@ def is_registered(election: Election, person_id: int) -> bool:
 
 def lock_election(election: Election) -> None:
     """Serialise one election's read-then-write rules (committee size, one voter per household, two entries
-    per sheet) across simultaneous requests: a row lock on PostgreSQL; SQLite's write transactions are
+    per sheet, a voter added while the voting day moves) across simultaneous requests: a row lock on PostgreSQL
+    that also reloads the election as committed; SQLite's write transactions are
     already exclusive (BEGIN IMMEDIATE), and SQLAlchemy renders no FOR UPDATE there."""
-    db.session.execute(select(Election.id).where(Election.id == election.id).with_for_update())
+    db.session.scalars(select(Election).where(Election.id == election.id).with_for_update()
+                       .execution_options(populate_existing=True)).one()  # fetched, so the object is reloaded
+
+
+def excuses_count_until(election: Election, round_no: int | None = None) -> datetime | None:
+    """The moment up to which an excuse counts: the end of the last day allowed before the voting day that
+    actually applies (the day the round opened; before any round, the scheduled voting day). None while
+    no voting day is known."""
+    from datetime import time, timedelta
+
+    from community.database import LOCAL_ZONE, as_local
+    from community.elections.rules import excuse_deadline
+
+    round_ = db.session.scalar(select(ElectionRound).where(
+        ElectionRound.election_id == election.id, ElectionRound.number == round_no)) if round_no else None
+    day = as_local(round_.opens_at).date() if round_ is not None else election.voting_day
+    if day is None:
+        return None
+    last = excuse_deadline(day, election.absence_notice_days)
+    return datetime.combine(last + timedelta(days=1), time(0), tzinfo=LOCAL_ZONE)
 
 
 def roll_counts(election: Election, round_no: int | None = None) -> tuple[int, int]:
-    """(registered, excused) voters of the election. Given a round, an excused voter who took part in it
-    after all is no longer left out of the turnout base."""
+    """(registered, excused) voters of the election. Only an excuse given by the deadline before the voting
+    day that applies counts, however early the voting day was unknown or later moved. Given a round, an
+    excused voter who took part in it after all is no longer left out of the turnout base."""
     from community.elections.models import Participation
 
     excused = VoterRecord.excused_at.is_not(None)
+    until = excuses_count_until(election, round_no)
+    if until is not None:
+        excused = excused & (VoterRecord.excused_at < until)
     if round_no is not None:
         excused = excused & ~select(Participation.id).where(
             Participation.election_id == election.id, Participation.round_no == round_no,

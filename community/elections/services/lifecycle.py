@@ -72,12 +72,16 @@ def _enter(actor, election: Election, target: str, now: datetime, data: dict) ->
     elif target == "counted":
         from community.elections.services.tally import count_current_round
 
-        count_current_round(election, now)
+        round_ = count_current_round(election, now)
+        if round_.stage == "recall":
+            from community.elections.services.recall import settle_recall_round
+
+            settle_recall_round(actor, election, round_, now)
     elif target == "published":
         round_ = current_round(election)
         if round_ is not None and round_.next_plan:
             _refuse(_("Another round must be held before the results can be published."), "round_pending")
-        election.published_at = now
+        election.published_at = election.published_at or now  # a recall vote re-publishes, keeping the date
     election.status = target
     record_step(actor, election, target, at=now)
 

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from app import db
 from community.audit.services import record
 from community.authz import require
+from community.database import as_local
 from community.elections.models import (
     Election,
     ElectionRound,
@@ -24,6 +25,7 @@ from community.elections.services.common import (
     now_or,
     round_candidate_ids,
 )
+from community.elections.services.roll import ineligible_on_voting_day
 from community.elections.services.voting import voting_round
 from community.errors import Conflict, DomainError, Forbidden, Invalid
 from community.people.models import Person
@@ -46,6 +48,8 @@ def issue_paper_ballot(actor, election: Election, voter: Person, box: str, now: 
         raise DomainError(_("Voting is not open now."), code="not_voting")
     if not is_registered(election, voter.id):
         raise Forbidden(_("Rule: only voters on the roll may vote."), code="not_on_roll")
+    if problem := ineligible_on_voting_day(election, voter, as_local(round_.opens_at).date()):
+        raise problem
     _box(box)
     # The box is not kept with the voter: sheets are entered by box, and a mobile box visiting few
     # voters would otherwise link each of them to their marks.

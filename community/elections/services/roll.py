@@ -1,7 +1,7 @@
 """The voter roll: eligibility, migrants' applications and approval, excuses, objections."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -14,6 +14,7 @@ from community.database import as_local
 from community.elections.models import Candidate, Election, RollObjection, VoterRecord
 from community.elections.rules import eligibility_problems, excuse_deadline, objections_close_at
 from community.elections.services.common import (
+    excuses_count_until,
     flush_or_conflict,
     lock_election,
     now_or,
@@ -47,6 +48,38 @@ def check_eligible(election: Election, person: Person, now: datetime | None = No
         raise DomainError(message, code=code, fields={"rules": "; ".join(c for c, _m in problems)})
 
 
+def ineligible_on_voting_day(election: Election, person: Person, voting_day: date) -> DomainError | None:
+    """The refusal of a ballot by someone on the roll who does not meet the rules on the day voting actually
+    takes place (the roll line may have been written against another day, or before the record changed)."""
+    problems = eligibility_problems(person, election, voting_day)
+    return DomainError(problems[0][1], code=problems[0][0]) if problems else None
+
+
+def roll_problems_on(election: Election, voting_day: date) -> list[tuple[Person, str]]:
+    """Registered voters who would not meet the rules on `voting_day`, with the first rule each breaks."""
+    rows = db.session.scalars(roll_query(election).where(VoterRecord.status == "registered")).all()
+    found = []
+    for row in rows:
+        problems = eligibility_problems(row.person, election, voting_day)
+        if problems:
+            found.append((row.person, problems[0][0]))
+    return found
+
+
+def refuse_if_roll_breaks(election: Election, field: str, now: datetime | None = None) -> None:
+    """Re-check the whole roll against the election's (new) voting day and rules; refuse the change, naming
+    the voters it would make ineligible, while there are any (take them off the roll first)."""
+    broken = roll_problems_on(election, _voting_day(election, now_or(now)))
+    if broken:
+        names = "、".join(f"{person.name}（{person.id}）" for person, _code in broken[:10])
+        if len(broken) > 10:
+            names += _(" and %(n)d more", n=len(broken) - 10)
+        message = _("Rule: voters must meet the rules on voting day. This change would make registered voters "
+                    "ineligible: %(names)s. Take them off the roll first.", names=names)
+        raise DomainError(message, code="roll_ineligible",
+                          fields={field: message, "person_ids": ",".join(str(p.id) for p, _c in broken)})
+
+
 def _insert(record_row: VoterRecord) -> None:
     flush_or_conflict(record_row, _("Rule: nobody is on two voter rolls of the same term."), "other_roll")
 
@@ -55,6 +88,7 @@ def add_voter(actor, election: Election, person: Person, *, promise_signed: bool
               household: str | None = None, now: datetime | None = None) -> VoterRecord:
     """Put a person on the roll; for a migrant this is the committee's approval, recorded with who and when."""
     require(actor, "election.manage", election)
+    lock_election(election)  # eligibility is judged on a voting day nobody is moving meanwhile
     require_status(election, *ROLL_OPEN)
     now = now_or(now)
     existing = voter_record(election, person.id)
@@ -67,7 +101,6 @@ def add_voter(actor, election: Election, person: Person, *, promise_signed: bool
                           code="migrant_promise")
     household = (household or (existing.household if existing else None) or "").strip()[:60] or None
     if election.method == "household":
-        lock_election(election)
         if not household:
             raise Invalid(_("This election has one voter per household: name the household."),
                           fields={"household": _("Required")})
@@ -145,6 +178,15 @@ def excuse_voter(actor, election: Election, person_id: int, now: datetime | None
     return row
 
 
+def mark_excuses(election: Election, rows) -> list:
+    """Set `excuse_counts` on roll lines: True when the excuse was given by the deadline before the voting day
+    that applies (so it leaves the turnout base), False when too late, None with no excuse or no voting day."""
+    until = excuses_count_until(election, election.current_round or None)
+    for row in rows:
+        row.excuse_counts = None if row.excused_at is None or until is None else row.excused_at < until
+    return rows
+
+
 def roll_query(election: Election):
     """The roll with each person loaded, by name."""
     return (select(VoterRecord).join(Person, Person.id == VoterRecord.person_id)
@@ -173,8 +215,10 @@ def file_objection(actor, election: Election, text: str, subject: Person | None 
     if not may_see_roll(actor, election):
         raise Forbidden(_("Only residents of the community may object to its roll."))
     if now > objections_close_at(election):
-        raise DomainError(_("Rule: objections to the roll are filed within %(n)d days of its publication.",
-                            n=election.objection_days), code="objection_late")
+        message = (_("Rule: objections to the roll are filed within %(n)d days of its publication.",
+                     n=election.objection_days) if election.objection_days else
+                   _("Rule: this election allows no time for objections once the roll is published."))
+        raise DomainError(message, code="objection_late")
     row = RollObjection(election_id=election.id, filed_by_id=actor.id, text=text, filed_at=now,
                         subject_person_id=subject.id if subject else None,
                         answer_due_at=now + timedelta(days=election.answer_days))

@@ -29,9 +29,11 @@ SETTINGS = {  # name: (minimum, maximum)
     "min_age": (16, 30), "roll_days_before": (0, 90), "objection_days": (0, 30), "answer_days": (0, 30),
     "candidates_days_before": (0, 60), "min_nominators": (1, 100), "min_extra_candidates": (1, 50),
     "max_proxies": (0, 10), "absence_notice_days": (0, 30), "migrant_min_years": (0, 10),
-    "committee_min": (1, 30), "committee_max": (1, 30),
+    "committee_min": (1, 30), "committee_max": (1, 30), "recall_signature_days": (1, 365),
 }
 TIMES = ("voting_opens_at", "voting_closes_at", "nominations_close_at")
+# Settings on which a voter's eligibility depends: changing one re-checks the whole roll.
+ELIGIBILITY = ("voting_opens_at", "min_age", "migrant_min_years", "migrant_needs_permit", "grid_id")
 
 
 def _clean(data: dict, election: Election) -> None:
@@ -118,6 +120,7 @@ def create_election(actor, community: Community, data: dict) -> Election:
 def update_settings(actor, election: Election, data: dict) -> Election:
     """Change an election's seats, schedule or rules while it is still a draft."""
     require(actor, "election.manage", election)
+    lock_election(election)  # the roll is re-checked against the new settings while nobody adds to it
     require_status(election, "draft", "roll_published", "nominating")
     if election.status != "draft" and set(data) - {"voting_closes_at", "nominations_close_at", "title"}:
         raise DomainError(_("Once the roll is published only the title, the nomination deadline and the closing "
@@ -127,6 +130,15 @@ def update_settings(actor, election: Election, data: dict) -> Election:
     except Invalid:
         db.session.rollback()  # nothing half-changed stays in the session
         raise
+    changed = [name for name in ELIGIBILITY if name in data]
+    if changed:
+        from community.elections.services.roll import refuse_if_roll_breaks
+
+        try:
+            refuse_if_roll_breaks(election, changed[0])
+        except DomainError:
+            db.session.rollback()
+            raise
     # The roll's lines carry the term (one roll per term is their unique key): they follow a new term,
     # and a person already on another roll of that term makes the change a conflict.
     try:

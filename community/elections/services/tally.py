@@ -135,6 +135,8 @@ def results(election: Election) -> dict:
     elected = [c for c in candidates if c.is_elected]
     pending = bool(counted and counted[-1].next_plan)
     registered = first.registered if first else roll_counts(election)[0]
+    excused = (first.excused or 0) if first else 0
+    base = max((registered or 0) - excused, 0)  # the turnout base the validity decision used
     tallies = sorted(({"candidate_id": c.id, "person_id": c.person_id, "name": c.person.name,
                        "votes": first_votes.get(c.id) or 0, "elected": c.is_elected,
                        "elected_round": c.elected_round, "is_migrant": c.person.is_migrant}
@@ -144,17 +146,20 @@ def results(election: Election) -> dict:
         "status": election.status,
         "seats": election.seats,
         "registered": registered or 0,
-        "excused": first.excused if first else 0,
+        "excused": excused,
+        "turnout_base": base,
         "ballots_cast": first.ballots_returned if first else 0,
         "participants": first.participants if first else 0,
         "void_ballots": first.void_ballots if first else 0,
-        "turnout": round((first.ballots_returned or 0) / registered, 4) if first and registered else 0.0,
+        "turnout": round((first.ballots_returned or 0) / base, 4) if first and base else 0.0,
         "valid": bool(first and first.is_valid),
         "tallies": tallies,
         "vacancies": 0 if pending else election.seats - len(elected),
         "next_round_due": pending,
         "rounds": [{"number": r.number, "stage": r.stage, "is_runoff": r.is_runoff, "seats": r.seats,
-                    "status": r.status, "registered": r.registered, "participants": r.participants,
+                    "status": r.status, "registered": r.registered, "excused": r.excused,
+                    "turnout_base": None if r.registered is None else max(r.registered - (r.excused or 0), 0),
+                    "participants": r.participants,
                     "ballots_cast": r.ballots_returned, "void_ballots": r.void_ballots, "valid": r.is_valid,
                     "outcome": r.outcome, "next_plan": r.next_plan,
                     "tallies": sorted(({"candidate_id": t.candidate_id, "name": t.candidate.person.name,

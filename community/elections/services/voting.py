@@ -11,6 +11,7 @@ from sqlalchemy.orm import selectinload
 from app import db
 from community.audit.services import record, record_refusal
 from community.authz import require
+from community.database import as_local
 from community.elections import ballot_crypto
 from community.elections.models import Election, Participation, ProxyAuthorisation, new_receipt, random_key
 from community.elections.sealed_models import BallotReceipt, SealedBallot
@@ -19,9 +20,11 @@ from community.elections.services.common import (
     current_round,
     flush_or_conflict,
     is_registered,
+    lock_election,
     now_or,
     round_candidate_ids,
 )
+from community.elections.services.roll import ineligible_on_voting_day
 from community.errors import Conflict, DomainError, Forbidden, Invalid, NotFound
 from community.people.models import Person
 
@@ -61,6 +64,8 @@ def cast_ballot(actor, election: Election, candidate_ids, on_behalf_of: Person |
         _refuse(actor, election, DomainError(_("Voting is not open now."), code="not_voting"))
     if not is_registered(election, voter.id):
         _refuse(actor, election, Forbidden(_("Rule: only voters on the roll may vote."), code="not_on_roll"))
+    if problem := ineligible_on_voting_day(election, voter, as_local(round_.opens_at).date()):
+        _refuse(actor, election, problem)
     channel = "online"
     if on_behalf_of is not None and on_behalf_of.id != actor.id:
         approved = db.session.scalar(select(ProxyAuthorisation.id).where(
@@ -145,6 +150,8 @@ def approve_proxy(actor, election: Election, principal: Person, proxy: Person, n
     for person in (principal, proxy):
         if not is_registered(election, person.id):
             raise DomainError(_("Rule: both the voter and the proxy must be on the roll."), code="proxy_not_voter")
+    lock_election(election)
+    _refuse_proxy_chain(election, principal, proxy)
     held = db.session.scalar(select(func.count(ProxyAuthorisation.id)).where(
         ProxyAuthorisation.election_id == election.id, ProxyAuthorisation.proxy_id == proxy.id))
     if held >= election.max_proxies:
@@ -157,6 +164,21 @@ def approve_proxy(actor, election: Election, principal: Person, proxy: Person, n
     record(actor, "election.proxy", election, summary=f"{principal.id} -> {proxy.id}")
     db.session.commit()
     return row
+
+
+def _refuse_proxy_chain(election: Election, principal: Person, proxy: Person) -> None:
+    """No chains: a voter who carries others' votes cannot hand on their own, and a voter who handed on
+    their own vote cannot carry others'."""
+    def exists(**where):
+        return db.session.scalar(select(ProxyAuthorisation.id).filter_by(election_id=election.id, **where)
+                                 .limit(1)) is not None
+
+    if exists(proxy_id=principal.id):
+        raise DomainError(_("Rule: %(name)s carries other voters' proxies and cannot delegate their own vote.",
+                            name=principal.name), code="proxy_chain")
+    if exists(principal_id=proxy.id):
+        raise DomainError(_("Rule: %(name)s has delegated their own vote and cannot be a proxy.", name=proxy.name),
+                          code="proxy_chain")
 
 
 def proxies(election: Election) -> list[ProxyAuthorisation]:
