@@ -191,10 +191,13 @@ def confirm_import(token: str):
     """Write a checked workbook, all rows or none, in the background."""
     require(current_user, "person.import")
     path = _upload_folder() / f"{current_user.id}-{Path(token).name}.xlsx"
-    if not path.exists():
+    claimed = path.with_name(f"{path.stem}-confirmed.xlsx")
+    try:  # atomic: of two confirmations of one upload, only one finds the file and queues an import
+        path.rename(claimed)
+    except OSError:
         flash(_("The uploaded file has expired. Please upload it again."), "danger")
         return redirect(url_for("people.import_people"))
-    job_id = start_job(current_user.id, "import", excel.import_people, current_user.id, str(path))
+    job_id = start_job(current_user.id, "import", current_user.id, str(claimed))
     return redirect(url_for("people.job", job_id=job_id))
 
 
@@ -206,13 +209,13 @@ def export():
     filters = {"q": request.form.get("q") or None,
                "community_id": id_or_none(request.form.get("community_id", type=int)),
                "is_migrant": {"1": True, "0": False}.get(request.form.get("migrant", ""))}
-    job_id = start_job(current_user.id, "export", excel.export_people, current_user.id, filters)
+    job_id = start_job(current_user.id, "export", current_user.id, filters)
     return redirect(url_for("people.job", job_id=job_id))
 
 
 def _own_job(job_id: str) -> dict:
-    progress = get_progress(job_id)
-    if not progress or progress.get("owner_id") != current_user.id:
+    progress = get_progress(job_id, owner_id=current_user.id)
+    if not progress:
         abort(404)
     return progress
 
