@@ -13,12 +13,12 @@ from sqlalchemy import select
 
 from app import db
 from community.audit.services import record
-from community.authz import can, is_platform_admin
+from community.authz import can
 from community.background import set_progress
 from community.errors import Invalid
 from community.people import identity, workbook
 from community.people.models import Person
-from community.people.services import clean_person_fields
+from community.people.services import clean_person_fields, may_see
 from community.places.models import Community, Grid, Street
 
 # Column header (Chinese, as street offices write them) -> field.
@@ -148,13 +148,6 @@ def holders_by(column, values: list) -> dict:
         chunk = values[start:start + 900]
         found.update(db.session.execute(select(column, Person.community_id).where(column.in_(chunk))).tuples().all())
     return found
-
-
-def may_see(actor, community_id: int | None) -> bool:
-    """Whether a duplicate held in that community may be named to the actor (it is inside their scope)."""
-    if community_id is None:
-        return is_platform_admin(actor)
-    return can(actor, "person.view", ("community", community_id))
 
 
 def _field_label(field: str) -> str:
