@@ -1,16 +1,22 @@
 """Reading an uploaded .xlsx without letting a hostile file tie up a worker.
 
-An .xlsx is a zip of XML files. Before openpyxl opens it, the zip's members are counted and their
-declared uncompressed sizes summed (Python's zipfile never inflates a member past its declared size,
-so this bounds a zip bomb). openpyxl then reads the first sheet in read-only (streaming) mode: the
-sheet's declared dimension is checked, and rows, columns and cell lengths are counted while streaming,
+An .xlsx is a zip of XML files. Before openpyxl opens it:
+1. the zip's members are counted and their declared uncompressed sizes summed (Python's zipfile never
+   inflates a member past its declared size, so this bounds a zip bomb);
+2. the first sheet's XML and the shared strings are streamed once with the C parser: the declared
+   dimension is checked and rows, columns with values and text lengths are counted, stopping at the
+   first excess. (openpyxl itself, when a sheet declares no dimension, parses the whole sheet on open.)
+openpyxl then reads the first sheet in read-only (streaming) mode, again bounded in rows and columns,
 so a sheet of five million empty rows or one enormous cell is refused after a bounded amount of work.
 """
 from __future__ import annotations
 
+import posixpath
+import re
 import zipfile
 from datetime import datetime
 from pathlib import Path
+from xml.etree import ElementTree
 
 from flask_babel import gettext as _
 from openpyxl import load_workbook
@@ -52,6 +58,97 @@ def check_archive(path: Path) -> None:
                   max=MAX_UNCOMPRESSED_BYTES // (1024 * 1024), rows=MAX_ROWS))
 
 
+def _local(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1]
+
+
+def _first_sheet_member(archive: zipfile.ZipFile) -> str | None:
+    """The zip member holding the workbook's first sheet (xl/workbook.xml and its relationships are small:
+    their size is already bounded)."""
+    try:
+        book = ElementTree.fromstring(archive.read("xl/workbook.xml"))
+        rels = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+    except (KeyError, ElementTree.ParseError):
+        return None
+    first = next((e for e in book.iter() if _local(e.tag) == "sheet"), None)
+    if first is None:
+        return None
+    rel_id = next((v for k, v in first.attrib.items() if _local(k) == "id"), None)
+    target = next((r.get("Target") for r in rels if r.get("Id") == rel_id), None)
+    if not target:
+        return None
+    name = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join("xl", target))
+    return name if name in archive.namelist() else None
+
+
+def _column_number(reference: str) -> int:
+    letters = re.match(r"[A-Za-z]*", reference or "").group(0).upper()
+    number = 0
+    for letter in letters[:4]:
+        number = number * 26 + ord(letter) - 64
+    return number
+
+
+def scan_sheet(path: Path) -> None:
+    """Stream the first sheet and the shared strings once, refusing at the first excess."""
+    with zipfile.ZipFile(path) as archive:
+        member = _first_sheet_member(archive)
+        if member is None:
+            return  # openpyxl will refuse it as not a workbook
+        with archive.open(member) as source:
+            _scan_rows(source)
+        if "xl/sharedStrings.xml" in archive.namelist():
+            with archive.open("xl/sharedStrings.xml") as source:
+                _scan_texts(source)
+
+
+def _scan_rows(source) -> None:
+    rows = row_number = 0
+    try:
+        for event, element in ElementTree.iterparse(source, events=("start", "end")):
+            tag = _local(element.tag)
+            if event == "start":
+                if tag == "dimension":
+                    bottom_right = (element.get("ref") or "").split(":")[-1]
+                    digits = re.sub(r"\D", "", bottom_right)
+                    if digits and int(digits[:9]) > MAX_ROWS + 1:
+                        _too_many_rows()
+                    if _column_number(bottom_right) > MAX_COLUMNS:
+                        _too_many_columns()
+                elif tag == "row":
+                    rows += 1
+                    number = element.get("r")
+                    row_number = int(number) if number and number.isdigit() else row_number + 1
+                    if rows > MAX_ROWS + 1 or row_number > MAX_ROWS + 1:
+                        _too_many_rows()
+                continue
+            if tag == "c":
+                if len(element) and _column_number(element.get("r")) > MAX_COLUMNS:
+                    _too_many_columns()
+            elif tag in ("t", "v", "f") and element.text and len(element.text) > MAX_CELL_CHARS:
+                _too_long()
+            elif tag == "row":
+                element.clear()
+    except ElementTree.ParseError:
+        _refuse(_("The file is not an Excel workbook (.xlsx)."))
+
+
+def _scan_texts(source) -> None:
+    count = 0
+    try:
+        for _event, element in ElementTree.iterparse(source, events=("end",)):
+            tag = _local(element.tag)
+            if tag == "t" and element.text and len(element.text) > MAX_CELL_CHARS:
+                _too_long()
+            elif tag == "si":
+                count += 1
+                if count > (MAX_ROWS + 1) * MAX_COLUMNS:
+                    _too_many_rows()
+                element.clear()
+    except ElementTree.ParseError:
+        _refuse(_("The file is not an Excel workbook (.xlsx)."))
+
+
 def _cell(value):
     if isinstance(value, datetime):
         return value.date()
@@ -66,6 +163,7 @@ def read_rows(path: Path, required: tuple[str, ...], expected: list[str]) -> tup
     """Header and non-empty rows of the first sheet; Invalid (with a Chinese message) when the file is not a
     workbook we can use or exceeds the limits."""
     check_archive(path)
+    scan_sheet(path)
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
     except Exception:  # not a zip, or a zip without a workbook: openpyxl raises many kinds of error
@@ -123,7 +221,11 @@ def _read_sheet(workbook, required, expected) -> tuple[list[str], list[dict]]:
     return header, out
 
 
+def _too_long():
+    _refuse(_("A cell holds more than %(n)d characters; no field of a person is that long.", n=MAX_CELL_CHARS))
+
+
 def _checked(value):
     if isinstance(value, str) and len(value) > MAX_CELL_CHARS:
-        _refuse(_("A cell holds more than %(n)d characters; no field of a person is that long.", n=MAX_CELL_CHARS))
+        _too_long()
     return value
