@@ -14,6 +14,9 @@
       } else if (p.state === "failed") {
         status.textContent = texts.failed + " " + (p.error || "");
         status.classList.add("text-danger");
+      } else if (p.state === "queued") {
+        status.textContent = texts.queued;
+        setTimeout(poll, 1000);
       } else {
         status.textContent = texts.working.replace("__D__", p.done).replace("__T__", p.total);
         setTimeout(poll, 700);
