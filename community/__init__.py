@@ -31,6 +31,7 @@ def init_app(app: Flask) -> None:
     from community.background import register_kind
     from community.people import excel
 
+    register_kind("import_check", excel.check_upload)
     register_kind("import", excel.import_people)
     register_kind("export", excel.export_people)
 

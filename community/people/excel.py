@@ -44,7 +44,7 @@ def work_folder(name: str) -> Path:
     folder = Path(current_app.instance_path) / name
     folder.mkdir(parents=True, exist_ok=True)
     cutoff = time.time() - KEEP_FILES_SECONDS
-    for old in folder.glob("*.xlsx"):
+    for old in [*folder.glob("*.xlsx"), *folder.glob("*.json")]:
         if old.stat().st_mtime < cutoff:
             old.unlink(missing_ok=True)
     return folder
@@ -153,6 +153,55 @@ def holders_by(column, values: list) -> dict:
 def _field_label(field: str) -> str:
     labels = {v: k for k, v in COLUMNS.items()}
     return labels.get(field, field)
+
+
+PREVIEW_ROWS = 50
+SHOWN_BAD_ROWS = 500
+
+
+def check_upload(job_id: str, actor_id: int, path: str) -> None:
+    """The preview, as a background job: read and check an uploaded workbook, keep a summary beside it
+    (masked phones only), and keep the workbook only when every row is good."""
+    import json
+
+    from community.people.models import mask_phone
+
+    upload = Path(path)
+    actor = db.session.get(Person, actor_id)
+    try:
+        _header, rows = read_rows(upload)
+    except Invalid:
+        upload.unlink(missing_ok=True)
+        raise
+    checked = check_rows(actor, rows)
+    db.session.rollback()
+    bad = [row for row in checked if row["problems"]]
+    summary = {
+        "token": upload.stem.split("-", 1)[1] if not bad and checked else None,
+        "total": len(checked), "bad_count": len(bad),
+        "bad": [{"row": r["row"], "name": str(r["name"]), "problems": r["problems"]} for r in bad[:SHOWN_BAD_ROWS]],
+        "preview": [{"row": r["row"], "name": str(r["name"]), "phone": mask_phone(r["fields"].get("phone")),
+                     "hukou_place": r["fields"].get("hukou_place") or ""} for r in checked[:PREVIEW_ROWS]],
+    }
+    if bad or not checked:
+        upload.unlink(missing_ok=True)
+    target = upload.with_suffix(".json")
+    target.write_text(json.dumps(summary, ensure_ascii=False, default=str))
+    set_progress(job_id, total=len(checked), done=len(checked), state="done", file=target.name)
+
+
+def load_check(name: str) -> dict | None:
+    """The summary check_upload kept, or None when it has expired. A refused file's summary is shown once
+    and removed (it names people); a good file's stays until the import is confirmed."""
+    import json
+
+    path = work_folder("imports") / Path(name or "").name
+    if not name or not path.is_file():
+        return None
+    summary = json.loads(path.read_text())
+    if not summary.get("token"):
+        path.unlink(missing_ok=True)
+    return summary
 
 
 def import_people(job_id: str, actor_id: int, path: str) -> None:

@@ -8,7 +8,9 @@
       const pct = p.total ? Math.round((100 * p.done) / p.total) : (p.state === "done" ? 100 : 0);
       bar.querySelector(".progress-bar").style.width = pct + "%";
       bar.setAttribute("aria-valuenow", pct);
-      if (p.state === "done") {
+      if (bar.dataset.next && (p.state === "done" || p.state === "failed")) {
+        window.location.href = bar.dataset.next;  // the check's result page shows the rows or the refusal
+      } else if (p.state === "done") {
         status.textContent = texts.done.replace("__N__", p.done);
         document.getElementById("done").classList.remove("d-none");
       } else if (p.state === "failed") {

@@ -153,8 +153,12 @@ def test_the_real_consumer_runs_an_import_end_to_end(queued_app, consumer, place
     consumer.start()
     number, grid_id = id_number(), grid.id
     client = sign_in(queued_app, admin)
-    page = upload(client, xlsx([row("李晓", "13900000801", number=number, grid="第一网格"),
-                                row("王强", "13900000802", community="西门社区")])).get_data(as_text=True)
+    response = upload(client, xlsx([row("李晓", "13900000801", number=number, grid="第一网格"),
+                                    row("王强", "13900000802", community="西门社区")]))
+    assert response.status_code == 302  # the check runs on the queue too, not in the web request
+    check_id = response.headers["Location"].rsplit("/", 1)[1]
+    assert wait_for(client, check_id, consumer)["state"] == "done"
+    page = client.get(f"/admin/people/import/check/{check_id}").get_data(as_text=True)
     token = confirm_token(page)
     assert token, page
     response = client.post(f"/admin/people/import/{token}")
@@ -168,6 +172,23 @@ def test_the_real_consumer_runs_an_import_end_to_end(queued_app, consumer, place
     assert li.grid_id == grid_id and identity.decrypt_id_number(li.id_number_cipher) == number
     assert not list((Path(queued_app.instance_path) / "imports").glob(f"*{token}*"))
     db.session.remove()
+
+
+def test_an_upload_is_checked_on_the_queue_not_in_the_request(queued_app, consumer, places, admin):
+    """With a real queue the upload's reading and checking wait for the consumer; the result page says so until
+    then, and shows a hostile file's refusal (in Chinese) once the consumer has refused it."""
+    client = sign_in(queued_app, admin)
+    response = upload(client, b"PK\x03\x04 not really a workbook")
+    assert response.status_code == 302 and "/jobs/" in response.headers["Location"]
+    check_id = response.headers["Location"].rsplit("/", 1)[1]
+    waiting = client.get(f"/admin/people/import/check/{check_id}")
+    assert waiting.status_code == 302 and waiting.headers["Location"].endswith(f"/jobs/{check_id}")
+    assert "data-next" in client.get(f"/jobs/{check_id}").get_data(as_text=True)
+    consumer.start()
+    progress = wait_for(client, check_id, consumer)
+    assert progress["state"] == "failed" and "Excel" in progress["error"]
+    page = client.get(f"/admin/people/import/check/{check_id}").get_data(as_text=True)
+    assert "alert-danger" in page and confirm_token(page) is None
 
 
 def test_a_failing_job_is_reported_not_lost(app, places, admin, tmp_path):
