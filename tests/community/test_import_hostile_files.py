@@ -127,18 +127,18 @@ def test_five_million_empty_rows_are_refused_at_once(tmp_path, dimension):
     or lies) by counting rows while streaming; 30 MB of XML stays under the unpacked-size limit."""
     path = build(tmp_path / "rows.xlsx", bare_empty_rows(5_000_000), dimension=dimension)
     assert path.stat().st_size < 1024 * 1024
-    assert "最多导入" in refused(path, within_seconds=3, within_mb=20)
+    assert "最多导入" in refused(path, within_seconds=10, within_mb=20)
 
 
 def test_five_million_numbered_empty_rows_are_refused_by_their_unpacked_size(tmp_path):
     path = build(tmp_path / "rows.xlsx", empty_rows(2, 5_000_000), dimension=None)
-    assert "解压后过大" in refused(path, within_seconds=3, within_mb=20)
+    assert "解压后过大" in refused(path, within_seconds=10, within_mb=20)
 
 
 def test_a_huge_cell_is_refused_and_the_page_stays_small(tmp_path, client, places, admin):
     path = build(tmp_path / "cell.xlsx", "", shared="<si><t>" + "长" * (200 * 1024 * 1024 // 3) + "</t></si>")
     assert path.stat().st_size < 1024 * 1024
-    message = refused(path, within_seconds=3, within_mb=20)
+    message = refused(path, within_seconds=10, within_mb=20)
     assert "解压后过大" in message
     login(client, admin)
     response = upload(client, path.read_bytes())
@@ -160,13 +160,13 @@ def test_a_long_cell_within_the_size_limit_is_refused(tmp_path, client, places, 
 def test_a_zip_bomb_is_refused_before_it_is_inflated(tmp_path):
     path = build(tmp_path / "bomb.xlsx", person_row(2), extra={"xl/media/image1.png": b"\0" * (300 * 1024 * 1024)})
     assert path.stat().st_size < 2 * 1024 * 1024
-    assert "解压后过大" in refused(path, within_seconds=2, within_mb=10)
+    assert "解压后过大" in refused(path, within_seconds=10, within_mb=10)
 
 
 def test_a_bomb_in_the_sheet_itself_is_refused(tmp_path):
     filler = ('<row><c><v>0</v></c></row>' * 100_000 for _ in range(40))
     path = build(tmp_path / "sheetbomb.xlsx", filler, dimension="A1:L2")
-    assert "解压后过大" in refused(path, within_seconds=2, within_mb=10)
+    assert "解压后过大" in refused(path, within_seconds=10, within_mb=10)
 
 
 def test_many_parts_are_refused(tmp_path):
@@ -191,7 +191,7 @@ def test_rows_beyond_the_limit_are_refused_even_when_the_dimension_lies(tmp_path
 def test_one_row_far_down_is_refused_without_walking_millions_of_rows(tmp_path):
     path = build(tmp_path / "far.xlsx", person_row(2) + '<row r="5000000"><c r="A5000000"><v>1</v></c></row>',
                  dimension=None)
-    assert "最多导入" in refused(path, within_seconds=5, within_mb=30)
+    assert "最多导入" in refused(path, within_seconds=10, within_mb=30)
 
 
 def test_many_columns_are_refused(tmp_path):
@@ -203,7 +203,7 @@ def test_many_columns_are_refused(tmp_path):
 
 def test_declared_dimension_over_the_limit_is_refused_before_streaming(tmp_path):
     path = build(tmp_path / "declared.xlsx", person_row(2), dimension="A1:L1048576")
-    assert "最多导入" in refused(path, within_seconds=2)
+    assert "最多导入" in refused(path, within_seconds=10)
 
 
 def test_empty_rows_in_the_middle_are_still_fine(tmp_path, places, admin):
@@ -232,7 +232,7 @@ def test_hostile_upload_is_refused_on_the_page_and_keeps_nothing(tmp_path, clien
     kept = set(folder.glob("*")) if folder.exists() else set()
     started = time.monotonic()
     response = upload(client, path.read_bytes())
-    assert time.monotonic() - started < 5
+    assert time.monotonic() - started < 10  # the reported file took 30-50 s
     page = response.get_data(as_text=True)
     assert response.status_code == 200 and "alert-danger" in page and confirm_token(page) is None
     assert "最多导入" in page
