@@ -185,7 +185,7 @@ def test_many_sheets_are_refused(tmp_path):
 def test_rows_beyond_the_limit_are_refused_even_when_the_dimension_lies(tmp_path):
     rows = (person_row(n) for n in range(2, excel.MAX_ROWS + 10))
     path = build(tmp_path / "lying.xlsx", rows, dimension="A1:L2")
-    assert "最多导入" in refused(path, within_seconds=20)
+    assert "最多导入" in refused(path, within_seconds=60)  # as long as reading a full file: 20,000 real rows
 
 
 def test_one_row_far_down_is_refused_without_walking_millions_of_rows(tmp_path):
