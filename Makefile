@@ -7,7 +7,7 @@ FLASK := $(VENV)/bin/flask --app app
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test setup setup-dev browser translations i18n lint bench
+.PHONY: run worker test setup setup-dev browser translations i18n lint bench
 
 $(VENV)/bin/python:
 	python3 -m venv $(VENV)
@@ -28,10 +28,17 @@ setup: $(VENV)/.installed translations
 	$(FLASK) db upgrade
 	$(FLASK) seed-demo
 
-# Sets everything up on a fresh machine and serves http://127.0.0.1:5000 on SQLite with demo data.
+# Sets everything up on a fresh machine and serves http://127.0.0.1:5000 on SQLite with demo data, with the
+# background-job consumer (imports, exports) beside the web server. Ctrl-C stops both.
 run: setup
-	@echo "同心圆 Tongxin: http://$(HOST):$(PORT)/  (Ctrl-C to stop)"
+	@echo "同心圆 Tongxin: http://$(HOST):$(PORT)/  (Ctrl-C stops the web server and the worker)"
+	@$(FLASK) worker & worker=$$!; \
+	trap 'kill -INT $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	$(FLASK) run --host $(HOST) --port $(PORT)
+
+# The background-job consumer alone (production: one or more of these beside gunicorn).
+worker: $(VENV)/.installed
+	$(FLASK) worker
 
 # Debian's Chromium and a Chinese font for the browser tests (Playwright's own download does not work here).
 browser:

@@ -76,6 +76,9 @@ class Config:
             os.environ.get("DATABASE_URL") or f"sqlite:///{instance / 'tongxin.db'}"
         )
         self.REDIS_URL = os.environ.get("REDIS_URL") or None
+        # Background jobs: a Huey queue in this SQLite file, or in Redis when REDIS_URL is set.
+        self.TASK_QUEUE_FILE = os.environ.get("TASK_QUEUE_FILE") or str(instance / "queue.db")
+        self.BACKGROUND_SYNC = False  # tests: run each job inside the request (Huey's immediate mode)
         self.RATELIMIT_HEADERS_ENABLED = True
         self.MAIL_SERVER = os.environ.get("MAIL_SERVER", "")
         self.MAIL_PORT = int(os.environ.get("MAIL_PORT", "25"))
@@ -152,4 +155,8 @@ def create_app(config: Config | dict | None = None) -> Flask:
     community.init_app(app)
     branches.init_app(app)
     volunteers.init_app(app)
+
+    from community.background import make_queue
+
+    make_queue(app)
     return app

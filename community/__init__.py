@@ -27,6 +27,12 @@ def init_app(app: Flask) -> None:
     with app.app_context():
         configure_sqlite(db.engine)
     register_place_scopes()
+    from community.background import register_kind
+    from community.people import excel
+
+    register_kind("import_check", excel.check_upload)
+    register_kind("import", excel.import_people)
+    register_kind("export", excel.export_people)
 
     login_manager.login_view = "accounts.login"
     login_manager.login_message = None

@@ -135,6 +135,9 @@ ACCESS_ROWS = [
     row("GET /jobs/{job}", {"admin_a"}, hide=True),
     row("GET /jobs/{job}.json", {"admin_a"}, hide=True),
     row("GET /jobs/{job}/download", {"admin_a"}, hide=True),
+    # The world's job is an export, not the check of an upload: those who may import are told there is no
+    # such check (404), the others may not import at all (403).
+    row("GET /admin/people/import/check/{job}", (), hide=ADMINS),
     # Roles.
     row("GET /admin/roles/", ADMINS),
     row("POST /admin/roles/person/{person}", OVER_A,

@@ -1,81 +1,162 @@
-"""Long imports and exports run in a thread and report their progress.
+"""Background work (imports, exports; later reminders, e-mail, webhooks) on a task queue, outside the web workers.
 
-Progress lives in Redis when REDIS_URL is set (so any worker can answer the
-progress poll), else in this process's memory. The work itself commits to the
-database; progress is only a display.
+The queue is Huey: an SQLite file in the instance folder by default (no server to run), Redis when
+REDIS_URL is set (consumers on several machines); the task code is the same. `flask worker` runs the
+consumer. A job's state and progress live in the `job` table, so every web worker can answer the
+progress page and a restarted worker or consumer loses nothing: a queued job waits in the queue's
+storage until a consumer takes it. With BACKGROUND_SYNC (tests) Huey runs in immediate mode: the task
+runs inside `enqueue`, in its own app context, exactly as the consumer would run it.
+
+Task arguments are ids and plain values, never ORM objects; a task opens its own app context.
 """
 from __future__ import annotations
 
-import json
+import os
 import secrets
-import threading
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
 
 from flask import Flask, current_app
+from sqlalchemy import ForeignKey, Index, String, select, update
+from sqlalchemy.orm import Mapped, mapped_column
 
-_memory: dict[str, dict] = {}
-_lock = threading.Lock()
-TTL_SECONDS = 24 * 3600
+from app import db
+from community.database import UTCDateTime, utcnow
+
+STATES = ("queued", "running", "done", "failed")
+# kind -> fn(job_id, *args); packages register theirs (community.people registers import and export).
+JOB_KINDS: dict[str, Callable] = {}
 
 
-def _redis():
-    url = current_app.config.get("REDIS_URL")
-    if not url:
-        return None
-    import redis
+class Job(db.Model):
+    """One piece of background work: who asked, what it is, how far it got, and what came of it."""
 
-    return redis.Redis.from_url(url)
+    __tablename__ = "job"
+    __table_args__ = (Index("ix_job_owner_created", "owner_id", "created_at"),)
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    owner_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(30))
+    state: Mapped[str] = mapped_column(String(10), default="queued")
+    done: Mapped[int] = mapped_column(default=0)
+    total: Mapped[int] = mapped_column(default=0)
+    error: Mapped[str | None] = mapped_column(String(300))
+    result_file: Mapped[str | None] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    def as_progress(self) -> dict:
+        """What the progress page polls."""
+        return {"state": self.state, "done": self.done, "total": self.total, "error": self.error,
+                "kind": self.kind, "imported": self.done if self.kind == "import" and self.state == "done" else None}
+
+
+def register_kind(kind: str, work: Callable) -> None:
+    """Make `work(job_id, *args)` runnable as background jobs of `kind`."""
+    JOB_KINDS[kind] = work
+
+
+# ---------------------------------------------------------------- the queue
+
+
+def make_queue(app: Flask):
+    """The app's Huey: Redis with REDIS_URL, else an SQLite file; immediate with BACKGROUND_SYNC."""
+    from huey import RedisHuey, SqliteHuey
+
+    immediate = bool(app.config.get("BACKGROUND_SYNC"))
+    if app.config.get("REDIS_URL"):
+        queue = RedisHuey("tongxin", url=app.config["REDIS_URL"], results=False, immediate=immediate)
+    else:
+        path = app.config.get("TASK_QUEUE_FILE") or str(Path(app.instance_path) / "queue.db")
+        queue = SqliteHuey("tongxin", filename=path, results=False, immediate=immediate)
+    engine_pid = {"pid": os.getpid()}
+
+    def run_job(job_id: str, kind: str, arguments: list) -> None:
+        with app.app_context():
+            if engine_pid["pid"] != os.getpid():  # a forked consumer process: never share the parent's connections
+                db.engine.dispose(close=False)
+                engine_pid["pid"] = os.getpid()
+            _run(job_id, kind, arguments)
+
+    app.extensions["task_queue"] = queue
+    app.extensions["task_queue.run_job"] = queue.task(name="run_job")(run_job)
+    return queue
+
+
+def task_queue():
+    """The current app's Huey instance."""
+    return current_app.extensions["task_queue"]
+
+
+def _run(job_id: str, kind: str, arguments: list) -> None:
+    """Run one job in this (the task's own) app context; its failure is shown to its owner, not lost."""
+    try:
+        set_progress(job_id, state="running")
+        JOB_KINDS[kind](job_id, *arguments)
+        db.session.rollback()  # a job that forgot to finish its transaction writes nothing half-done
+        state = db.session.scalar(select(Job.state).where(Job.id == job_id))
+        db.session.rollback()
+        if state == "running":
+            set_progress(job_id, state="done")
+    except Exception as error:
+        current_app.logger.exception("background job %s (%s) failed", job_id, kind)
+        db.session.rollback()
+        set_progress(job_id, state="failed", error=_job_error(error))
+    finally:
+        db.session.remove()
+
+
+def _job_error(error: Exception) -> str:
+    """A message for the owner. Domain errors are written for people; anything else (a database error
+    naming values, a bug) is not shown, only logged."""
+    from flask_babel import gettext as _
+
+    from community.errors import DomainError
+
+    if isinstance(error, DomainError):
+        return error.message[:300]
+    return _("The job failed. Nothing was changed; please try again or tell the administrator.")[:300]
+
+
+def start_job(owner_id: int, kind: str, *arguments) -> str:
+    """Record a job for `owner_id` and put it on the queue; returns its id. `arguments` are ids and plain
+    values (JSON-like), never ORM objects: the task runs in another process, later."""
+    if kind not in JOB_KINDS:
+        raise KeyError(f"unknown job kind {kind!r}")
+    job_id = secrets.token_urlsafe(12)
+    db.session.add(Job(id=job_id, owner_id=owner_id, kind=kind, state="queued"))
+    # End the caller's transaction first: the job writes on its own connection, and SQLite (which takes
+    # its write lock at BEGIN) would otherwise make an immediate-mode job wait for the request waiting for it.
+    db.session.commit()
+    current_app.extensions["task_queue.run_job"](job_id, kind, list(arguments))
+    return job_id
+
+
+# ---------------------------------------------------------------- progress
 
 
 def set_progress(job_id: str, **values) -> None:
-    """Merge values into a job's progress record."""
-    client = _redis()
-    if client is not None:
-        key = f"tongxin:job:{job_id}"
-        current = json.loads(client.get(key) or "{}")
-        current.update(values)
-        client.setex(key, TTL_SECONDS, json.dumps(current, ensure_ascii=False, default=str))
+    """Record a job's state or progress at once, visible to every web worker.
+
+    Written on a connection of its own, so progress shows while the job's work is still uncommitted. On
+    SQLite, whose single writer is the job itself while its own transaction is open, progress inside
+    such a transaction is skipped (the final state, written after the commit, always shows); jobs keep
+    their transactions short or report progress between them, and end them before a final state.
+    """
+    if "file" in values:
+        values["result_file"] = values.pop("file")
+    values = {k: v for k, v in values.items() if k in Job.__table__.c}
+    values["updated_at"] = utcnow()
+    statement = update(Job).where(Job.id == job_id).values(**values)
+    if db.engine.dialect.name == "sqlite" and db.session().in_transaction() and values.get("state") is None:
         return
-    with _lock:
-        _memory.setdefault(job_id, {}).update(values)
+    with db.engine.begin() as connection:
+        connection.execute(statement)
 
 
-def get_progress(job_id: str) -> dict | None:
-    """A job's progress record, or None."""
-    client = _redis()
-    if client is not None:
-        raw = client.get(f"tongxin:job:{job_id}")
-        return json.loads(raw) if raw else None
-    with _lock:
-        found = _memory.get(job_id)
-        return dict(found) if found else None
-
-
-def start_job(owner_id: int, kind: str, work, *args) -> str:
-    """Run `work(job_id, *args)` in the background inside an app context; return the job id."""
-    job_id = secrets.token_urlsafe(12)
-    set_progress(job_id, owner_id=owner_id, kind=kind, state="running", done=0, total=0)
-    app: Flask = current_app._get_current_object()
-
-    def run():
-        with app.app_context():
-            from app import db
-
-            try:
-                work(job_id, *args)
-            except Exception as error:  # the job's own failure is shown to its owner, not lost
-                app.logger.exception("background job %s failed", job_id)
-                db.session.rollback()
-                set_progress(job_id, state="failed", error=str(error)[:300])
-            finally:
-                db.session.remove()
-
-    from app import db
-
-    # End the caller's transaction first: the job writes on its own connection, and SQLite (which
-    # takes its write lock at BEGIN) would otherwise make it wait for the request that waits for it.
-    db.session.commit()
-    if app.config.get("BACKGROUND_SYNC"):
-        run()
-    else:
-        threading.Thread(target=run, name=f"job-{kind}", daemon=True).start()
-    return job_id
+def get_progress(job_id: str, owner_id: int | None = None) -> dict | None:
+    """A job's progress record (of that owner, when given), or None."""
+    job = db.session.get(Job, job_id, populate_existing=True) if isinstance(job_id, str) else None
+    if job is None or (owner_id is not None and job.owner_id != owner_id):
+        return None
+    return job.as_progress() | {"owner_id": job.owner_id, "file": job.result_file}

@@ -1,4 +1,4 @@
-"""Command line: `flask create-admin` and `flask seed-demo`."""
+"""Command line: `flask create-admin`, `flask seed-demo` and `flask worker` (the background-job consumer)."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -79,3 +79,23 @@ def register(app: Flask) -> None:
         login_file.chmod(0o600)
         click.echo(f"已生成演示数据 / demo data ready: {context['people_count']} people.")
         click.echo(text)
+
+    @app.cli.command("worker")
+    @click.option("--workers", "-w", default=2, show_default=True, help="Jobs run at the same time.")
+    @click.option("--worker-type", "-k", type=click.Choice(["thread", "process"]), default="thread",
+                  show_default=True, help="Threads, or processes (each opens its own database connections).")
+    def worker(workers: int, worker_type: str):
+        """Run the background-job consumer (imports, exports) until Ctrl-C; finishes running jobs first."""
+        import logging
+
+        from community.background import task_queue
+
+        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+        queue = task_queue()
+        if queue.immediate:
+            raise click.UsageError("BACKGROUND_SYNC is set: jobs run inside the requests, there is nothing to consume.")
+        db.session.remove()
+        db.engine.dispose()  # workers open their own connections
+        click.echo(f"同心圆 worker: {type(queue).__name__} ({type(queue.storage).__name__}), "
+                   f"{workers} {worker_type}(s). Ctrl-C to stop.")
+        queue.create_consumer(workers=workers, worker_type=worker_type, periodic=False).run()

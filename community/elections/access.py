@@ -101,6 +101,9 @@ ACCESS_ROWS = [
     *lookup_rows("POST /elections/{election}/manage/paper-issued", OFFICIALS, {"phone": "{voter_phone}"}),
     row("POST /api/v1/elections/{election}/paper-participation", OFFICIALS, json={"person_id": "{voter}"}),
     row("POST /elections/{published}/recalls/{recall}/result", OVER_A, form={"votes_cast": "1", "votes_for": "5"}),
+    row("POST /elections/{published}/recalls/{recall}/vote", OVER_A),
+    row("POST /api/v1/elections/{published}/recalls/{recall}/vote", OVER_A,
+        json={"closes_at": "2030-01-01T18:00:00+08:00"}),
     row("POST /api/v1/elections/{published}/recalls/{recall}/result", OVER_A,
         json={"votes_cast": 1, "votes_for": 5}),
     # Appointing officials: administrators over the community, not the committee itself.

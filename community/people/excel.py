@@ -1,13 +1,13 @@
 """Importing people from .xlsx (preview first, then all or nothing) and exporting them."""
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 
 from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from sqlalchemy import select
 
@@ -16,9 +16,9 @@ from community.audit.services import record
 from community.authz import can
 from community.background import set_progress
 from community.errors import Invalid
-from community.people import identity
+from community.people import identity, workbook
 from community.people.models import Person
-from community.people.services import clean_person_fields, derive_migrant
+from community.people.services import clean_person_fields, may_see
 from community.places.models import Community, Grid, Street
 
 # Column header (Chinese, as street offices write them) -> field.
@@ -29,18 +29,9 @@ COLUMNS = {
 }
 REQUIRED = ("姓名", "手机号", "户籍地", "社区")
 GENDERS = {"男": "M", "女": "F", "M": "M", "F": "F"}
-MAX_ROWS = 20000
+MAX_ROWS = workbook.MAX_ROWS
 PROGRESS_EVERY = 200
-
-
-def _cell(value):
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, (int, float)):
-        return str(value)
-    return value.strip() if isinstance(value, str) else value
+EXPORT_BATCH = 1000
 
 
 KEEP_FILES_SECONDS = 24 * 3600
@@ -53,44 +44,15 @@ def work_folder(name: str) -> Path:
     folder = Path(current_app.instance_path) / name
     folder.mkdir(parents=True, exist_ok=True)
     cutoff = time.time() - KEEP_FILES_SECONDS
-    for old in folder.glob("*.xlsx"):
+    for old in [*folder.glob("*.xlsx"), *folder.glob("*.json")]:
         if old.stat().st_mtime < cutoff:
             old.unlink(missing_ok=True)
     return folder
 
 
 def read_rows(path: Path) -> tuple[list[str], list[dict]]:
-    """Header and rows of the first sheet; Invalid when it is not a workbook we can use."""
-    try:
-        workbook = load_workbook(path, read_only=True, data_only=True)
-    except Exception:  # not a zip, or a zip without a workbook: openpyxl raises many kinds of error
-        raise Invalid(_("The file is not an Excel workbook (.xlsx).")) from None
-    try:
-        return _read_sheet(workbook)
-    except Invalid:
-        raise
-    except Exception:  # damaged XML inside the workbook shows only while reading it
-        raise Invalid(_("The file is not an Excel workbook (.xlsx).")) from None
-    finally:
-        workbook.close()
-
-
-def _read_sheet(workbook) -> tuple[list[str], list[dict]]:
-    sheet = workbook.worksheets[0]
-    rows = sheet.iter_rows(values_only=True)
-    header = [str(h).strip() if h is not None else "" for h in next(rows, [])]
-    missing = [name for name in REQUIRED if name not in header]
-    if missing:
-        raise Invalid(_("The sheet lacks the columns: %(cols)s. Expected columns: %(all)s.",
-                        cols="、".join(missing), all="、".join(COLUMNS)))
-    out = []
-    for values in rows:
-        if values is None or all(v in (None, "") for v in values):
-            continue
-        out.append({header[i]: _cell(v) for i, v in enumerate(values) if i < len(header) and header[i]})
-        if len(out) > MAX_ROWS:
-            raise Invalid(_("At most %(n)d rows can be imported at once.", n=MAX_ROWS))
-    return header, out
+    """Header and rows of the first sheet; Invalid when it is not a workbook we can use or exceeds the limits."""
+    return workbook.read_rows(path, REQUIRED, list(COLUMNS))
 
 
 def check_rows(actor, rows: list[dict]) -> list[dict]:
@@ -103,19 +65,13 @@ def check_rows(actor, rows: list[dict]) -> list[dict]:
     grids = {(g.community_id, g.name): g for g in db.session.scalars(select(Grid))}
     # Normalised as clean_person_fields does, so "138-1234-5678" finds a registered 13812345678.
     phones = [str(r.get("手机号") or "").strip().replace(" ", "").replace("-", "") for r in rows]
-    taken = set()
-    for start in range(0, len(phones), 900):
-        taken |= set(db.session.scalars(select(Person.phone).where(Person.phone.in_(phones[start:start + 900]))))
+    phone_holders = holders_by(Person.phone, phones)
     digests = {}
     for r in rows:
         number = identity.normalise_id_number(str(r.get("身份证号") or ""))
         if number:
             digests[number] = identity.digest_id_number(number)
-    values = list(set(digests.values()))
-    taken_ids = set()
-    for start in range(0, len(values), 900):
-        taken_ids |= set(db.session.scalars(select(Person.id_number_digest).where(
-            Person.id_number_digest.in_(values[start:start + 900]))))
+    id_holders = holders_by(Person.id_number_digest, list(set(digests.values())))
     seen: dict[str, int] = {}
     seen_ids: dict[str, int] = {}
     checked = []
@@ -154,16 +110,24 @@ def check_rows(actor, rows: list[dict]) -> list[dict]:
         except Invalid as error:
             problems.extend(f"{_field_label(k)}: {v}" for k, v in error.fields.items() if k != "community_id")
         phone = fields.get("phone")
-        if phone and phone in taken:
-            problems.append(_("The phone number %(phone)s is already registered.", phone=phone))
+        if phone and phone in phone_holders:
+            if may_see(actor, phone_holders[phone]):
+                problems.append(_("The phone number %(phone)s is already registered.", phone=phone))
+            else:
+                problems.append(cannot_import_message())
         if phone and phone in seen:
             problems.append(_("The phone number repeats row %(row)d.", row=seen[phone]))
         if phone:
             seen.setdefault(phone, number)
         id_number = fields.get("id_number")
         if id_number:
-            if digests.get(id_number) in taken_ids:
-                problems.append(_field_label("id_number") + ": " + _("A person with this ID number already exists."))
+            holder = id_holders.get(digests.get(id_number), False)
+            if holder is not False:
+                if may_see(actor, holder):
+                    problems.append(_field_label("id_number") + ": "
+                                    + _("A person with this ID number already exists."))
+                elif cannot_import_message() not in problems:
+                    problems.append(cannot_import_message())
             if id_number in seen_ids:
                 problems.append(_("The ID number repeats row %(row)d.", row=seen_ids[id_number]))
             seen_ids.setdefault(id_number, number)
@@ -171,16 +135,90 @@ def check_rows(actor, rows: list[dict]) -> list[dict]:
     return checked
 
 
+def cannot_import_message() -> str:
+    """The one refusal for a row clashing with someone the actor may not see: it says nothing about them."""
+    return _("This row cannot be imported. Check the phone number and ID number, or ask the street office.")
+
+
+def holders_by(column, values: list) -> dict:
+    """value -> community id (None: no community) of the people holding one of `values` in `column`."""
+    found: dict = {}
+    values = [v for v in values if v]
+    for start in range(0, len(values), 900):
+        chunk = values[start:start + 900]
+        found.update(db.session.execute(select(column, Person.community_id).where(column.in_(chunk))).tuples().all())
+    return found
+
+
 def _field_label(field: str) -> str:
     labels = {v: k for k, v in COLUMNS.items()}
     return labels.get(field, field)
 
 
-def import_people(job_id: str, actor_id: int, path: str) -> None:
-    """The confirmed import, as one transaction: every row is written, or none."""
+PREVIEW_ROWS = 50
+SHOWN_BAD_ROWS = 500
+
+
+def check_upload(job_id: str, actor_id: int, path: str) -> None:
+    """The preview, as a background job: read and check an uploaded workbook, keep a summary beside it
+    (masked phones only), and keep the workbook only when every row is good."""
+    import json
+
+    from community.people.models import mask_phone
+
+    upload = Path(path)
     actor = db.session.get(Person, actor_id)
-    _header, rows = read_rows(Path(path))
+    try:
+        _header, rows = read_rows(upload)
+    except Invalid:
+        upload.unlink(missing_ok=True)
+        raise
     checked = check_rows(actor, rows)
+    db.session.rollback()
+    bad = [row for row in checked if row["problems"]]
+    summary = {
+        "token": upload.stem.split("-", 1)[1] if not bad and checked else None,
+        "total": len(checked), "bad_count": len(bad),
+        "bad": [{"row": r["row"], "name": str(r["name"]), "problems": r["problems"]} for r in bad[:SHOWN_BAD_ROWS]],
+        "preview": [{"row": r["row"], "name": str(r["name"]), "phone": mask_phone(r["fields"].get("phone")),
+                     "hukou_place": r["fields"].get("hukou_place") or ""} for r in checked[:PREVIEW_ROWS]],
+    }
+    if bad or not checked:
+        upload.unlink(missing_ok=True)
+    target = upload.with_suffix(".json")
+    target.write_text(json.dumps(summary, ensure_ascii=False, default=str))
+    set_progress(job_id, total=len(checked), done=len(checked), state="done", file=target.name)
+
+
+def load_check(name: str) -> dict | None:
+    """The summary check_upload kept, or None when it has expired. A refused file's summary is shown once
+    and removed (it names people); a good file's stays until the import is confirmed."""
+    import json
+
+    path = work_folder("imports") / Path(name or "").name
+    if not name or not path.is_file():
+        return None
+    summary = json.loads(path.read_text())
+    if not summary.get("token"):
+        path.unlink(missing_ok=True)
+    return summary
+
+
+def import_people(job_id: str, actor_id: int, path: str) -> None:
+    """The confirmed import, as one transaction: every row is written, or none.
+
+    The rows are read, checked and prepared (ID numbers encrypted) with no transaction open, reporting
+    progress; then they are written and committed at once.
+    """
+    actor = db.session.get(Person, actor_id)
+    try:
+        _header, rows = read_rows(Path(path))
+        checked = check_rows(actor, rows)
+    except Invalid:
+        Path(path).unlink(missing_ok=True)
+        raise
+    counties = {c.id: county for c, county in db.session.execute(select(Community, Street.county).join(Street))}
+    db.session.rollback()  # reading done: hold no transaction (on SQLite, no write lock) while preparing
     bad = [r for r in checked if r["problems"]]
     set_progress(job_id, total=len(checked), done=0)
     if bad:  # the data changed since the preview: refuse the whole file
@@ -188,6 +226,7 @@ def import_people(job_id: str, actor_id: int, path: str) -> None:
         set_progress(job_id, state="failed", error=_("%(n)d rows are no longer valid; nothing was imported.",
                                                        n=len(bad)))
         return
+    people = []
     for index, row in enumerate(checked, start=1):
         fields = dict(row["fields"])
         number = fields.pop("id_number", None)
@@ -196,16 +235,20 @@ def import_people(job_id: str, actor_id: int, path: str) -> None:
             person.id_number_cipher = identity.encrypt_id_number(number)
             person.id_number_digest = identity.digest_id_number(number)
             person.id_number_masked = identity.mask_id_number(number)
-        derive_migrant(person)
-        db.session.add(person)
+        county = counties.get(person.community_id, "")
+        person.is_migrant = bool(county) and county not in (person.hukou_place or "")  # as derive_migrant
+        people.append(person)
         if index % PROGRESS_EVERY == 0:
-            db.session.flush()
-            set_progress(job_id, done=index)
+            set_progress(job_id, done=index - 1)
+    for start in range(0, len(people), 1000):
+        db.session.add_all(people[start:start + 1000])
+        db.session.flush()
+    actor = db.session.get(Person, actor_id)
     record(actor, "person.import", None, object_type="person", summary=_("%(n)d people imported", n=len(checked)),
            detail={"rows": len(checked), "file": Path(path).name})
     db.session.commit()
     Path(path).unlink(missing_ok=True)
-    set_progress(job_id, done=len(checked), state="done", imported=len(checked))
+    set_progress(job_id, done=len(checked), state="done")
 
 
 EXPORT_HEADERS = ["姓名", "手机号", "性别", "出生日期", "身份证号", "户籍地", "新居民", "社区", "网格",
@@ -222,32 +265,39 @@ def _text_cell(sheet, value):
 
 
 def export_people(job_id: str, actor_id: int, filters: dict) -> None:
-    """Write the people the actor may list to .xlsx, masked, batch by batch."""
+    """Write the people the actor may list to .xlsx, masked, in batches with short transactions between
+    which progress is reported."""
     from community.people.services import people_query
 
     actor = db.session.get(Person, actor_id)
     statement = people_query(actor, filters.get("q"), filters.get("community_id"), filters.get("is_migrant"))
-    total = db.session.scalar(select(db.func.count()).select_from(statement.order_by(None).subquery()))
-    set_progress(job_id, total=total, done=0)
+    ids = list(db.session.scalars(statement.with_only_columns(Person.id)))
     communities = {c.id: c.name for c in db.session.scalars(select(Community))}
     grids = {g.id: g.name for g in db.session.scalars(select(Grid))}
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(str(_l("People")))
+    db.session.rollback()
+    set_progress(job_id, total=len(ids), done=0)
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(str(_l("People")))
     sheet.append(EXPORT_HEADERS)
     done = 0
-    for person in db.session.scalars(statement.execution_options(yield_per=1000)):
-        values = [person.name, person.phone_masked, {"M": "男", "F": "女"}.get(person.gender or "", ""),
-                  person.born_on, person.id_number_masked or "", person.hukou_place,
-                  "是" if person.is_migrant else "否", communities.get(person.community_id, ""),
-                  grids.get(person.grid_id, ""), person.living_since_on, person.residence_permit_no or "",
-                  person.employer or "", person.hometown or ""]
-        sheet.append([_text_cell(sheet, value) for value in values])
-        done += 1
-        if done % PROGRESS_EVERY == 0:
-            set_progress(job_id, done=done)
+    for start in range(0, len(ids), EXPORT_BATCH):
+        batch = ids[start:start + EXPORT_BATCH]
+        # The actor's scope is applied again: someone moved out of it since the count is not written.
+        found = {p.id: p for p in db.session.scalars(statement.where(Person.id.in_(batch)))}
+        for person in (found[i] for i in batch if i in found):
+            values = [person.name, person.phone_masked, {"M": "男", "F": "女"}.get(person.gender or "", ""),
+                      person.born_on, person.id_number_masked or "", person.hukou_place,
+                      "是" if person.is_migrant else "否", communities.get(person.community_id, ""),
+                      grids.get(person.grid_id, ""), person.living_since_on, person.residence_permit_no or "",
+                      person.employer or "", person.hometown or ""]
+            sheet.append([_text_cell(sheet, value) for value in values])
+            done += 1
+        db.session.rollback()  # ends the batch's transaction and forgets its rows
+        set_progress(job_id, done=done)
     folder = work_folder("exports")
     target = folder / f"{job_id}.xlsx"
-    workbook.save(target)
+    book.save(target)
+    actor = db.session.get(Person, actor_id)
     record(actor, "person.export", None, object_type="person", summary=_("%(n)d people exported", n=done),
            detail={"rows": done, "filters": {k: v for k, v in filters.items() if v is not None}}, commit=True)
-    set_progress(job_id, done=done, state="done", file=target.name)
+    set_progress(job_id, done=done, total=done, state="done", file=target.name)

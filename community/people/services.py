@@ -10,7 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from app import db
 from community.accounts.services import end_all_sessions, generate_password, hash_password, password_problem
 from community.audit.services import record
-from community.authz import community_condition, require
+from community.authz import can, community_condition, is_platform_admin, require
 from community.database import prefix_match, utcnow, valid_id
 from community.errors import Conflict, Invalid
 from community.people import identity
@@ -123,23 +123,47 @@ def _apply(person: Person, fields: dict) -> None:
 
 
 def _flush_person(person: Person) -> None:
-    """Flush, turning duplicate phone or ID numbers into a clear conflict."""
+    """Flush; a duplicate phone or ID number that slipped past refuse_taken (a simultaneous request) gets the
+    neutral answer, which says nothing about who holds it."""
     try:
         db.session.flush()
     except IntegrityError as error:
         db.session.rollback()
-        if "id_number" in str(error.orig):
-            message = _("A person with this ID number already exists.")
-            raise Conflict(message, fields={"id_number": message}) from None
-        message = _("A person with this phone number already exists.")
-        raise Conflict(message, fields={"phone": message}) from None
+        raise _neutral_refusal("id_number" if "id_number" in str(error.orig) else "phone") from None
 
 
-def phone_taken(phone: str, except_id: int | None = None) -> bool:
-    statement = select(Person.id).where(Person.phone == phone)
-    if except_id:
-        statement = statement.where(Person.id != except_id)
-    return db.session.scalar(statement) is not None
+def may_see(actor, community_id: int | None) -> bool:
+    """Whether a person in that community (None: in none) is inside the actor's scope, so may be named."""
+    if community_id is None:
+        return is_platform_admin(actor)
+    return can(actor, "person.view", ("community", community_id))
+
+
+def _neutral_refusal(field: str) -> Invalid:
+    message = _("This number cannot be registered. Check it, or ask the street office.")
+    return Invalid(_("Please correct the marked fields."), fields={field: message})
+
+
+def refuse_taken(actor, fields: dict, except_id: int | None = None) -> None:
+    """Refuse a phone or ID number someone else holds. The holder is named as a duplicate (409) only when
+    inside the actor's scope; otherwise the answer is a neutral 400, so an administrator of one street
+    cannot learn who is registered in another. The database's unique keys still decide."""
+    checks = []
+    if fields.get("phone"):
+        checks.append(("phone", Person.phone, fields["phone"], _("A person with this phone number already exists.")))
+    if fields.get("id_number"):
+        checks.append(("id_number", Person.id_number_digest, identity.digest_id_number(fields["id_number"]),
+                       _("A person with this ID number already exists.")))
+    for field, column, value, message in checks:
+        statement = select(Person.community_id).where(column == value)
+        if except_id:
+            statement = statement.where(Person.id != except_id)
+        holder = db.session.execute(statement.limit(1)).first()
+        if holder is None:
+            continue
+        if may_see(actor, holder.community_id):
+            raise Conflict(message, fields={field: message})
+        raise _neutral_refusal(field)
 
 
 def create_person(actor, data: dict, *, commit: bool = True) -> tuple[Person, str | None]:
@@ -154,9 +178,7 @@ def create_person(actor, data: dict, *, commit: bool = True) -> tuple[Person, st
             raise Invalid(problem, fields={"password": problem})
     else:
         password = generated = generate_password()
-    if phone_taken(fields["phone"]):
-        message = _("A person with this phone number already exists.")
-        raise Conflict(message, fields={"phone": message})
+    refuse_taken(actor, fields)
     person = Person(password_hash=hash_password(password), must_change_password=generated is not None)
     db.session.add(person)
     _apply(person, fields)
@@ -176,9 +198,7 @@ def update_person(actor, person: Person, data: dict) -> Person:
     if fields.get("community_id") and fields["community_id"] != person.community_id:
         require(actor, "person.edit", ("community", fields["community_id"]))
         fields.setdefault("grid_id", None)  # the old community's grid does not move along
-    if "phone" in fields and phone_taken(fields["phone"], person.id):
-        message = _("A person with this phone number already exists.")
-        raise Conflict(message, fields={"phone": message})
+    refuse_taken(actor, fields, except_id=person.id)
     changed = sorted(k for k in fields if k != "id_number" and getattr(person, k, None) != fields[k])
     if "id_number" in fields:
         changed.append("id_number")

@@ -28,7 +28,7 @@ from community.accounts.services import reset_password
 from community.authz import grants_of, require
 from community.background import get_progress, start_job
 from community.database import id_or_none, paginate
-from community.errors import DomainError, Invalid
+from community.errors import DomainError
 from community.people import excel, services
 from community.people.forms import ImportForm, PersonForm, RoleForm
 from community.people.models import Person
@@ -196,18 +196,37 @@ def import_people():
         token = secrets.token_urlsafe(12)
         path = _upload_folder() / f"{current_user.id}-{token}.xlsx"
         form.file.data.save(path)
-        try:
-            _header, rows = excel.read_rows(path)
-        except Invalid as error:
-            path.unlink(missing_ok=True)
-            flash(error.message, "danger")
-            return render_template("people/import.html", form=form, checked=None)
-        checked = excel.check_rows(current_user, rows)
-        bad = [row for row in checked if row["problems"]]
-        if bad or not checked:
-            path.unlink(missing_ok=True)
-        return render_template("people/import.html", form=form, checked=checked, bad=bad, token=token)
-    return render_template("people/import.html", form=form, checked=None, columns=excel.COLUMNS)
+        # Reading and checking run on the task queue, never in the web worker (a hostile file must not tie it up).
+        job_id = start_job(current_user.id, "import_check", current_user.id, str(path))
+        progress = get_progress(job_id, owner_id=current_user.id)
+        if progress["state"] in ("done", "failed"):  # already finished (immediate mode in tests)
+            return _show_check(form, progress)
+        return redirect(url_for("people.job", job_id=job_id))
+    return render_template("people/import.html", form=form, summary=None, columns=excel.COLUMNS)
+
+
+@bp.route("/admin/people/import/check/<job_id>")
+@login_required
+def import_check(job_id: str):
+    """The result of checking an upload: every bad row, or a preview and the confirm button."""
+    require(current_user, "person.import")
+    progress = _own_job(job_id)
+    if progress["kind"] != "import_check":
+        abort(404)
+    if progress["state"] not in ("done", "failed"):
+        return redirect(url_for("people.job", job_id=job_id))
+    return _show_check(ImportForm(), progress)
+
+
+def _show_check(form: ImportForm, progress: dict):
+    if progress["state"] == "failed":
+        flash(progress["error"], "danger")
+        return render_template("people/import.html", form=form, summary=None, columns=excel.COLUMNS)
+    summary = excel.load_check(progress.get("file"))
+    if summary is None:
+        flash(_("The uploaded file has expired. Please upload it again."), "danger")
+        return redirect(url_for("people.import_people"))
+    return render_template("people/import.html", form=form, summary=summary)
 
 
 @bp.route("/admin/people/import/<token>", methods=["POST"])
@@ -216,10 +235,14 @@ def confirm_import(token: str):
     """Write a checked workbook, all rows or none, in the background."""
     require(current_user, "person.import")
     path = _upload_folder() / f"{current_user.id}-{Path(token).name}.xlsx"
-    if not path.exists():
+    claimed = path.with_name(f"{path.stem}-confirmed.xlsx")
+    path.with_suffix(".json").unlink(missing_ok=True)  # the check's summary
+    try:  # atomic: of two confirmations of one upload, only one finds the file and queues an import
+        path.rename(claimed)
+    except OSError:
         flash(_("The uploaded file has expired. Please upload it again."), "danger")
         return redirect(url_for("people.import_people"))
-    job_id = start_job(current_user.id, "import", excel.import_people, current_user.id, str(path))
+    job_id = start_job(current_user.id, "import", current_user.id, str(claimed))
     return redirect(url_for("people.job", job_id=job_id))
 
 
@@ -231,13 +254,13 @@ def export():
     filters = {"q": request.form.get("q") or None,
                "community_id": id_or_none(request.form.get("community_id", type=int)),
                "is_migrant": {"1": True, "0": False}.get(request.form.get("migrant", ""))}
-    job_id = start_job(current_user.id, "export", excel.export_people, current_user.id, filters)
+    job_id = start_job(current_user.id, "export", current_user.id, filters)
     return redirect(url_for("people.job", job_id=job_id))
 
 
 def _own_job(job_id: str) -> dict:
-    progress = get_progress(job_id)
-    if not progress or progress.get("owner_id") != current_user.id:
+    progress = get_progress(job_id, owner_id=current_user.id)
+    if not progress:
         abort(404)
     return progress
 

@@ -2,11 +2,13 @@
 from __future__ import annotations
 
 import io
+import os
 import re
 from datetime import date
 
 from openpyxl import Workbook
 
+from app import db
 from tests.community import people_support
 
 HEADER = ["姓名", "手机号", "性别", "出生日期", "身份证号", "户籍地", "社区", "网格", "来此居住日期", "居住证号",
@@ -43,3 +45,13 @@ def upload(client, content: bytes, filename: str = "people.xlsx"):
 def confirm_token(page: str) -> str | None:
     found = re.search(r'action="/admin/people/import/([\w-]+)"', page)
     return found.group(1) if found else None
+
+
+def new_job(owner, kind: str = "import") -> str:
+    """A job row as start_job makes it, for tests that call a job's work function directly."""
+    from community.background import Job
+
+    job = Job(id=f"{kind}-{os.urandom(4).hex()}", owner_id=owner.id, kind=kind, state="running")
+    db.session.add(job)
+    db.session.commit()
+    return job.id

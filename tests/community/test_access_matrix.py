@@ -137,9 +137,8 @@ def build_world() -> World:
     grant(other_committee, "election_committee", "election", other.id)
 
     from community.background import start_job
-    from community.people import excel
 
-    job = start_job(admin_a.id, "export", excel.export_people, admin_a.id, {})
+    job = start_job(admin_a.id, "export", admin_a.id, {})
     ids = {
         "street_1": street_1.id, "street_2": street_2.id, "community_a": a.id, "community_b": b.id,
         "community_c": c.id, "person": person.id, "spare": spare.id, "voter": voter.id,

@@ -1,15 +1,13 @@
 """Importing people from .xlsx: confirming a preview, and import_people writing all rows or nothing."""
 from __future__ import annotations
 
-import os
-
 from sqlalchemy import select
 
 from app import db
-from community.background import get_progress, set_progress
+from community.background import get_progress
 from community.people import excel, identity
 from community.people.models import Person
-from tests.community.import_support import confirm_token, id_number, row, upload, xlsx
+from tests.community.import_support import confirm_token, id_number, new_job, row, upload, xlsx
 from tests.community.people_support import audit_rows, person_count
 from tests.factories import login, make_admin, make_person
 
@@ -86,8 +84,7 @@ def test_import_people_is_all_or_nothing_when_data_went_stale(tmp_path, places, 
     assert all(not r["problems"] for r in excel.check_rows(admin, rows))  # the preview was fine
     make_person(places["east"], phone="13900000103")  # then someone registered one of the phones
     before = person_count()
-    job_id = "stale-" + os.urandom(4).hex()
-    set_progress(job_id, owner_id=admin.id, kind="import", state="running")
+    job_id = new_job(admin)
     excel.import_people(job_id, admin.id, str(path))
     progress = get_progress(job_id)
     assert progress["state"] == "failed"
@@ -108,7 +105,7 @@ def test_import_people_all_or_nothing_on_a_duplicate_id_number(tmp_path, places,
     assert all(not r["problems"] for r in excel.check_rows(admin, rows))
     make_person(places["east"], id_number_digest=identity.digest_id_number(number))  # after the preview
     before = person_count()
-    job_id = start_job(admin.id, "import", excel.import_people, admin.id, str(path))
+    job_id = start_job(admin.id, "import", admin.id, str(path))
     progress = get_progress(job_id)
     assert progress["state"] == "failed"
     assert "13900000111" not in (progress.get("error") or "")
@@ -119,8 +116,7 @@ def test_import_people_all_or_nothing_on_a_duplicate_id_number(tmp_path, places,
 def test_import_people_writes_all_rows(tmp_path, places, admin):
     path = tmp_path / "good.xlsx"
     path.write_bytes(xlsx([row(f"居民{n}", f"1390000{n:04d}") for n in range(250)]))  # > one progress batch
-    job_id = "good-" + os.urandom(4).hex()
-    set_progress(job_id, owner_id=admin.id, kind="import", state="running")
+    job_id = new_job(admin)
     excel.import_people(job_id, admin.id, str(path))
     progress = get_progress(job_id)
     assert progress["state"] == "done" and progress["done"] == progress["total"] == 250

@@ -94,19 +94,17 @@ def test_health_endpoint(client):
     assert client.get("/healthz").json["status"] == "ok"
 
 
-def test_redis_backs_rate_limits_and_progress_when_configured(tmp_path):
-    """With REDIS_URL, limits and job progress are shared by every worker (checked in a fresh process)."""
+def test_redis_backs_rate_limits_and_the_task_queue_when_configured(tmp_path):
+    """With REDIS_URL, limits are shared by every worker and jobs queue in Redis (checked in a fresh process);
+    job progress is in the database either way (tests/community/test_job_queue.py)."""
     code = (
         "from app import create_app, limiter\n"
-        "from community.background import set_progress, get_progress\n"
         f"app = create_app({{'REDIS_URL': 'redis://127.0.0.1:6379/15', 'SQLALCHEMY_DATABASE_URI': "
         f"'sqlite:///{tmp_path}/r.db', 'SECRET_KEY': 'x', 'INSTANCE_PATH': '{tmp_path}'}})\n"
         "print(type(limiter.storage).__name__)\n"
-        "with app.app_context():\n"
-        "    set_progress('redis-check', done=3)\n"
-        "    import redis; print(redis.Redis.from_url('redis://127.0.0.1:6379/15').exists('tongxin:job:redis-check'))\n"
-        "    print(get_progress('redis-check')['done'])\n"
+        "queue = app.extensions['task_queue']\n"
+        "print(type(queue).__name__, type(queue.storage).__name__)\n"
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=60)
     assert result.returncode == 0, result.stderr
-    assert result.stdout.split() == ["RedisStorage", "1", "3"]
+    assert result.stdout.split() == ["RedisStorage", "RedisHuey", "RedisStorage"]
