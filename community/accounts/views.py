@@ -9,6 +9,7 @@ from app import limiter
 from community.accounts import services
 from community.accounts.forms import ChangePasswordForm, LoginForm
 from community.errors import DomainError
+from community.text_input import text_checked_by
 
 bp = Blueprint("accounts", __name__)
 
@@ -20,6 +21,7 @@ def _safe_next(target: str | None) -> str:
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@text_checked_by(LoginForm)
 @limiter.limit("10 per minute;50 per hour", methods=["POST"])
 def login():
     """Sign in with phone number and password."""
@@ -45,6 +47,7 @@ def logout():
 
 
 @bp.route("/password", methods=["GET", "POST"])
+@text_checked_by(ChangePasswordForm)
 @login_required
 def change_password():
     """Change one's own password (required after an administrator's reset)."""
