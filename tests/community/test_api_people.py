@@ -112,8 +112,9 @@ def test_people_list_filters(client, places, platform):
     assert [p["name"] for p in body["items"]] == ["李外地"]
     body = client.get(f"{API}/people?q=李", headers=headers).json
     assert [p["id"] for p in body["items"]] == [migrant.id]
-    body = client.get(f"{API}/people?q=139555", headers=headers).json
+    body = client.get(f"{API}/people?q=13955556666", headers=headers).json
     assert [p["id"] for p in body["items"]] == [migrant.id]
+    assert client.get(f"{API}/people?q=139555", headers=headers).json["total"] == 0  # no phone prefixes (issue #6)
 
 
 def test_get_person_is_audited(client, places, east_admin):
