@@ -29,9 +29,10 @@ setup: $(VENV)/.installed translations
 	$(FLASK) seed-demo
 
 # Sets everything up on a fresh machine and serves http://127.0.0.1:5000 on SQLite with demo data.
+# The development server speaks plain HTTP: its cookies go without the Secure flag (production keeps it).
 run: setup
 	@echo "同心圆 Tongxin: http://$(HOST):$(PORT)/  (Ctrl-C to stop)"
-	$(FLASK) run --host $(HOST) --port $(PORT)
+	COOKIE_SECURE=$${COOKIE_SECURE:-0} $(FLASK) run --host $(HOST) --port $(PORT)
 
 # Debian's Chromium and a Chinese font for the browser tests (Playwright's own download does not work here).
 browser:
