@@ -30,20 +30,22 @@ def has_control_characters(value: str, *, multi_line: bool = False) -> bool:
     return bool((MULTI_LINE if multi_line else SINGLE_LINE).search(value))
 
 
-def _json_problems(value, path: str, found: dict) -> None:
-    if isinstance(value, str):
-        if has_control_characters(value, multi_line=True):
-            found[path or "json"] = str(MESSAGE)
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            name = f"{path}.{key}" if path else str(key)
-            if has_control_characters(str(key)):
+def _json_problems(body, found: dict) -> None:
+    """Walk a JSON document (without recursion: any depth json.loads accepted) for bad strings and keys."""
+    stack = [(body, "")]
+    while stack:
+        value, path = stack.pop()
+        if isinstance(value, str):
+            if has_control_characters(value, multi_line=True):
                 found[path or "json"] = str(MESSAGE)
-            else:
-                _json_problems(item, name, found)
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            _json_problems(item, f"{path}.{index}" if path else str(index), found)
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                if has_control_characters(key):
+                    found[path or "json"] = str(MESSAGE)
+                else:
+                    stack.append((item, f"{path}.{key}" if path else key))
+        elif isinstance(value, list):
+            stack.extend((item, f"{path}.{index}" if path else str(index)) for index, item in enumerate(value))
 
 
 def control_character_problems() -> dict[str, str]:
@@ -68,7 +70,7 @@ def control_character_problems() -> dict[str, str]:
                 body = json.loads(request.get_data(cache=True) or b"null")
             except (ValueError, RecursionError):
                 body = None  # the JSON check answers for this one
-            _json_problems(body, "", found)
+            _json_problems(body, found)
     return found
 
 

@@ -101,3 +101,10 @@ def test_form_field_filter_on_the_password_page(client, places, char):
     response = client.post("/password", data={"current_password": PASSWORD, "new_password": "abcd1234" + char,
                                               "confirm": "abcd1234" + char})
     assert response.status_code == 400 and "控制字符" in response.get_data(as_text=True)
+
+
+def test_deeply_nested_json_is_checked_without_recursion(client, places, platform):
+    _admin, headers = platform
+    body = '{"name": ' + "[" * 900 + '"\\u0000"' + "]" * 900 + "}"
+    response = client.post(f"{API}/streets", data=body, content_type="application/json", headers=headers)
+    assert response.status_code == 400
