@@ -30,11 +30,12 @@ setup: $(VENV)/.installed translations
 
 # Sets everything up on a fresh machine and serves http://127.0.0.1:5000 on SQLite with demo data, with the
 # background-job consumer (imports, exports) beside the web server. Ctrl-C stops both.
+# The development server speaks plain HTTP: its cookies go without the Secure flag (production keeps it).
 run: setup
 	@echo "同心圆 Tongxin: http://$(HOST):$(PORT)/  (Ctrl-C stops the web server and the worker)"
 	@$(FLASK) worker & worker=$$!; \
 	trap 'kill -INT $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
-	$(FLASK) run --host $(HOST) --port $(PORT)
+	COOKIE_SECURE=$${COOKIE_SECURE:-0} $(FLASK) run --host $(HOST) --port $(PORT)
 
 # The background-job consumer alone (production: one or more of these beside gunicorn).
 worker: $(VENV)/.installed

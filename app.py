@@ -65,6 +65,14 @@ def normalise_database_url(url: str) -> str:
     return url
 
 
+def cookies_secure(testing: bool) -> bool:
+    """Cookies only over HTTPS in production; COOKIE_SECURE=0/1 decides, else off only for tests and debug."""
+    chosen = os.environ.get("COOKIE_SECURE", "").strip().lower()
+    if chosen:
+        return chosen in ("1", "true", "yes")
+    return not (testing or os.environ.get("FLASK_DEBUG", "").lower() in ("1", "true", "yes"))
+
+
 class Config:
     """Settings read from the environment; see README "Deployment"."""
 
@@ -104,12 +112,18 @@ class Config:
         self.WTF_CSRF_TIME_LIMIT = None
         self.SESSION_COOKIE_HTTPONLY = True
         self.SESSION_COOKIE_SAMESITE = "Lax"
+        self.REMEMBER_COOKIE_HTTPONLY = True
+        self.REMEMBER_COOKIE_SAMESITE = "Lax"
         self.MAX_CONTENT_LENGTH = 20 * 1024 * 1024
         self.API_TOKEN_DAYS = 30
         self.TRUST_PROXY = os.environ.get("TRUST_PROXY", "") in ("1", "true", "yes")
         for key, value in overrides.items():
             setattr(self, key, value)
         self.SQLALCHEMY_DATABASE_URI = normalise_database_url(self.SQLALCHEMY_DATABASE_URI)
+        if "SESSION_COOKIE_SECURE" not in overrides:
+            self.SESSION_COOKIE_SECURE = cookies_secure(testing=bool(getattr(self, "TESTING", False)))
+        if "REMEMBER_COOKIE_SECURE" not in overrides:
+            self.REMEMBER_COOKIE_SECURE = self.SESSION_COOKIE_SECURE
         if "RATELIMIT_STORAGE_URI" not in overrides:
             self.RATELIMIT_STORAGE_URI = self.REDIS_URL or "memory://"
         if "SQLALCHEMY_ENGINE_OPTIONS" not in overrides:
@@ -146,6 +160,9 @@ def create_app(config: Config | dict | None = None) -> Flask:
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale, timezone_selector=lambda: TIME_ZONE)
     limiter.init_app(app)
+    from community.apitools import ApiErrorSchema
+
+    api.ERROR_SCHEMA = ApiErrorSchema  # documented error responses show the body the API really returns
     api.init_app(app)
 
     import branches

@@ -88,7 +88,8 @@ def _measure(url: str, folder: str, size: int) -> dict:
     from app import create_app, db
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench", "WTF_CSRF_ENABLED": False,
-                      "INSTANCE_PATH": folder, "RATELIMIT_ENABLED": False})
+                      "INSTANCE_PATH": folder, "RATELIMIT_ENABLED": False,
+                      "SESSION_COOKIE_SECURE": False})  # the test client speaks plain HTTP
     with app.app_context():
         db.create_all()
         community_id = _seed(app, size)

@@ -108,28 +108,36 @@ class PersonIn(ma.Schema):
 class PersonPatch(PersonIn):
     """The same fields but the password, each optional: the PATCH route loads it partial, without password."""
 
+    @ma.validates_schema
+    def _something_to_change(self, data, **_kwargs):
+        if not data:  # no body, or {}: nothing to change is a malformed request, not a silent 200
+            raise ma.ValidationError(_("Send at least one field to change."), field_name="json")
+
 
 class PersonOut(ma.Schema):
     id = F.Integer()
     name = F.String()
     phone = F.String(attribute="phone_masked", metadata={"description": "masked: 138****1234"})
-    gender = F.String()
-    birth_date = F.Date(attribute="born_on")
-    id_number = F.String(attribute="id_number_masked", metadata={"description": "masked: 3302**********1234"})
+    gender = F.String(allow_none=True)
+    birth_date = F.Date(attribute="born_on", allow_none=True)
+    id_number = F.String(attribute="id_number_masked", allow_none=True, metadata={
+        "description": "masked, every digit hidden (******************): the birth date and household place "
+                       "shown beside it would otherwise give the number back; null when none is on record"})
     hukou_place = F.String()
     is_migrant = F.Boolean()
-    community_id = F.Integer()
-    grid_id = F.Integer()
-    living_since = F.Date(attribute="living_since_on")
+    community_id = F.Integer(allow_none=True)
+    grid_id = F.Integer(allow_none=True)
+    living_since = F.Date(attribute="living_since_on", allow_none=True)
     has_residence_permit = F.Boolean()
-    residence_permit_until = F.Date()
-    employer = F.String()
-    hometown = F.String()
+    residence_permit_until = F.Date(allow_none=True)
+    employer = F.String(allow_none=True)
+    hometown = F.String(allow_none=True)
     is_active = F.Boolean()
 
 
 class PersonArgs(PageArgs):
-    q = F.String(validate=ma.validate.Length(max=50))
+    q = F.String(validate=ma.validate.Length(max=50), metadata={
+        "description": "a name prefix, or a whole phone number (a part of a phone number finds nobody)"})
     community_id = Id()
     is_migrant = F.Boolean()
 

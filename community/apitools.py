@@ -16,13 +16,24 @@ API_PREFIX = "/api/v1"
 
 
 class ErrorBody(ma.Schema):
-    code = ma.fields.String(metadata={"description": "machine-readable code"})
-    message = ma.fields.String(metadata={"description": "human-readable, in the request's language"})
-    fields = ma.fields.Dict(metadata={"description": "field name → problem"})
+    code = ma.fields.String(required=True, metadata={"description": "machine-readable code"})
+    message = ma.fields.String(required=True, metadata={"description": "human-readable, in the request's language"})
+    fields = ma.fields.Dict(keys=ma.fields.String(), values=ma.fields.String(), required=True,
+                            metadata={"description": "field name → problem (empty when no field is to blame)"})
 
 
 class ApiErrorSchema(ma.Schema):
-    error = ma.fields.Nested(ErrorBody)
+    """The body of every error answer, documented as the Api's ERROR_SCHEMA (app.create_app) for every status."""
+
+    error = ma.fields.Nested(ErrorBody, required=True)
+
+
+class ApiBlueprint(Blueprint):
+    """A flask-smorest Blueprint whose malformed arguments are documented as the 400 they really answer
+    (errors.register_error_handlers turns webargs' 422 into a 400), not as webargs' default 422."""
+
+    ARGUMENTS_PARSER = type(Blueprint.ARGUMENTS_PARSER)()
+    ARGUMENTS_PARSER.DEFAULT_VALIDATION_STATUS = 400
 
 
 class Unauthorised(DomainError):
@@ -82,7 +93,7 @@ def page_of(statement, args: dict) -> dict:
 
 def api_blueprint(name: str, description: str) -> Blueprint:
     """A blueprint under /api/v1 whose every documented error uses ApiErrorSchema."""
-    blp = Blueprint(name, name, url_prefix=API_PREFIX, description=description)
+    blp = ApiBlueprint(name, name, url_prefix=API_PREFIX, description=description)
     return blp
 
 

@@ -10,6 +10,7 @@ from community.accounts import services
 from community.accounts.forms import ChangePasswordForm, LoginForm
 from community.errors import DomainError
 from community.safe_urls import safe_next
+from community.text_input import text_checked_by
 
 bp = Blueprint("accounts", __name__)
 SESSION_KEY = "sid"  # the random key of this browser's server-side sign-in session
@@ -26,6 +27,7 @@ def sign_in(person) -> None:
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@text_checked_by(LoginForm)
 @limiter.limit("10 per minute;50 per hour", methods=["POST"])
 def login():
     """Sign in with phone number and password."""
@@ -52,6 +54,7 @@ def logout():
 
 
 @bp.route("/password", methods=["GET", "POST"])
+@text_checked_by(ChangePasswordForm)
 @login_required
 def change_password():
     """Change one's own password (required after an administrator's reset); other sessions end."""

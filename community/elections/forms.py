@@ -1,11 +1,12 @@
 """The election set-up form of the committee's pages."""
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateTimeLocalField, IntegerField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
+from community.text_input import CheckedForm
 
-class ElectionForm(FlaskForm):
+
+class ElectionForm(CheckedForm):
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=100)],
                         description=_l("For example 2026年东门社区居民代表推选"))
     community_id = SelectField(_l("Community"), coerce=int, validators=[DataRequired()])

@@ -29,6 +29,7 @@ from community.people.models import Person
 from community.places.models import Community, Grid
 from community.places.services import communities_for
 from community.roles.models import RoleGrant
+from community.text_input import text_checked_by
 
 bp = Blueprint("elections_manage", __name__, url_prefix="/elections")
 
@@ -51,6 +52,7 @@ def grid_choices(communities) -> list[tuple[int, str]]:
 
 
 @bp.route("/new", methods=["GET", "POST"])
+@text_checked_by(ElectionForm)
 @login_required
 def create():
     """Create an election in draft, with the default rules shown and changeable."""
@@ -252,6 +254,7 @@ def paper_entry(election_id: int):
 
 
 @bp.route("/<int:election_id>/manage/settings", methods=["GET", "POST"])
+@text_checked_by(ElectionForm)
 @login_required
 def settings(election_id: int):
     """Change the seats, schedule and rule settings while the election is a draft."""

@@ -65,19 +65,19 @@ class ElectionOut(ElectionSettings):
     community_id = F.Integer()
     term = F.String()
     residents_group = F.String()
-    grid_id = F.Integer()
+    grid_id = F.Integer(allow_none=True)
     seats = F.Integer()
     method = F.String()
     status = F.String(metadata={"description": " → ".join(STATUSES)})
     current_round = F.Integer()
-    voting_opens_at = F.AwareDateTime()
-    voting_closes_at = F.AwareDateTime()
-    nominations_close_at = F.AwareDateTime()
-    roll_published_at = F.AwareDateTime()
-    candidates_published_at = F.AwareDateTime()
-    closed_at = F.AwareDateTime()
-    counted_at = F.AwareDateTime()
-    published_at = F.AwareDateTime()
+    voting_opens_at = F.AwareDateTime(allow_none=True)
+    voting_closes_at = F.AwareDateTime(allow_none=True)
+    nominations_close_at = F.AwareDateTime(allow_none=True)
+    roll_published_at = F.AwareDateTime(allow_none=True)
+    candidates_published_at = F.AwareDateTime(allow_none=True)
+    closed_at = F.AwareDateTime(allow_none=True)
+    counted_at = F.AwareDateTime(allow_none=True)
+    published_at = F.AwareDateTime(allow_none=True)
 
 
 class ElectionArgs(PageArgs):
@@ -104,10 +104,10 @@ class VoterOut(ma.Schema):
     name = F.Function(lambda r: r.person.name)
     status = F.String(metadata={"description": "applied or registered"})
     is_migrant = F.Boolean()
-    household = F.String()
+    household = F.String(allow_none=True)
     promise_signed = F.Boolean()
-    approved_by_id = F.Integer()
-    approved_at = F.AwareDateTime()
+    approved_by_id = F.Integer(allow_none=True)
+    approved_at = F.AwareDateTime(allow_none=True)
     excused = F.Function(lambda r: r.excused_at is not None)
     excuse_counts = F.Boolean(allow_none=True, metadata={
         "description": "the excuse came at least absence_notice_days before the voting day that applies, so the "
@@ -131,14 +131,14 @@ class AnswerIn(ma.Schema):
 
 class ObjectionOut(ma.Schema):
     id = F.Integer()
-    filed_by_id = F.Integer()
-    subject_person_id = F.Integer()
+    filed_by_id = F.Integer(allow_none=True)
+    subject_person_id = F.Integer(allow_none=True)
     text = F.String()
     filed_at = F.AwareDateTime()
     answer_due_at = F.AwareDateTime()
-    answer = F.String()
-    outcome = F.String()
-    answered_at = F.AwareDateTime()
+    answer = F.String(allow_none=True)
+    outcome = F.String(allow_none=True)
+    answered_at = F.AwareDateTime(allow_none=True)
     answered_late = F.Boolean(allow_none=True, metadata={"description": "answered after answer_due_at; null "
                                                                        "while unanswered"})
     overdue = F.Function(lambda o: o.overdue(utcnow()),
@@ -169,7 +169,7 @@ class CandidateOut(ma.Schema):
     name = F.Function(lambda c: c.person.name)
     is_migrant = F.Function(lambda c: c.person.is_migrant)
     is_elected = F.Boolean()
-    elected_round = F.Integer()
+    elected_round = F.Integer(allow_none=True)
     is_recalled = F.Boolean()
 
 
@@ -305,11 +305,11 @@ class RecallOut(ma.Schema):
                                                "signatures_due_at) or decided"})
     signatures_due_at = F.AwareDateTime()
     supporters = F.Integer()
-    registered = F.Integer()
-    votes_cast = F.Integer()
-    votes_for = F.Integer()
-    is_valid = F.Boolean()
-    is_passed = F.Boolean()
+    registered = F.Integer(allow_none=True)
+    votes_cast = F.Integer(allow_none=True)
+    votes_for = F.Integer(allow_none=True)
+    is_valid = F.Boolean(allow_none=True)
+    is_passed = F.Boolean(allow_none=True)
     round_no = F.Integer(allow_none=True, metadata={"description": "the election round of its platform vote"})
 
 

@@ -1,12 +1,13 @@
 """The person form of the administrator pages."""
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import BooleanField, DateField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length, Optional
 
+from community.text_input import CheckedForm
 
-class PersonForm(FlaskForm):
+
+class PersonForm(CheckedForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=50)])
     phone = StringField(_l("Phone number"), validators=[DataRequired(), Length(max=20)],
                         render_kw={"inputmode": "tel"})
@@ -29,13 +30,13 @@ class PersonForm(FlaskForm):
     submit = SubmitField(_l("Save"))
 
 
-class ImportForm(FlaskForm):
+class ImportForm(CheckedForm):
     file = FileField(_l("Excel file (.xlsx)"),
                      validators=[FileRequired(), FileAllowed(["xlsx"], _l("Only .xlsx files."))])
     submit = SubmitField(_l("Check the file"))
 
 
-class RoleForm(FlaskForm):
+class RoleForm(CheckedForm):
     role = SelectField(_l("Role"), validators=[DataRequired()])
     scope = SelectField(_l("Scope"), validators=[DataRequired()])
     submit = SubmitField(_l("Grant role"))

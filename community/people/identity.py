@@ -49,8 +49,21 @@ def gender_of(number: str) -> str:
 
 
 def mask_id_number(number: str) -> str:
-    """3302**********1234."""
-    return number[:4] + "*" * (len(number) - 8) + number[-4:]
+    """Every digit hidden: the mask only says that a number is on record.
+
+    The pages, the API and the exports show the birth date, the gender and the household place beside it, and
+    those already give digits 1–14 (region, birth date) and the parity of digit 17. The only secret left is the
+    sequence number (digits 15–17, about 500 choices once the gender is known); any of digits 15–18 in the mask
+    would cut that down to a handful (the last four with the others give the whole number back), so the mask
+    shows none of them, and showing digits 1–14 would add nothing. The full number is shown only on request,
+    and every such request is logged (services.reveal_id_number).
+    """
+    return "*" * len(number)
+
+
+def normalise_phone(raw) -> str:
+    """A phone number as typed (spaces, dashes) in its stored form: 13912345678."""
+    return str(raw or "").strip().replace(" ", "").replace("-", "")
 
 
 def _key_material(purpose: bytes) -> bytes:

@@ -26,11 +26,11 @@ class Person(UserMixin, db.Model):
     __table_args__ = (
         Index("ix_person_community_name", "community_id", "name"),
         Index("ix_person_community_migrant", "community_id", "is_migrant"),
-        # Lists are ordered by (name, id); prefix search needs pattern indexes on PostgreSQL
-        # (on SQLite, GLOB uses the plain index: see community.database.prefix_match).
+        # Lists are ordered by (name, id); name prefix search needs a pattern index on PostgreSQL
+        # (on SQLite, GLOB uses the plain index: see community.database.prefix_match). Phones are searched
+        # only whole, through the unique index.
         Index("ix_person_name_id", "name", "id"),
         Index("ix_person_name_pattern", "name", postgresql_ops={"name": "text_pattern_ops"}),
-        Index("ix_person_phone_pattern", "phone", postgresql_ops={"phone": "text_pattern_ops"}),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(50))
@@ -38,7 +38,8 @@ class Person(UserMixin, db.Model):
     password_hash: Mapped[str | None] = mapped_column(String(255))
     gender: Mapped[str | None] = mapped_column(String(1))  # "M" / "F"
     born_on: Mapped[date | None] = mapped_column(Date)
-    # The ID-card number is encrypted; the digest keeps it unique, the mask is what lists show.
+    # The ID-card number is encrypted; the digest keeps it unique, the mask (all digits hidden, see
+    # identity.mask_id_number) is what lists, the API and exports show.
     id_number_cipher: Mapped[str | None] = mapped_column(Text)
     id_number_digest: Mapped[str | None] = mapped_column(String(64), unique=True)
     id_number_masked: Mapped[str | None] = mapped_column(String(18))

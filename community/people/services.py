@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import date
 
 from flask_babel import gettext as _
-from sqlalchemy import or_, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from app import db
@@ -51,7 +51,7 @@ def clean_person_fields(data: dict, *, creating: bool) -> dict:
         if (creating or field in data) and not out.get(field):
             errors[field] = _("Required")
     if creating or "phone" in data:
-        phone = str(data.get("phone") or "").strip().replace(" ", "").replace("-", "")
+        phone = identity.normalise_phone(data.get("phone"))
         if not identity.PHONE_PATTERN.match(phone):
             errors["phone"] = _("A mainland mobile number has 11 digits and starts with 1.")
         out["phone"] = phone
@@ -245,9 +245,14 @@ def people_query(actor, q: str | None = None, community_id: int | None = None, i
         statement = statement.where(Person.community_id == community_id)
     if is_migrant is not None:
         statement = statement.where(Person.is_migrant.is_(is_migrant))
-    if q:
-        q = q.strip()
-        statement = statement.where(or_(prefix_match(Person.name, q), prefix_match(Person.phone, q)))
+    if q and q.strip():
+        # A phone number is found only when it is typed whole: a prefix search would rebuild a masked number
+        # (138****1234) digit by digit. Names match by prefix.
+        phone = identity.normalise_phone(q)
+        if identity.PHONE_PATTERN.match(phone):
+            statement = statement.where(Person.phone == phone)
+        else:
+            statement = statement.where(prefix_match(Person.name, q.strip()))
     return statement
 
 

@@ -35,6 +35,7 @@ from community.people.models import Person
 from community.places.models import Grid
 from community.places.services import communities_for, get_or_404
 from community.roles.views import role_choices, scope_choices
+from community.text_input import text_checked_by
 
 bp = Blueprint("people", __name__)
 PER_PAGE = 30
@@ -84,6 +85,7 @@ def _show_errors(form: PersonForm, error: DomainError) -> None:
 
 
 @bp.route("/admin/people/new", methods=["GET", "POST"])
+@text_checked_by(PersonForm)
 @login_required
 def create():
     """Add one person."""
@@ -116,6 +118,7 @@ def detail(person_id: int):
 
 
 @bp.route("/admin/people/<int:person_id>/edit", methods=["GET", "POST"])
+@text_checked_by(PersonForm)
 @login_required
 def edit(person_id: int):
     """Change a person's details."""

@@ -1,7 +1,6 @@
 """People: creating a person through the service (validation, conflicts, scope) and the ID-number rules."""
 from __future__ import annotations
 
-import re
 from datetime import date, timedelta
 
 import pytest
@@ -175,14 +174,12 @@ def test_id_number_is_encrypted_at_rest_and_masked(places, admin):
     assert cipher and number not in cipher
     assert number[6:14] not in cipher and number[-6:] not in cipher
     assert number not in digest
-    assert masked == number[:4] + "*" * 10 + number[-4:]
-    assert re.fullmatch(r"\d{4}\*{10}[\dX]{4}", masked)
+    assert masked == "*" * 18  # no digit: see tests/community/test_security_privacy.py
     assert identity.decrypt_id_number(cipher) == number
-    assert masked.startswith("3302")
 
 
 def test_mask_id_number_form():
-    assert identity.mask_id_number("330225199005171234") == "3302**********1234"
+    assert identity.mask_id_number("330225199005171234") == "******************"
 
 
 def test_duplicate_id_number_is_a_conflict(places, admin):

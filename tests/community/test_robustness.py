@@ -1,5 +1,6 @@
 """No page or API route answers 500, whatever the ids and query strings thrown at it."""
 import re
+from urllib.parse import quote
 
 import pytest
 
@@ -119,3 +120,72 @@ def test_out_of_range_ids_in_query_strings(client, places, value):
         for name in ("community_id", "actor_id"):
             response = client.get(f"{path}?{name}={value}&page={value}")
             assert response.status_code == 200, (path, name, response.status_code)
+
+
+# NUL and the other C0 controls (and DEL): PostgreSQL refuses NUL in text, so each used to be a 500 somewhere.
+CONTROLS = ["\x00", "\x01", "\x09", "\x0a", "\x0b", "\x1b", "\x1f", "\x7f"]
+BODY_CONTROLS = [c for c in CONTROLS if c not in "\t\n\r"]  # multi-line text keeps tabs and newlines
+
+
+def _fill_text(rule, text_value: str) -> str:
+    """The rule's URL with ids 1 and every other argument `text_value`."""
+    url = rule.rule
+    for name in rule.arguments:
+        integer = rule._converters[name].__class__.__name__ == "IntegerConverter"
+        url = re.sub(rf"<(?:[a-z]+:)?{name}>", "1" if integer else quote(text_value), url)
+    return url
+
+
+@pytest.mark.parametrize("char", CONTROLS)
+def test_control_characters_in_query_strings_and_path_segments_are_a_400_on_every_route(client, places, app, char):
+    admin = make_admin()
+    headers = token_for(client, admin)
+    login(client, admin)
+    checked = 0
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint == "static" or "GET" not in rule.methods:
+            continue
+        url = _fill_text(rule, "A")
+        response = client.get(url, headers=headers, query_string={"q": "a" + char, "page": "1"})
+        assert response.status_code == 400, (url, response.status_code)
+        if rule.rule.startswith("/api/"):
+            assert response.json["error"]["code"] == "control_characters", url
+        if any(rule._converters[n].__class__.__name__ != "IntegerConverter" for n in rule.arguments):
+            url = _fill_text(rule, "A" + char)
+            assert client.get(url, headers=headers).status_code == 400, url
+        checked += 1
+    assert checked > 40
+
+
+@pytest.mark.parametrize("char", BODY_CONTROLS)
+def test_control_characters_in_json_bodies_are_a_400_on_every_api_route(client, places, app, char):
+    headers = token_for(client, make_admin())
+    body = {"name": "李" + char, "phone": "139" + char + "00000000", "password": "x" + char, "text": char,
+            "title": "t" + char, "hukou_place": "x", "community_id": places["east"].id, "street_id": 1}
+    checked = 0
+    for rule in app.url_map.iter_rules():
+        if not rule.rule.startswith("/api/"):
+            continue
+        for method in {"POST", "PATCH", "PUT", "DELETE"} & rule.methods:
+            response = client.open(_fill_text(rule, "A"), method=method, headers=headers, json=body)
+            assert response.status_code == 400, (method, rule.rule, response.status_code)
+            assert response.json["error"]["code"] == "control_characters"
+            checked += 1
+    assert checked > 30
+
+
+@pytest.mark.parametrize("char", BODY_CONTROLS)
+def test_control_characters_in_page_forms_are_refused_on_every_route(client, places, app, char):
+    admin = make_admin()
+    form = {k: "x" + char for k in ("name", "phone", "text", "password", "scope", "role", "answer", "note", "reason",
+                                    "title", "county", "next", "q", "current_password", "new_password", "confirm")}
+    checked = 0
+    for rule in app.url_map.iter_rules():
+        if rule.rule.startswith("/api/") or "POST" not in rule.methods:
+            continue
+        login(client, admin)
+        url = _fill_text(rule, "A")
+        response = client.post(url, data=form)
+        assert 400 <= response.status_code < 500, (url, response.status_code)
+        checked += 1
+    assert checked > 20
