@@ -20,6 +20,7 @@ from community.apitools import (
     page_schema,
 )
 from community.authz import ROLE_LABELS, ROLE_SCOPES, SCOPE_LABELS, grants_of, require
+from community.errors import Invalid
 from community.people import services as people
 from community.people.models import Person
 from community.places import services as places
@@ -107,11 +108,6 @@ class PersonIn(ma.Schema):
 
 class PersonPatch(PersonIn):
     """The same fields but the password, each optional: the PATCH route loads it partial, without password."""
-
-    @ma.validates_schema
-    def _something_to_change(self, data, **_kwargs):
-        if not data:  # no body, or {}: nothing to change is a malformed request, not a silent 200
-            raise ma.ValidationError(_("Send at least one field to change."), field_name="json")
 
 
 class PersonOut(ma.Schema):
@@ -343,8 +339,14 @@ def get_person(person_id):
 @named_as_sent(PersonIn)
 def update_person(data, person_id):
     """Change a person's details."""
-    require(current_actor(), "person.edit")
-    return people.update_person(current_actor(), places.get_or_404(Person, person_id), data)
+    actor = current_actor()
+    require(actor, "person.edit")
+    person = places.get_or_404(Person, person_id)
+    require(actor, "person.edit", person)  # permission first: a stranger learns nothing from the body's answer
+    if not data:  # no body, or {}: nothing to change is a malformed request, not a silent 200
+        raise Invalid(_("Send at least one field to change."), code="invalid",
+                      fields={"json": _("Send at least one field to change.")})
+    return people.update_person(actor, person, data)
 
 
 @blp.route("/roles")
