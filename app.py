@@ -77,6 +77,8 @@ class Config:
         )
         self.REDIS_URL = os.environ.get("REDIS_URL") or None
         self.RATELIMIT_HEADERS_ENABLED = True
+        # Per-address limit on sign-in posts (e.g. "300 per minute;3000 per hour"); empty: the built-in one.
+        self.SIGN_IN_LIMIT_PER_ADDRESS = os.environ.get("SIGN_IN_LIMIT_PER_ADDRESS", "")
         self.MAIL_SERVER = os.environ.get("MAIL_SERVER", "")
         self.MAIL_PORT = int(os.environ.get("MAIL_PORT", "25"))
         self.MAIL_USERNAME = os.environ.get("MAIL_USERNAME", "")
