@@ -57,9 +57,9 @@ class TooManyAttempts(DomainError):
 
 
 def normalise_phone(phone: str | None) -> str:
-    """The phone number as stored: full-width digits made ASCII, spaces and dashes dropped."""
+    """The phone number as stored: full-width digits made ASCII; spaces, dashes and control characters dropped."""
     text = unicodedata.normalize("NFKC", phone or "")
-    return "".join(ch for ch in text if not ch.isspace() and ch != "-")[:20]
+    return "".join(ch for ch in text if ch.isprintable() and not ch.isspace() and ch != "-")[:20]
 
 
 def throttle_key(phone: str) -> str:

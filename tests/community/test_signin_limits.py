@@ -139,14 +139,19 @@ def test_the_wait_is_capped_and_the_count_ends_with_its_window(places, quick_has
     start = utcnow()
     for n in range(4):
         assert services.authenticate(target.phone, WRONG, now=start + timedelta(minutes=n)) is None
+    assert services.authenticate("13912345678", WRONG, now=start) is None
+    assert db.session.scalar(select(func.count()).select_from(SignInThrottle)) == 2
     later = start + throttle.WINDOW + timedelta(minutes=5)  # a new window: four more free guesses
     for n in range(4):
         assert services.authenticate(target.phone, WRONG, now=later + timedelta(seconds=n)) is None
     with pytest.raises(throttle.TooManyAttempts) as refused:
         services.authenticate(target.phone, WRONG, now=later + timedelta(seconds=10))
     assert refused.value.retry_after == 60
-    assert services.authenticate(" " + target.phone[:3] + "-" + target.phone[3:], PASSWORD,
-                                 now=later + timedelta(minutes=2)).id == target.id  # the number, normalised
+    # The other number's row, whose window has passed, was dropped when this number's new window began.
+    assert db.session.scalars(select(SignInThrottle.key)).all() == [throttle.throttle_key(target.phone)]
+    full_width = str.maketrans("0123456789", "０１２３４５６７８９")
+    typed = " " + target.phone[:3] + "-" + target.phone[3:].translate(full_width)  # as some phone keyboards type it
+    assert services.authenticate(typed + "\x00", PASSWORD, now=later + timedelta(minutes=2)).id == target.id
 
 
 def test_known_and_unknown_numbers_get_identical_answers(app, places, quick_hashes):
