@@ -7,7 +7,7 @@ FLASK := $(VENV)/bin/flask --app app
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run worker test setup setup-dev browser translations i18n lint bench
+.PHONY: run worker test setup setup-dev browser translations i18n lint bench deploy-check
 
 $(VENV)/bin/python:
 	python3 -m venv $(VENV)
@@ -57,6 +57,10 @@ lint: setup-dev
 test: setup-dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/pytest -n 2 --dist loadfile -q $(PYTEST_ARGS)
+
+# Follows README "Deployment" on a throw-away PostgreSQL database and gunicorn (2 workers), then undoes it.
+deploy-check: $(VENV)/.installed
+	VENV=$(VENV) scripts/deploy-check
 
 # Re-extract messages and merge them into the Chinese catalogue (then translate the new entries).
 i18n: $(VENV)/.installed

@@ -88,6 +88,8 @@ class Config:
         self.TASK_QUEUE_FILE = os.environ.get("TASK_QUEUE_FILE") or str(instance / "queue.db")
         self.BACKGROUND_SYNC = False  # tests: run each job inside the request (Huey's immediate mode)
         self.RATELIMIT_HEADERS_ENABLED = True
+        # Per-address limit on sign-in posts (e.g. "300 per minute;3000 per hour"); empty: the built-in one.
+        self.SIGN_IN_LIMIT_PER_ADDRESS = os.environ.get("SIGN_IN_LIMIT_PER_ADDRESS", "")
         self.MAIL_SERVER = os.environ.get("MAIL_SERVER", "")
         self.MAIL_PORT = int(os.environ.get("MAIL_PORT", "25"))
         self.MAIL_USERNAME = os.environ.get("MAIL_USERNAME", "")
@@ -132,6 +134,35 @@ class Config:
                 if self.SQLALCHEMY_DATABASE_URI.startswith("sqlite") else {"pool_pre_ping": True})
 
 
+def compile_catalogues(directory: Path) -> list[Path]:
+    """Compile each translations/*/LC_MESSAGES/messages.po whose .mo is missing or older (returns those compiled).
+
+    The documented set-up runs `pybabel compile -d translations`; this safety net keeps a deployment that skipped
+    it, or pulled a new .po and only restarted, from falling back to English. Each worker writes a temporary
+    file and renames it into place, so workers starting together never read half a catalogue."""
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    compiled = []
+    for po in sorted(directory.glob("*/LC_MESSAGES/messages.po")):
+        mo = po.with_suffix(".mo")
+        if mo.exists() and mo.stat().st_mtime >= po.stat().st_mtime:
+            continue
+        try:
+            with po.open("rb") as source:
+                catalogue = read_po(source, locale=po.parent.parent.name)
+            temporary = mo.with_name(f".{mo.name}.{os.getpid()}.tmp")
+            with temporary.open("wb") as target:
+                write_mo(target, catalogue)
+            os.replace(temporary, mo)
+            compiled.append(mo)
+        except OSError as error:  # a read-only checkout: the documented compile step is then the only way
+            import logging
+
+            logging.getLogger(__name__).error("cannot compile %s (%s): the interface falls back to English", po, error)
+    return compiled
+
+
 def select_locale() -> str:
     """Chinese unless the visitor chose English (session) or an API client asks for it."""
     if not has_request_context():
@@ -151,6 +182,7 @@ def create_app(config: Config | dict | None = None) -> Flask:
     app = Flask(__name__, instance_path=config.INSTANCE_PATH, template_folder="templates")
     app.config.from_object(config)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    compile_catalogues(Path(config.BABEL_TRANSLATION_DIRECTORIES))
     if app.config["TRUST_PROXY"]:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
 

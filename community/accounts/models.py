@@ -1,7 +1,7 @@
 """Bearer tokens for the JSON API. Only a digest of each token is stored."""
 from __future__ import annotations
 
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app import db
@@ -35,3 +35,16 @@ class SignInSession(db.Model):
     digest: Mapped[str] = mapped_column(String(64), unique=True)
     created_at = mapped_column(UTCDateTime, default=utcnow, nullable=False)
     revoked_at = mapped_column(UTCDateTime)
+
+
+class SignInThrottle(db.Model):
+    """Sign-in guesses for one submitted phone number, shared by every worker and every app instance.
+
+    Keyed by a keyed digest of the normalised phone (so the table names no number, and an unknown number is
+    counted exactly like a registered one); see community/accounts/throttle.py for the rule."""
+
+    __tablename__ = "sign_in_throttle"
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer, nullable=False)
+    window_start = mapped_column(UTCDateTime, nullable=False, index=True)
+    locked_until = mapped_column(UTCDateTime)

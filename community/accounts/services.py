@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from datetime import timedelta
+from datetime import datetime, timedelta
 from functools import cache
 from pathlib import Path
 
@@ -14,6 +14,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select, update
 
 from app import db
+from community.accounts import throttle
 from community.accounts.models import ApiToken, SignInSession
 from community.audit.services import record
 from community.authz import require
@@ -72,14 +73,22 @@ def check_password(person: Person | None, password: str) -> bool:
     return True
 
 
-def authenticate(phone: str, password: str) -> Person | None:
-    """The active person with this phone and password, or None; records the attempt."""
-    person = db.session.scalar(select(Person).where(Person.phone == (phone or "").strip()))
+def authenticate(phone: str, password: str, now: datetime | None = None) -> Person | None:
+    """The active person with this phone and password, or None; records the attempt.
+
+    Raises TooManyAttempts while the number is locked, or when this wrong guess locks it (throttle.py): every
+    guess is counted per submitted number before its password is checked, registered or not."""
+    phone = throttle.normalise_phone(phone)
+    wait = throttle.claim_attempt(phone, now or utcnow())
+    person = db.session.scalar(select(Person).where(Person.phone == phone))
     if not check_password(person, password) or not person.is_active:
         # Nobody is signed in: the attempt is logged against the account it named, with no actor.
         record(None, "account.login_failed", person, object_type="person",
-               summary=(phone or "")[:3] + "****", commit=True)
+               summary=phone[:3] + "****", commit=True)
+        if wait:
+            raise throttle.TooManyAttempts(wait)
         return None
+    throttle.forget(phone)
     person.last_login_at = utcnow()
     record(person, "account.login", person, commit=True)
     return person

@@ -1,13 +1,14 @@
 """Pages to sign in, sign out and change one's password."""
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, flash, make_response, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
 from app import limiter
 from community.accounts import services
 from community.accounts.forms import ChangePasswordForm, LoginForm
+from community.accounts.throttle import TooManyAttempts, address_limit
 from community.errors import DomainError
 from community.safe_urls import safe_next
 from community.text_input import text_checked_by
@@ -28,14 +29,20 @@ def sign_in(person) -> None:
 
 @bp.route("/login", methods=["GET", "POST"])
 @text_checked_by(LoginForm)
-@limiter.limit("10 per minute;50 per hour", methods=["POST"])
+@limiter.limit(address_limit, methods=["POST"])  # high enough for a polling station; guesses count per number
 def login():
     """Sign in with phone number and password."""
     if current_user.is_authenticated:
         return redirect(url_for("home.index"))
     form = LoginForm()
     if form.validate_on_submit():
-        person = services.authenticate(form.phone.data, form.password.data)
+        try:
+            person = services.authenticate(form.phone.data, form.password.data)
+        except TooManyAttempts as error:
+            form.password.errors.append(error.message)
+            response = make_response(render_template("accounts/login.html", form=form), 429)
+            response.headers["Retry-After"] = str(error.retry_after)
+            return response
         if person is None:
             flash(_("Wrong phone number or password."), "danger")
         else:
