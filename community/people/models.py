@@ -77,6 +77,11 @@ class Person(UserMixin, db.Model):
     def authz_scope(self):
         return ("community", self.community_id) if self.community_id else ("platform", 0)
 
+    @property
+    def authz_owner_id(self) -> int:
+        """"self" in an action's roles: one's own record."""
+        return self.id
+
     def age_on(self, day: date) -> int | None:
         """Whole years of age on a given day."""
         if not self.born_on:
