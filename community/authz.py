@@ -160,7 +160,11 @@ def can(actor, action: str, obj=None) -> bool:
         return False
     if obj is None:  # "anywhere": e.g. may this person see the people menu at all
         return True
-    if not any(held.intersection(scope_chain(scope)) for scope in scopes_of(obj)):
+    held_types, reg = {scope_type for scope_type, _id in held}, _registry()
+    # Walk up only from scopes whose type could lie inside a held one (a liaison's grant never needs the
+    # branch's chain), so a list of objects costs a query per distinct scope at most, never one per row.
+    if not any(held.intersection(scope_chain(scope)) for scope in scopes_of(obj)
+               if held_types.intersection(reg.ancestors(scope[0]))):
         return False
     if action in _registry().account_actions and not isinstance(obj, tuple):
         return covers(actor, obj)

@@ -31,7 +31,7 @@ def upgrade():
     sa.ForeignKeyConstraint(['street_id'], ['street.id'], name=op.f('fk_branch_street_id_street'),
                             ondelete='RESTRICT'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_branch')),
-    sa.UniqueConstraint('street_id', 'name', name=op.f('uq_branch_street_id'))
+    sa.UniqueConstraint('street_id', 'name', name=op.f('uq_branch_street_id_name'))
     )
     with op.batch_alter_table('branch', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_branch_street_id'), ['street_id'], unique=False)
@@ -48,7 +48,7 @@ def upgrade():
     sa.ForeignKeyConstraint(['person_id'], ['person.id'], name=op.f('fk_branch_member_person_id_person'),
                             ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_branch_member')),
-    sa.UniqueConstraint('branch_id', 'person_id', name=op.f('uq_branch_member_branch_id'))
+    sa.UniqueConstraint('branch_id', 'person_id', name=op.f('uq_branch_member_branch_id_person_id'))
     )
     with op.batch_alter_table('branch_member', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_branch_member_branch_id'), ['branch_id'], unique=False)
