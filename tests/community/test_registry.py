@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from app import create_app, db
 from community.authz import can, require, scope_condition
+from community.people.models import Person
 from community.places.models import Grid
 from community.registry import RegistryError, registry
 from tests.factories import grant, login, make_community, make_grid, make_person, make_street
@@ -108,8 +109,13 @@ def grid_list():
 
 
 def _toy(reg) -> None:
-    """A grid leader (网格长) held in a grid, a scope type whose parent is the grid's community."""
+    """A grid leader (网格长) held in a grid, a scope type whose parent is the grid's community (a column);
+    a household scope whose parent is its grid, reached through a SQL expression (a correlated select)."""
+    from community.people.models import Person
+
     reg.scope_type("toy_grid", Grid, "网格", parent=("community", Grid.community_id))
+    grid_of = select(Grid.id).where(Grid.id == Person.grid_id).scalar_subquery()
+    reg.scope_type("toy_household", Person, "户", parent=("toy_grid", grid_of))
     reg.role("grid_leader", "网格长", {"toy_grid"})
     reg.actions_of("toy", {"toy.view": {"grid_leader", "community_admin"}})
     reg.blueprint(toy_pages)
@@ -143,6 +149,14 @@ def test_a_toy_package_works_end_to_end(toy_app):
     home = client.get("/").get_data(as_text=True)
     assert "网格工作" in home and "网格巡查提醒" in home
     assert "网格长 · 一网格" in home  # the role's label and the scope's name, from the registration
+
+    household = make_person(east, name="住户", grid_id=first.id)
+    assert can(leader, "toy.view", ("toy_household", household.id))  # household → grid, through the select
+    other_leader = make_person(east, name="二网格长")
+    grant(other_leader, "grid_leader", "toy_grid", second.id)
+    assert not can(other_leader, "toy.view", ("toy_household", household.id))
+    assert set(db.session.scalars(select(Person.id).where(scope_condition(
+        leader, "toy.view", "toy_household", Person.id)))) == {household.id}
 
     client.post("/logout")
     login(client, admin)  # the community's administrator reaches its grids through the registered parent
