@@ -176,3 +176,18 @@ def test_a_toy_package_works_end_to_end(toy_app):
 def test_the_toy_is_not_in_the_main_app(client, places):
     assert client.get("/toy/grids").status_code in (302, 404)
     assert "toy_grid" not in registry().scope_types
+
+
+def test_background_tasks_and_reminder_kinds_are_named_once(app):
+    def twice(reg):
+        reg.task("toy.export", lambda: None)
+        reg.task("toy.export", lambda: None)
+
+    with pytest.raises(RegistryError, match=r"background task 'toy.export' is registered twice"):
+        create_app(_config(app), extra_packages=[Package(twice)])
+    application = create_app(_config(app), extra_packages=[Package(lambda reg: reg.reminder_kind("toy.due", "到期"))])
+    try:
+        assert registry(application).reminder_kinds == {"toy.due": "到期"}
+        assert "toy.due" not in registry(app).reminder_kinds
+    finally:
+        _dispose(application)
