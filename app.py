@@ -175,8 +175,11 @@ def select_locale() -> str:
     return "zh_Hans_CN"
 
 
-def create_app(config: Config | dict | None = None) -> Flask:
-    """Build the application: extensions, blueprints, API, CLI and error pages."""
+def create_app(config: Config | dict | None = None, extra_packages=()) -> Flask:
+    """Build the application: extensions, then every package's `init_app`, which registers through the
+    app's registry (community.registry); the registry then checks that the packages fit together.
+
+    `extra_packages`: more objects with an `init_app(app)` (tests plug toy packages in this way)."""
     if config is None or isinstance(config, dict):
         config = Config(**(config or {}))
     app = Flask(__name__, instance_path=config.INSTANCE_PATH, template_folder="templates")
@@ -199,11 +202,14 @@ def create_app(config: Config | dict | None = None) -> Flask:
 
     import branches
     import community
+    import community.elections
     import volunteers
+    from community.registry import init_registry
 
-    community.init_app(app)
-    branches.init_app(app)
-    volunteers.init_app(app)
+    registry = init_registry(app)
+    for package in (community, community.elections, branches, volunteers, *extra_packages):
+        package.init_app(app)
+    registry.finalize()
 
     from community.background import make_queue
 

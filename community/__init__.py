@@ -3,36 +3,18 @@ from __future__ import annotations
 
 from flask import Flask
 
-# Functions other packages register at app creation (community imports neither of them).
-HOME_PANELS: list = []      # fn(person) -> list of {"title", "body", "url"} cards for the home page
-SEED_STEPS: list = []       # fn(context: dict) -> None, run by `flask seed-demo` in order
-NAV_LINKS: list = []        # fn(person) -> list of (label, endpoint) for the menu
-SCOPE_OPTIONS: list = []    # fn(person) -> list of ("type:id", label) scopes the person may grant roles in
+# Other packages plug in through the app's registry (community.registry), never through this module.
 
 
 def init_app(app: Flask) -> None:
     """Wire the civic core into the application."""
-    from app import api, db, login_manager
-    from community import cli, errors, home
-    from community.accounts.views import bp as accounts_bp
-    from community.api import blp as core_api
-    from community.audit.views import bp as audit_bp
-    from community.authz import register_place_scopes
+    from app import db, login_manager
+    from community import cli, core, errors
     from community.database import configure_sqlite
-    from community.people.views import bp as people_bp
-    from community.places.views import bp as places_bp
-    from community.roles.views import bp as roles_bp
     from community.templating import register_template_helpers
 
     with app.app_context():
         configure_sqlite(db.engine)
-    register_place_scopes()
-    from community.background import register_kind
-    from community.people import excel
-
-    register_kind("import_check", excel.check_upload)
-    register_kind("import", excel.import_people)
-    register_kind("export", excel.export_people)
 
     login_manager.login_view = "accounts.login"
     login_manager.login_message = None
@@ -81,14 +63,5 @@ def init_app(app: Flask) -> None:
     text_input.register(app)
     errors.register_error_handlers(app)
     register_template_helpers(app)
-    for blueprint in (home.bp, accounts_bp, places_bp, people_bp, roles_bp, audit_bp):
-        app.register_blueprint(blueprint)
-    api.register_blueprint(core_api)
-    from app import csrf
-
-    csrf.exempt(core_api)
     cli.register(app)
-
-    from community.elections import init_app as init_elections
-
-    init_elections(app)
+    core.register(app)  # after the hooks above, which must run before any blueprint's

@@ -20,12 +20,13 @@ from community.apitools import (
     page_of,
     page_schema,
 )
-from community.authz import ROLE_LABELS, ROLE_SCOPES, SCOPE_LABELS, grants_of, require
+from community.authz import grants_of, require
 from community.errors import Invalid, api_error
 from community.people import services as people
 from community.people.models import Person
 from community.places import services as places
 from community.places.models import Community, Street
+from community.registry import registry
 from community.roles import services as roles
 from community.roles.models import RoleGrant
 
@@ -52,10 +53,20 @@ class RoleOut(ma.Schema):
     granted_at = F.AwareDateTime()
 
 
+def registered(kind: str):
+    """A validator: the value names one of the app's registered roles or scope types."""
+    def check(value) -> None:
+        names = getattr(registry(), kind)
+        if value not in names:
+            raise ma.ValidationError(_("Must be one of: {choices}.").format(choices=", ".join(names)))
+
+    return check
+
+
 class RoleIn(ma.Schema):
     person_id = Id(required=True, strict=True)
-    role = F.String(required=True, validate=ma.validate.OneOf(list(ROLE_SCOPES)))
-    scope_type = F.String(required=True, validate=ma.validate.OneOf(list(SCOPE_LABELS)))
+    role = F.String(required=True, validate=registered("roles"))
+    scope_type = F.String(required=True, validate=registered("scope_types"))
     scope_id = Id(minimum=0, load_default=0, strict=True)
 
 
@@ -217,9 +228,9 @@ def change_own_password(data):
 def catalogue():
     """Role and scope names, with their labels in the request's language."""
     return {
-        "roles": {role: {"label": str(ROLE_LABELS[role]), "scope_types": sorted(ROLE_SCOPES[role])}
-                  for role in ROLE_SCOPES},
-        "scope_types": {name: str(label) for name, label in SCOPE_LABELS.items()},
+        "roles": {name: {"label": str(role.label), "scope_types": sorted(role.scope_types)}
+                  for name, role in registry().roles.items()},
+        "scope_types": {name: str(scope.label) for name, scope in registry().scope_types.items()},
     }
 
 

@@ -1,102 +1,57 @@
 """The one authorisation function: may this person do this to this object?
 
 Every role is held in a scope. A scope contains the scopes below it
-(street ⊃ community ⊃ organisation/election; street ⊃ branch), so a street
-administrator may do in a community what a community administrator may.
-Packages register their scope types' parents and their actions at app creation.
+(street ⊃ community ⊃ election; street ⊃ branch), so a street administrator may do in a
+community what a community administrator may. Packages register their scope types (with the model
+and the SQL way up to the parent), roles and actions with the app's registry (community.registry);
+`can`, the list conditions and the roles list all derive from those registrations.
+An object names its scopes with `authz_scopes` (several: a branch member sits in their branch and in
+their home-side organisation) or `authz_scope` (one), and its owner with `authz_owner_id` ("self").
 """
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from flask import g, has_request_context
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import exists, false, or_, select
 
 from app import db
 from community.errors import Forbidden
-
-ROLE_LABELS = {
-    "platform_admin": _l("Platform administrator"),
-    "street_admin": _l("Street administrator"),
-    "community_admin": _l("Community administrator"),
-    "secretary": _l("Branch secretary"),
-    "branch_committee": _l("Branch committee member"),
-    "liaison": _l("Outflow-side liaison"),
-    "organiser": _l("Activity organiser"),
-    "scorer": _l("Scorer"),
-    "discussion_member": _l("Discussion group member"),
-    "election_committee": _l("Election committee member"),
-    "counter": _l("Counter"),
-}
-SCOPE_LABELS = {
-    "platform": _l("Whole platform"),
-    "street": _l("Street"),
-    "community": _l("Community"),
-    "branch": _l("Branch"),
-    "organisation": _l("Organisation"),
-    "election": _l("Election"),
-}
-# Where each role may be held.
-ROLE_SCOPES = {
-    "platform_admin": {"platform"},
-    "street_admin": {"street"},
-    "community_admin": {"community"},
-    "secretary": {"branch"},
-    "branch_committee": {"branch"},
-    "liaison": {"branch"},
-    "organiser": {"street", "community", "organisation"},
-    "scorer": {"organisation"},
-    "discussion_member": {"community"},
-    "election_committee": {"election"},
-    "counter": {"election"},
-}
-ADMIN_ROLES = {"street_admin", "community_admin"}
-# Actions on a person's account: the actor's admin roles must also cover every role the person holds
-# (see covers), so that nobody takes over an account of wider rights than their own.
-ACCOUNT_ACTIONS = {"person.edit", "person.reset_password"}
-
-# action -> roles that may perform it on an object inside a scope they hold.
-# "self" means the object is the acting person.
-POLICY: dict[str, set[str]] = {
-    "street.edit": {"street_admin"},
-    "community.create": {"street_admin"},
-    "community.edit": {"street_admin", "community_admin"},
-    "grid.manage": {"street_admin", "community_admin"},
-    "person.list": {"street_admin", "community_admin"},
-    "person.view": {"street_admin", "community_admin", "self"},
-    "person.create": {"street_admin", "community_admin"},
-    "person.edit": {"street_admin", "community_admin"},
-    "person.reset_password": {"street_admin", "community_admin"},
-    "person.import": {"street_admin", "community_admin"},
-    "person.export": {"street_admin", "community_admin", "self"},
-    "role.grant": {"street_admin", "community_admin"},
-    "role.list": {"street_admin", "community_admin"},
-    "audit.view": set(),  # platform administrators only: the log spans every street
-}
-
-# scope type -> function(scope_id) -> parent (type, id) or None, and the model behind the scope
-_PARENTS: dict[str, Callable[[int], tuple[str, int] | None]] = {}
-_MODELS: dict[str, type] = {}
+from community.registry import SELF
+from community.registry import registry as _registry
 
 
-def register_scope(scope_type: str, model, parent: Callable[[int], tuple[str, int] | None], label=None) -> None:
-    """Let a package declare a scope type, its model and how to find its parent scope."""
-    _PARENTS[scope_type] = parent
-    if model is not None:
-        _MODELS[scope_type] = model
-    if label is not None:
-        SCOPE_LABELS[scope_type] = label
+def roles() -> dict:
+    """Registered roles: name -> Role (label, scope types)."""
+    return _registry().roles
+
+
+def scope_types() -> dict:
+    """Registered scope types: name -> ScopeType (model, label, parent)."""
+    return _registry().scope_types
+
+
+def role_label(role: str) -> str:
+    found = _registry().roles.get(role)
+    return str(found.label) if found else role
+
+
+def scope_label(scope_type: str) -> str:
+    found = _registry().scope_types.get(scope_type)
+    return str(found.label) if found else scope_type
 
 
 def scope_object(scope_type: str, scope_id):
     """The object a scope names (a Street, a Branch…), or None if there is none."""
     from community.database import valid_id
 
-    model = _MODELS.get(scope_type)
-    if model is None or not valid_id(scope_id):
+    found = _registry().scope_types.get(scope_type)
+    if found is None or found.model is None or not valid_id(scope_id):
         return None
-    return db.session.get(model, scope_id)
+    return db.session.get(found.model, scope_id)
+
+
+def _display(obj) -> str:
+    return getattr(obj, "name", None) or getattr(obj, "title", None) or str(obj.id)
 
 
 def scope_names(scopes) -> dict[tuple[str, int], str]:
@@ -104,55 +59,43 @@ def scope_names(scopes) -> dict[tuple[str, int], str]:
     wanted: dict[str, set[int]] = {}
     for scope_type, scope_id in scopes:
         wanted.setdefault(scope_type, set()).add(scope_id)
-    names = {("platform", 0): str(SCOPE_LABELS["platform"])}
+    names = {("platform", 0): scope_label("platform")}
     for scope_type, ids in wanted.items():
-        model = _MODELS.get(scope_type)
-        if model is None:
+        found = _registry().scope_types.get(scope_type)
+        if found is None or found.model is None:
             continue
+        model = found.model
         for obj in db.session.scalars(select(model).where(model.id.in_(ids))):
-            names[(scope_type, obj.id)] = getattr(obj, "name", None) or getattr(obj, "title", None) or str(obj.id)
+            names[(scope_type, obj.id)] = _display(obj)
     return names
 
 
 def scope_name(scope_type: str, scope_id: int) -> str:
     """A readable name for a scope, for lists of roles."""
     if scope_type == "platform":
-        return str(SCOPE_LABELS["platform"])
+        return scope_label("platform")
     obj = scope_object(scope_type, scope_id)
-    return getattr(obj, "name", None) or getattr(obj, "title", None) or f"{scope_type} {scope_id}"
+    return _display(obj) if obj is not None else f"{scope_type} {scope_id}"
 
 
-def register_actions(actions: dict[str, set[str]]) -> None:
-    """Let a package add its actions to the policy."""
-    POLICY.update(actions)
-
-
-def _community_parent(community_id: int):
-    from community.places.models import Community
-
-    street_id = db.session.scalar(select(Community.street_id).where(Community.id == community_id))
-    return ("street", street_id) if street_id else None
-
-
-def register_place_scopes() -> None:
-    """Streets and communities are scopes of the civic core."""
-    from community.places.models import Community, Street
-
-    register_scope("community", Community, _community_parent)
-    register_scope("street", Street, lambda _id: None)
-    register_scope("platform", None, lambda _id: None)
+def parent_scope(scope: tuple[str, int]) -> tuple[str, int] | None:
+    """The scope directly containing `scope`, read through its type's registered SQL parent."""
+    found = _registry().scope_types.get(scope[0])
+    if found is None or found.parent_type is None or found.model is None:
+        return None
+    parent_id = db.session.scalar(select(found.parent).where(found.model.id == scope[1]))
+    return (found.parent_type, parent_id) if parent_id is not None else None
 
 
 def scope_chain(scope: tuple[str, int]) -> list[tuple[str, int]]:
-    """The scope itself and every scope containing it, innermost first."""
+    """The scope itself and every scope containing it, innermost first (one query per level, cached)."""
     cache = g.setdefault("_scope_chains", {}) if has_request_context() else {}
     if scope in cache:
         return cache[scope]
     chain, current = [], scope
     while current and current not in chain:
         chain.append(current)
-        parent = _PARENTS.get(current[0])
-        current = parent(current[1]) if parent else None
+        current = parent_scope(current)
     cache[scope] = chain
     return chain
 
@@ -179,36 +122,51 @@ def is_platform_admin(person) -> bool:
     return any(grant.role == "platform_admin" for grant in grants_of(person))
 
 
-def _scope_of(obj) -> tuple[str, int] | None:
+def scopes_of(obj) -> list[tuple[str, int]]:
+    """The scopes an object sits in: a (type, id) itself, `authz_scopes`, or `authz_scope`."""
     if obj is None:
-        return None
+        return []
     if isinstance(obj, tuple):
-        return obj
-    return obj.authz_scope
+        return [obj]
+    several = getattr(obj, "authz_scopes", None)
+    if several is not None:
+        return [scope for scope in several if scope and scope[1] is not None]
+    return [obj.authz_scope]
+
+
+def _allowed(action: str) -> frozenset:
+    actions = _registry().actions
+    if action not in actions:
+        raise KeyError(f"unknown action {action!r}")
+    return actions[action]
 
 
 def can(actor, action: str, obj=None) -> bool:
-    """May `actor` do `action` to `obj` (a model with `authz_scope`, or a (type, id) scope)?"""
+    """May `actor` do `action` to `obj` (a model with `authz_scopes`/`authz_scope`, or a (type, id) scope)?
+
+    No query per object beyond the scope chains, which are cached per request and shared by the rows of a list.
+    """
     if actor is None or not getattr(actor, "is_authenticated", False) or not getattr(actor, "id", None):
         return False
-    if action not in POLICY:
-        raise KeyError(f"unknown action {action!r}")
-    allowed = POLICY[action]
-    if "self" in allowed and obj is not None and obj.__class__.__name__ == "Person" and obj.id == actor.id:
+    allowed = _allowed(action)
+    if SELF in allowed and obj is not None and not isinstance(obj, tuple) \
+            and getattr(obj, "authz_owner_id", None) == actor.id:
         return True
     grants = grants_of(actor)
     if any(grant.role == "platform_admin" for grant in grants):
         return True
-    held = [grant for grant in grants if grant.role in allowed]
+    held = {(grant.scope_type, grant.scope_id) for grant in grants if grant.role in allowed}
     if not held:
         return False
-    scope = _scope_of(obj)
-    if scope is None:  # "anywhere": e.g. may this person see the people menu at all
+    if obj is None:  # "anywhere": e.g. may this person see the people menu at all
         return True
-    chain = set(scope_chain(scope))
-    if not any((grant.scope_type, grant.scope_id) in chain for grant in held):
+    held_types, reg = {scope_type for scope_type, _id in held}, _registry()
+    # Walk up only from scopes whose type could lie inside a held one (a liaison's grant never needs the
+    # branch's chain), so a list of objects costs a query per distinct scope at most, never one per row.
+    if not any(held.intersection(scope_chain(scope)) for scope in scopes_of(obj)
+               if held_types.intersection(reg.ancestors(scope[0]))):
         return False
-    if action in ACCOUNT_ACTIONS and obj.__class__.__name__ == "Person":
+    if action in _registry().account_actions and not isinstance(obj, tuple):
         return covers(actor, obj)
     return True
 
@@ -227,7 +185,8 @@ def covers(actor, person) -> bool:
         return True
     if getattr(person, "id", None) == getattr(actor, "id", None):
         return True  # one's own record: the home-community check already applied
-    admin_scopes = {grant.scope for grant in actor_grants if grant.role in ADMIN_ROLES}
+    administering = {name for name, role in _registry().roles.items() if role.administers}
+    admin_scopes = {grant.scope for grant in actor_grants if grant.role in administering}
     return all(admin_scopes.intersection(scope_chain(grant.scope)) for grant in grants_of(person))
 
 
@@ -244,44 +203,68 @@ def require(actor, action: str, obj=None) -> None:
         raise Forbidden(str(_l("You do not have permission to do this.")))
 
 
-def scope_ids(actor, action: str, scope_type: str) -> set[int] | None:
-    """Ids of the scopes of one type where `actor` may do `action`; None means all of them.
+def _inside(scope_type: str, id_column, ancestor_type: str, ids: set[int]):
+    """SQL: `id_column`, the id of a scope of `scope_type`, lies inside one of the `ancestor_type` scopes `ids`.
 
-    Used to filter list queries in SQL instead of checking row by row.
+    Each level up is a correlated EXISTS on the scope type's model through its registered parent column or
+    expression, so a list ordered by an index can walk it and stop after one page (see bench/people_list.py).
     """
-    from community.places.models import Community
+    if scope_type == ancestor_type:
+        return id_column.in_(sorted(ids))
+    found = _registry().scope_types[scope_type]
+    model = found.model
+    if id_column is model.id or getattr(id_column, "expression", None) is model.id.expression:
+        return _inside(found.parent_type, found.parent, ancestor_type, ids)
+    return exists().where(model.id == id_column, _inside(found.parent_type, found.parent, ancestor_type, ids))
 
+
+def scope_condition(actor, action: str, scope_type: str, id_column):
+    """A SQL condition: `id_column` names a scope of `scope_type` where `actor` may do `action`; None: any.
+
+    Grants held in the scope type itself or in any scope type above it count (a street administrator's
+    grant covers the street's communities, their elections, the street's branches…).
+    """
     grants = grants_of(actor)
     if any(grant.role == "platform_admin" for grant in grants):
         return None
-    held = [grant for grant in grants if grant.role in POLICY[action]]
+    allowed = _allowed(action)
+    held: dict[str, set[int]] = {}
+    for grant in grants:
+        if grant.role in allowed:
+            held.setdefault(grant.scope_type, set()).add(grant.scope_id)
+    conditions = [_inside(scope_type, id_column, ancestor, held[ancestor])
+                  for ancestor in _registry().ancestors(scope_type) if ancestor in held]
+    return or_(*conditions) if conditions else false()
+
+
+def any_scope_condition(actor, action: str, columns: dict):
+    """A SQL condition for objects sitting in several scopes: `columns` maps scope type -> the object's column
+    naming its scope of that type; the object qualifies through any of them. None means any object."""
+    conditions = [scope_condition(actor, action, scope_type, column) for scope_type, column in columns.items()]
+    if any(condition is None for condition in conditions):
+        return None
+    return or_(*conditions) if conditions else false()
+
+
+def scope_ids(actor, action: str, scope_type: str) -> set[int] | None:
+    """Ids of the scopes of one type where `actor` may do `action`; None means all of them.
+
+    No query when the actor's grants name such scopes directly; one query when they hold wider ones.
+    """
+    grants = grants_of(actor)
+    if any(grant.role == "platform_admin" for grant in grants):
+        return None
+    allowed = _allowed(action)
+    held = [grant for grant in grants if grant.role in allowed]
     ids = {grant.scope_id for grant in held if grant.scope_type == scope_type}
-    if scope_type == "community":
-        streets = {grant.scope_id for grant in held if grant.scope_type == "street"}
-        if streets:
-            ids |= set(db.session.scalars(select(Community.id).where(Community.street_id.in_(streets))))
+    above = set(_registry().ancestors(scope_type)) - {scope_type}
+    if any(grant.scope_type in above for grant in held):
+        model = _registry().scope_types[scope_type].model
+        condition = scope_condition(actor, action, scope_type, model.id)
+        ids |= set(db.session.scalars(select(model.id).where(condition)))
     return ids
 
 
 def community_condition(actor, action: str, community_column):
-    """A SQL condition: `community_column` is a community where `actor` may do `action`; None means any.
-
-    Street-wide grants become a correlated EXISTS rather than a long IN list, so that a list ordered
-    by name can walk its index and stop after one page on SQLite too (see bench/people_list.py).
-    """
-    from sqlalchemy import exists, false, or_
-
-    from community.places.models import Community
-
-    grants = grants_of(actor)
-    if any(grant.role == "platform_admin" for grant in grants):
-        return None
-    held = [grant for grant in grants if grant.role in POLICY[action]]
-    communities = {grant.scope_id for grant in held if grant.scope_type == "community"}
-    streets = {grant.scope_id for grant in held if grant.scope_type == "street"}
-    conditions = []
-    if communities:
-        conditions.append(community_column.in_(communities))
-    if streets:
-        conditions.append(exists().where(Community.id == community_column, Community.street_id.in_(streets)))
-    return or_(*conditions) if conditions else false()
+    """A SQL condition: `community_column` is a community where `actor` may do `action`; None means any."""
+    return scope_condition(actor, action, "community", community_column)

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import os
 import secrets
-from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
@@ -23,12 +22,10 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from app import db
 from community.database import UTCDateTime, utcnow
+from community.registry import registry
 
 STATES = ("queued", "running", "done", "failed")
 # kind -> fn(job_id, *args); packages register theirs (community.people registers import and export).
-JOB_KINDS: dict[str, Callable] = {}
-
-
 class Job(db.Model):
     """One piece of background work: who asked, what it is, how far it got, and what came of it."""
 
@@ -49,11 +46,6 @@ class Job(db.Model):
         """What the progress page polls."""
         return {"state": self.state, "done": self.done, "total": self.total, "error": self.error,
                 "kind": self.kind, "imported": self.done if self.kind == "import" and self.state == "done" else None}
-
-
-def register_kind(kind: str, work: Callable) -> None:
-    """Make `work(job_id, *args)` runnable as background jobs of `kind`."""
-    JOB_KINDS[kind] = work
 
 
 # ---------------------------------------------------------------- the queue
@@ -92,7 +84,7 @@ def _run(job_id: str, kind: str, arguments: list) -> None:
     """Run one job in this (the task's own) app context; its failure is shown to its owner, not lost."""
     try:
         set_progress(job_id, state="running")
-        JOB_KINDS[kind](job_id, *arguments)
+        registry().tasks[kind](job_id, *arguments)
         db.session.rollback()  # a job that forgot to finish its transaction writes nothing half-done
         state = db.session.scalar(select(Job.state).where(Job.id == job_id))
         db.session.rollback()
@@ -121,7 +113,7 @@ def _job_error(error: Exception) -> str:
 def start_job(owner_id: int, kind: str, *arguments) -> str:
     """Record a job for `owner_id` and put it on the queue; returns its id. `arguments` are ids and plain
     values (JSON-like), never ORM objects: the task runs in another process, later."""
-    if kind not in JOB_KINDS:
+    if kind not in registry().tasks:
         raise KeyError(f"unknown job kind {kind!r}")
     job_id = secrets.token_urlsafe(12)
     db.session.add(Job(id=job_id, owner_id=owner_id, kind=kind, state="queued"))

@@ -8,12 +8,12 @@ from flask import Flask, current_app
 from sqlalchemy import select
 
 from app import db
-from community import SEED_STEPS
 from community.accounts.services import generate_password, hash_password, password_problem
 from community.audit.services import record
 from community.people.identity import PHONE_PATTERN
 from community.people.models import Person
 from community.places.models import Street
+from community.registry import registry
 from community.roles.models import RoleGrant
 
 
@@ -67,7 +67,7 @@ def register(app: Flask) -> None:
 
         password = generate_password()
         context = seed_places_and_people(password)
-        for step in SEED_STEPS:
+        for step in registry().demo_steps:
             step(context)
         text = (f"演示管理员 Demo administrator — 手机号 phone: {context['admin'].phone}  "
                 f"密码 password: {password}\n"

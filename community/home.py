@@ -7,9 +7,9 @@ from flask_login import current_user, login_required
 from sqlalchemy import func, select
 
 from app import LANGUAGES, db
-from community import HOME_PANELS
 from community.authz import can, grants_of, scope_ids
 from community.people.models import Person
+from community.registry import registry
 from community.safe_urls import safe_next
 
 bp = Blueprint("home", __name__)
@@ -42,7 +42,7 @@ def _admin_panel(person) -> dict | None:
 @login_required
 def index():
     """What this person has to do today, by role."""
-    panels = [panel for fn in HOME_PANELS for panel in fn(current_user)]
+    panels = [panel for cards in registry().home_cards for panel in cards(current_user)]
     return render_template("home.html", grants=grants_of(current_user), admin=_admin_panel(current_user),
                            panels=panels)
 

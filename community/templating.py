@@ -6,9 +6,9 @@ from flask_babel import format_datetime, get_locale
 from flask_login import current_user
 
 from app import LANGUAGES
-from community import NAV_LINKS
-from community.authz import ROLE_LABELS, SCOPE_LABELS, can, scope_name
+from community.authz import can, scope_name
 from community.database import as_local
+from community.registry import registry
 
 
 def register_template_helpers(app: Flask) -> None:
@@ -25,15 +25,17 @@ def register_template_helpers(app: Flask) -> None:
             args["page"] = page
             return url_for(request.endpoint, **(request.view_args or {}), **args)
 
+        reg = registry()
         return {
             "can": lambda action, obj=None: can(current_user, action, obj),
-            "ROLE_LABELS": ROLE_LABELS,
-            "SCOPE_LABELS": SCOPE_LABELS,
+            "ROLE_LABELS": {name: role.label for name, role in reg.roles.items()},
+            "SCOPE_LABELS": {name: scope.label for name, scope in reg.scope_types.items()},
             "scope_name": scope_name,
             "LANGUAGES": LANGUAGES,
             "current_locale": str(get_locale()),
             "html_lang": "zh-CN" if str(get_locale()).startswith("zh") else "en",
             "page_url": page_url,
-            "nav_links": [link for fn in NAV_LINKS for link in fn(current_user)]
+            "nav_links": [(link.label, link.endpoint) for link in reg.menu_links
+                          if link.visible is None or link.visible(current_user)]
             if current_user.is_authenticated else [],
         }

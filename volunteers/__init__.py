@@ -1,10 +1,14 @@
 """Volunteer points (志愿积分): activities, check-ins, the ledger, quotas, grants, redemptions.
 
-The package's models and pages arrive with their own issue; it already has its place
-in the application so that imports go one way (volunteers → community).
+The package's models and pages arrive with their own issue; it already registers its role so that imports
+go one way (volunteers → community). The scorer role and the organisation scope type come with their models.
 """
 from flask import Flask
+from flask_babel import lazy_gettext as _l
 
 
 def init_app(app: Flask) -> None:
-    """Register the volunteer package's blueprints, scopes and jobs with the app."""
+    """Register the volunteer package's roles (later: scopes, pages, jobs) with the app."""
+    from community.registry import registry
+
+    registry(app).role("organiser", _l("Activity organiser"), {"street", "community"})

@@ -16,16 +16,6 @@ ACTIONS = {
 }
 
 
-def _election_parent(election_id: int):
-    from sqlalchemy import select
-
-    from app import db
-    from community.elections.models import Election
-
-    community_id = db.session.scalar(select(Election.community_id).where(Election.id == election_id))
-    return ("community", community_id) if community_id else None
-
-
 def _appoint(role: str):
     def appoint(actor, person, election_id: int):
         from app import db
@@ -45,40 +35,28 @@ def _dismiss(actor, grant) -> None:
     dismiss(actor, db.session.get(Election, grant.scope_id), grant.person_id, grant.role)
 
 
-def _elections_within(community_ids):
-    from sqlalchemy import select
-
-    from community.elections.models import Election
-
-    return select(Election.id).where(Election.community_id.in_(community_ids))
-
-
 def init_app(app: Flask) -> None:
-    """Register the elections' models, scope, actions, pages, API, menu, home cards and demo data."""
-    import community
-    from app import api, csrf
-    from community.authz import register_actions, register_scope
-    from community.elections import key_views, models, sealed_models  # noqa: F401  (ceremony pages; tables)
+    """Register the elections' scope, roles, actions, pages, API, menu, home cards, demo data and access rows."""
+    from community.elections import access, key_views, models, sealed_models  # noqa: F401  (ceremony pages; tables)
     from community.elections.api import blp as elections_api
     from community.elections.demo import seed_elections
-    from community.elections.hooks import home_panels, nav_links, scope_options
+    from community.elections.hooks import home_panels
     from community.elections.manage_views import bp as manage_bp
     from community.elections.views import bp as public_bp
+    from community.registry import registry
 
-    register_scope("election", models.Election, _election_parent, label=_l("Election"))
-    from community.roles.services import APPOINTERS, DISMISSERS, SCOPES_WITHIN_COMMUNITIES
-
-    SCOPES_WITHIN_COMMUNITIES["election"] = _elections_within
-
-    for role in ("election_committee", "counter"):  # the roles pages and API go through the election's rules
-        APPOINTERS[role] = _appoint(role)
-        DISMISSERS[role] = _dismiss
-    register_actions(ACTIONS)
-    app.register_blueprint(public_bp)
-    app.register_blueprint(manage_bp)
-    api.register_blueprint(elections_api)
-    csrf.exempt(elections_api)
-    for registry, fn in ((community.NAV_LINKS, nav_links), (community.HOME_PANELS, home_panels),
-                         (community.SCOPE_OPTIONS, scope_options), (community.SEED_STEPS, seed_elections)):
-        if fn not in registry:  # tests build several apps in one process
-            registry.append(fn)
+    reg = registry(app)
+    reg.scope_type("election", models.Election, _l("Election"), parent=("community", models.Election.community_id),
+                   grant_action="election.appoint")
+    # The roles pages and API go through the election's own rules to appoint and dismiss these.
+    reg.role("election_committee", _l("Election committee member"), {"election"},
+             appoint=_appoint("election_committee"), dismiss=_dismiss)
+    reg.role("counter", _l("Counter"), {"election"}, appoint=_appoint("counter"), dismiss=_dismiss)
+    reg.actions_of("elections", ACTIONS)
+    reg.blueprint(public_bp)
+    reg.blueprint(manage_bp)
+    reg.api_blueprint(elections_api)
+    reg.menu_link(_l("Elections"), "elections.index")
+    reg.home_card(home_panels)
+    reg.demo_step(seed_elections)
+    reg.access(access.ACCESS_ROWS)

@@ -1,4 +1,4 @@
-"""What the elections add to the menu, the home page and the role-scope choices."""
+"""What the elections add to the home page."""
 from __future__ import annotations
 
 from flask import url_for
@@ -6,15 +6,9 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from app import db
-from community.authz import is_platform_admin, scope_ids
 from community.database import utcnow
 from community.elections.models import Election, Participation, VoterRecord
 from community.elections.rules import eligibility_problems
-
-
-def nav_links(person) -> list[tuple[str, str]]:
-    """Everyone signed in sees the elections menu."""
-    return [(_("Elections"), "elections.index")]
 
 
 def home_panels(person) -> list[dict]:
@@ -57,14 +51,3 @@ def home_panels(person) -> list[dict]:
             panels.append({"title": _("You may apply to be on the roll: %(t)s", t=election.title),
                            "body": _("You have lived here long enough to vote as a new resident."), "url": url})
     return panels
-
-
-def scope_options(actor) -> list[tuple[str, str]]:
-    """Elections where the actor may appoint committee members and counters."""
-    statement = select(Election).order_by(Election.id.desc())
-    if not is_platform_admin(actor):
-        ids = scope_ids(actor, "election.appoint", "community")
-        if not ids:
-            return []
-        statement = statement.where(Election.community_id.in_(ids))
-    return [(f"election:{e.id}", _("Election") + f" · {e.title}") for e in db.session.scalars(statement.limit(50))]

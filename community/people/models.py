@@ -78,6 +78,11 @@ class Person(UserMixin, db.Model):
     def authz_scope(self):
         return ("community", self.community_id) if self.community_id else ("platform", 0)
 
+    @property
+    def authz_owner_id(self) -> int:
+        """"self" in an action's roles: one's own record."""
+        return self.id
+
     def age_on(self, day: date) -> int | None:
         """Whole years of age on a given day (a 29 February birthday falls on 28 February in common years)."""
         from community.anniversaries import whole_years

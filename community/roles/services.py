@@ -7,50 +7,48 @@ from sqlalchemy import select
 from app import db
 from community.audit.services import record
 from community.authz import (
-    ROLE_LABELS,
-    ROLE_SCOPES,
-    SCOPE_LABELS,
     forget_grants,
     is_platform_admin,
     require,
     require_covers,
-    scope_ids,
+    scope_condition,
     scope_object,
 )
 from community.database import flush_or_conflict
 from community.errors import Conflict, Forbidden, Invalid
 from community.people.models import Person
 from community.places.models import Community
+from community.registry import registry
 from community.roles.models import RoleGrant
 
-# Roles only a platform administrator may hand out: no one grants themselves up the ladder.
-PLATFORM_GRANTED = {"platform_admin", "street_admin"}
-# Roles with rules of their own (an election's committee and counters): the owning feature registers
-# appoint(actor, person, scope_id) -> RoleGrant and dismiss(actor, grant) -> None, and every page uses them.
-APPOINTERS: dict = {}
-DISMISSERS: dict = {}
-# Scopes inside communities (an election, an organisation…): scope type -> fn(community_ids) -> a select of
-# their ids, so an administrator's roles list also shows the roles held inside what they administer.
-SCOPES_WITHIN_COMMUNITIES: dict = {}
+# Roles only a platform administrator may hand out (registered with platform_granted=True): no one grants
+# themselves up the ladder. Roles with rules of their own (an election's committee and counters) are
+# registered with appoint(actor, person, scope_id) -> RoleGrant and dismiss(actor, grant), and every page
+# uses them.
+
+
+def platform_granted() -> set[str]:
+    return {name for name, role in registry().roles.items() if role.platform_granted}
 
 
 def grant_role(actor, person: Person, role: str, scope_type: str, scope_id: int | None) -> RoleGrant:
     """Give `person` the `role` within a scope the actor administers."""
-    if role not in ROLE_SCOPES:
+    reg = registry()
+    if role not in reg.roles:
         raise Invalid(_("Unknown role."), fields={"role": _("Unknown role.")})
-    if scope_type not in ROLE_SCOPES[role]:
-        message = _("The role %(role)s is held in a %(scopes)s scope.", role=ROLE_LABELS[role],
-                    scopes="/".join(str(SCOPE_LABELS[s]) for s in sorted(ROLE_SCOPES[role])))
+    if scope_type not in reg.roles[role].scope_types:
+        message = _("The role %(role)s is held in a %(scopes)s scope.", role=reg.roles[role].label,
+                    scopes="/".join(str(reg.scope_types[s].label) for s in sorted(reg.roles[role].scope_types)))
         raise Invalid(message, fields={"scope_type": message})
     if scope_type == "platform":
         scope_id = 0
     elif scope_object(scope_type, scope_id) is None:
         raise Invalid(_("The scope does not exist."), fields={"scope_id": _("The scope does not exist.")})
-    if role in PLATFORM_GRANTED and not is_platform_admin(actor):
+    if reg.roles[role].platform_granted and not is_platform_admin(actor):
         raise Forbidden(_("Only a platform administrator may grant this role."))
     require_covers(actor, person)  # nobody changes the roles of someone above them
-    if role in APPOINTERS:
-        return APPOINTERS[role](actor, person, scope_id)
+    if role in reg.appointers:
+        return reg.appointers[role][0](actor, person, scope_id)
     if role == "community_admin":
         require(actor, "role.grant", _street_of(scope_id))
     else:
@@ -73,10 +71,11 @@ def _street_of(community_id: int) -> tuple[str, int]:
 def revoke_role(actor, grant: RoleGrant) -> None:
     """Take a role away; the same rights are needed as to grant it."""
     require_covers(actor, grant.person)
-    if grant.role in DISMISSERS:
-        DISMISSERS[grant.role](actor, grant)
+    appointer = registry().appointers.get(grant.role)
+    if appointer:
+        appointer[1](actor, grant)
         return
-    if grant.role in PLATFORM_GRANTED and not is_platform_admin(actor):
+    if grant.role in platform_granted() and not is_platform_admin(actor):
         raise Forbidden(_("Only a platform administrator may revoke this role."))
     if grant.role == "community_admin":
         require(actor, "role.grant", _street_of(grant.scope_id))
@@ -99,12 +98,11 @@ def roles_query(actor, person_id: int | None = None):
         statement = statement.where(RoleGrant.person_id == person_id)
     if is_platform_admin(actor):
         return statement
-    communities = scope_ids(actor, "role.list", "community") or set()
-    streets = scope_ids(actor, "role.list", "street") or set()
-    visible = (((RoleGrant.scope_type == "community") & RoleGrant.scope_id.in_(communities or [-1]))
-               | ((RoleGrant.scope_type == "street") & RoleGrant.scope_id.in_(streets or [-1]))
-               | (RoleGrant.person_id == actor.id))
-    for scope_type, ids_within in SCOPES_WITHIN_COMMUNITIES.items():
-        visible = visible | ((RoleGrant.scope_type == scope_type)
-                             & RoleGrant.scope_id.in_(ids_within(communities or [-1])))
+    # Every registered scope type: grants held in it or below the scopes the actor administers (role.list).
+    visible = RoleGrant.person_id == actor.id
+    for scope_type, found in registry().scope_types.items():
+        if found.model is None:
+            continue
+        condition = scope_condition(actor, "role.list", scope_type, RoleGrant.scope_id)
+        visible = visible | ((RoleGrant.scope_type == scope_type) & condition)
     return statement.where(visible)

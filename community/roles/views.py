@@ -8,13 +8,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from app import db
-from community import SCOPE_OPTIONS
-from community.authz import ROLE_LABELS, is_platform_admin, require, scope_names
+from community.authz import is_platform_admin, require, scope_condition, scope_names
 from community.database import paginate
 from community.errors import run_form_action
 from community.people.models import Person
-from community.places.models import Street
-from community.places.services import communities_for, get_or_404
+from community.places.services import get_or_404
+from community.registry import registry
 from community.roles import services
 from community.roles.models import RoleGrant
 
@@ -23,21 +22,27 @@ bp = Blueprint("roles", __name__, url_prefix="/admin/roles")
 
 def role_choices(actor) -> list[tuple[str, str]]:
     """Roles the actor could hand out somewhere."""
-    hidden = set() if is_platform_admin(actor) else services.PLATFORM_GRANTED
-    return [(role, str(label)) for role, label in ROLE_LABELS.items() if role not in hidden]
+    hidden = set() if is_platform_admin(actor) else services.platform_granted()
+    return [(name, str(role.label)) for name, role in registry().roles.items() if name not in hidden]
 
 
-def scope_choices(actor) -> list[tuple[str, str]]:
-    """Scopes the actor administers, as "type:id" options; packages add theirs via SCOPE_OPTIONS."""
+def scope_choices(actor, limit: int = 50) -> list[tuple[str, str]]:
+    """Scopes where the actor may hand out roles, as "type:id" options, derived from the registered scope
+    types: each type's model filtered in SQL by the type's grant action (e.g. election.appoint)."""
     options = []
     if is_platform_admin(actor):
         options.append(("platform:0", _("Whole platform")))
-        streets = db.session.scalars(select(Street).order_by(Street.name)).all()
-        options += [(f"street:{s.id}", _("Street") + f" · {s.name}") for s in streets]
-    for community in db.session.scalars(communities_for(actor, "role.grant")):
-        options.append((f"community:{community.id}", _("Community") + f" · {community.name}"))
-    for provider in SCOPE_OPTIONS:
-        options += provider(actor)
+    held_somewhere = {t for role in registry().roles.values() for t in role.scope_types}
+    for name, found in registry().scope_types.items():
+        if found.model is None or name not in held_somewhere:
+            continue
+        model = found.model
+        statement = select(model).order_by(model.id).limit(limit)
+        condition = scope_condition(actor, found.grant_action, name, model.id)
+        if condition is not None:
+            statement = statement.where(condition)
+        options += [(f"{name}:{obj.id}", f"{found.label} · {getattr(obj, 'name', None) or obj.title}")
+                    for obj in db.session.scalars(statement)]
     return options
 
 
@@ -48,7 +53,7 @@ def index():
     require(current_user, "role.list")
     role = request.args.get("role") or None
     statement = services.roles_query(current_user).options(selectinload(RoleGrant.person))
-    if role in ROLE_LABELS:
+    if role in registry().roles:
         statement = statement.where(RoleGrant.role == role)
     page = max(request.args.get("page", 1, type=int) or 1, 1)
     grants, total = paginate(db.session, statement, page, 50)

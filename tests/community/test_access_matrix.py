@@ -1,7 +1,8 @@
 """The access matrix: every route of `app.url_map`, called as each identity, gives the answer its row expects.
 
 Rows live beside the packages that own the routes (`ACCESS_ROWS` in community/access.py,
-community/elections/access.py, …); `collect_rows()` below finds every package's `access` module.
+community/elections/access.py, branches/access.py…), and each package registers them with the app's registry
+(`registry.access(ACCESS_ROWS)` in its init_app); the tests read them from there.
 One test per identity builds the world once and calls every row, so a failure lists every route that
 answered that identity wrongly; routes without a row fail `test_every_route_has_a_row`, which says
 what to add and where. Rows marked `xfail_reason` are known holes being fixed elsewhere: strict expected failures
@@ -10,9 +11,7 @@ dropped).
 """
 from __future__ import annotations
 
-import importlib
 import importlib.util
-import pkgutil
 import re
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -32,29 +31,16 @@ from community.people.models import Person
 from tests.community.elections.conftest import make_election, open_ballots
 from tests.factories import grant, grant_all, make_community, make_people, make_street, put_on_roll
 
-PACKAGES = ("community", "branches", "volunteers")  # where routes come from; each may hold `access` modules
 NOT_ROUTES = {"static"}                             # served files, no authorisation involved
 
 
-def collect_rows() -> list[Row]:
-    """Every package's ACCESS_ROWS: any module named `access` under the application's packages."""
-    rows = []
-    for name in PACKAGES:
-        package = importlib.import_module(name)
-        modules = [name + ".access"] + [info.name for info in pkgutil.walk_packages(package.__path__, name + ".")
-                                        if info.name.endswith(".access") and info.name != name + ".access"]
-        for module_name in modules:
-            try:
-                module = importlib.import_module(module_name)
-            except ModuleNotFoundError as error:
-                if error.name == module_name:
-                    continue
-                raise
-            rows += getattr(module, "ACCESS_ROWS", [])
-    return rows
+def app_rows(app) -> list[Row]:
+    """Every package's access rows, as the packages registered them with the app (community.registry)."""
+    from community.registry import registry
+
+    return list(registry(app).access_rows)
 
 
-ROWS = collect_rows()
 PLACEHOLDER = re.compile(r"\{(\w+)\}")
 # What a row's path and body may name (build_world provides each); identities name their person's id.
 WORLD_KEYS = frozenset({
@@ -261,9 +247,9 @@ def _quick_password_hashes(monkeypatch):
 def test_access_matrix(app, identity):
     """Every row as one identity. Rows marked `xfail_reason` for it are known holes fixed on another branch:
     strict expected failures, so the test fails as soon as one answers as its row says (drop the mark then)."""
-    world, client = build_world(), app.test_client()
-    known = [r for r in ROWS if identity in r.xfail_for]
-    problems = [text for _row, text in check(client, world, [r for r in ROWS if identity not in r.xfail_for],
+    world, client, rows = build_world(), app.test_client(), app_rows(app)
+    known = [r for r in rows if identity in r.xfail_for]
+    problems = [text for _row, text in check(client, world, [r for r in rows if identity not in r.xfail_for],
                                              [identity])]
     assert not problems, f"{len(problems)} routes answered {identity} wrongly:\n" + "\n".join(problems)
     holes = check(client, world, known, [identity])
@@ -287,10 +273,10 @@ def _suggestion(app, endpoint: str, method: str, rule) -> str:
 
 def test_every_route_has_a_row(app):
     """Every route × method of the URL map has a row; every row names a real route and known identities."""
-    adapter = app.url_map.bind("localhost")
-    dummy = {name: "1" for r in ROWS for name in PLACEHOLDER.findall(r.route)}
+    adapter, rows = app.url_map.bind("localhost"), app_rows(app)
+    dummy = {name: "1" for r in rows for name in PLACEHOLDER.findall(r.route)}
     covered, stale = set(), []
-    for r in ROWS:
+    for r in rows:
         assert r.allow | r.hide | r.xfail_for <= SIGNED_IN, f"{r.route}: unknown identity"
         named = set(PLACEHOLDER.findall(f"{r.route} {r.form} {r.json}"))
         assert named <= WORLD_KEYS, f"{r.route}: the world has no {sorted(named - WORLD_KEYS)} (see WORLD_KEYS)"

@@ -27,12 +27,13 @@ def test_catalogue(client, places, east_admin):
     _admin, headers = east_admin
     body = client.get(f"{API}/catalogue", headers=headers).json
     expected = {"platform_admin", "street_admin", "community_admin", "secretary", "branch_committee", "liaison",
-                "organiser", "scorer", "discussion_member", "election_committee", "counter"}
+                "organiser", "discussion_member", "election_committee", "counter"}
     assert expected <= set(body["roles"])
     assert body["roles"]["community_admin"]["scope_types"] == ["community"]
-    assert set(body["roles"]["organiser"]["scope_types"]) == {"street", "community", "organisation"}
+    assert set(body["roles"]["organiser"]["scope_types"]) == {"street", "community"}
+    assert body["roles"]["liaison"]["scope_types"] == ["home_organisation"]
     assert all(entry["label"] for entry in body["roles"].values())
-    assert {"street", "community", "branch", "organisation", "election"} <= set(body["scope_types"])
+    assert {"street", "community", "branch", "home_organisation", "election"} <= set(body["scope_types"])
 
 
 def test_catalogue_in_english(client, places, east_admin):

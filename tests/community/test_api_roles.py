@@ -71,7 +71,7 @@ def test_community_admin_cannot_revoke_elsewhere_or_upwards(client, places, east
 
 @pytest.mark.parametrize("role,scope_type", [
     ("community_admin", "street"), ("organiser", "election"), ("street_admin", "community"),
-    ("scorer", "community"), ("platform_admin", "community"),
+    ("liaison", "community"), ("platform_admin", "community"),
 ])
 def test_role_in_the_wrong_scope_type_is_400(client, places, platform, role, scope_type):
     _admin, headers = platform

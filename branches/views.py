@@ -1,0 +1,30 @@
+"""Pages: the branches and the members an official may see."""
+from __future__ import annotations
+
+from flask import Blueprint, render_template
+from flask_login import current_user, login_required
+
+from app import db
+from branches import services
+from community.authz import can, require
+
+bp = Blueprint("branches", __name__, url_prefix="/admin/branches")
+
+
+@bp.route("/")
+@login_required
+def index():
+    """Branches in the actor's scopes."""
+    require(current_user, "branch.list")
+    branches = db.session.scalars(services.branches_query(current_user).limit(200)).all()
+    return render_template("branches/index.html", branches=branches)
+
+
+@bp.route("/members")
+@login_required
+def members():
+    """Members through the actor's branch or home-side organisation; `can` checks each row again."""
+    require(current_user, "branch_member.list")
+    rows = db.session.scalars(services.members_query(current_user).limit(200)).unique().all()
+    return render_template("branches/members.html",
+                           members=[m for m in rows if can(current_user, "branch_member.view", m)])
