@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-BUDGET = 55  # seconds, clean-up included
+BUDGET = 150  # seconds, clean-up included: about 10 s alone, over 50 s on a loaded 2-core machine
 
 
 def test_the_documented_deployment_works(backend):
