@@ -85,11 +85,12 @@ def test_supervisors_open_the_sealed_ballots_and_the_committee_publishes(places,
     page.wait_for_url(f"**/elections/{election_id}/manage")
     assert page.get_by_role("link", name="开启密封选票").is_visible()
 
-    for counter in world["counters"]:  # each counter types the paper sheet on their phone
+    for n, counter in enumerate(world["counters"]):  # each counter types the paper sheet on their phone
         phone = Phone(chromium, live)
         phone.sign_in(counter, PASSWORD)
         phone.goto(f"/elections/{election_id}/paper")
-        phone.check("paper page")
+        if n == 0:
+            phone.check("paper page")
         phone.page.get_by_label("选票编号").fill("1")
         for name in world["candidates"][:2]:
             phone.page.get_by_label(name, exact=True).check()
