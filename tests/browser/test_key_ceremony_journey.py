@@ -130,3 +130,97 @@ def test_supervisors_open_the_sealed_ballots_and_the_committee_publishes(places,
              for n in range(3)}
     assert votes == {world["candidates"][0]: "6", world["candidates"][1]: "5", world["candidates"][2]: "2"}
     first.done()
+
+
+def _published_with_recall(places) -> dict:
+    """A published election (2 seats, 5 voters, committee 委员0 and 委员1 holding the keys) and a recall of the
+    first representative proposed by a voter (one fifth of five is enough)."""
+    from community.elections.models import Candidate
+    from community.elections.services import candidates as cands
+    from community.elections.services import lifecycle, recall, voting
+    from tests.community.elections.conftest import count
+
+    community = places["east"]
+    election = make_election(community, seats=2, committee=2, committee_min=2)
+    voters = make_voters(election, community, 5)
+    candidates = [cands.add_candidate(election.test_admin, election, voter) for voter in voters[2:]]
+    lifecycle.change_status(election.test_admin, election, "voting")
+    for voter in voters:
+        voting.cast_ballot(voter, election, [candidates[0].id, candidates[1].id])
+    count(election)
+    lifecycle.change_status(election.test_admin, election, "published")
+    recall.propose_recall(voters[0], election, db.session.get(Candidate, candidates[0].id), "长期不参加议事")
+    world = {"election": election.id, "voters": [v.phone for v in voters], "ids": [v.id for v in voters],
+             "representative": candidates[0].person.name, "candidate": candidates[0].id,
+             "supervisor": _committee_phones(election)[0]}
+    db.session.remove()
+    return world
+
+
+def _committee_phones(election) -> list[str]:
+    from sqlalchemy import select
+
+    from community.people.models import Person
+    from community.roles.models import RoleGrant
+
+    return list(db.session.scalars(select(Person.phone).join(RoleGrant, RoleGrant.person_id == Person.id).where(
+        RoleGrant.role == "election_committee", RoleGrant.scope_id == election.id).order_by(Person.name)))
+
+
+def test_recall_voted_on_the_platform_is_opened_voted_and_counted(places, live, chromium):
+    from datetime import timedelta
+
+    from community.database import as_local, utcnow
+
+    world = _published_with_recall(places)
+    election_id = world["election"]
+    committee = Phone(chromium, live)
+    page = committee.page
+    committee.sign_in(world["supervisor"], PASSWORD)
+    committee.goto(f"/elections/{election_id}/results")
+    committee.check("results page, recall proposed")
+    closes = as_local(utcnow() + timedelta(days=3)).strftime("%Y-%m-%dT%H:%M")
+    page.get_by_label("或以无记名投票方式在平台表决，截止时间").fill(closes)
+    page.get_by_role("button", name="开始表决").click()
+    page.wait_for_url(f"**/elections/{election_id}/vote")
+    assert "罢免表决已开始" in page.content()
+
+    resident = Phone(chromium, live)
+    resident.sign_in(world["voters"][1], PASSWORD)
+    resident.goto(f"/elections/{election_id}")
+    resident.page.get_by_role("link", name="立即投票").click()
+    resident.page.wait_for_url(f"**/elections/{election_id}/vote")
+    assert "罢免" in resident.page.locator(".alert-warning").inner_text()
+    resident.check("recall ballot")
+    resident.page.get_by_label(world["representative"]).check()  # marked: recall
+    resident.page.get_by_role("button", name="提交选票").click()
+    assert len(resident.page.locator("#receipt").inner_text().strip()) == 12
+    resident.done()
+
+    from community.elections.models import Election
+    from community.elections.services import voting
+    from community.people.models import Person
+    from tests.community.elections.conftest import supervisor_shares
+
+    election = db.session.get(Election, election_id)
+    for n in (0, 2, 3, 4):  # the others vote too: two more to recall, two blank (to keep)
+        voting.cast_ballot(db.session.get(Person, world["ids"][n]), election, [world["candidate"]] if n < 3 else [])
+    shares = supervisor_shares(election)  # the supervisors see their shares of the recall round's key
+    db.session.remove()
+
+    committee.goto(f"/elections/{election_id}/manage")
+    page.get_by_label("变更为").select_option("closed")
+    page.get_by_role("button", name="执行").click()
+    page.get_by_role("link", name="开启密封选票").click()
+    page.get_by_label("第 1 份", exact=True).fill(shares[0])
+    page.get_by_label("第 2 份", exact=True).fill(shares[1])
+    page.get_by_role("button", name="开启选票").click()
+    page.wait_for_url(f"**/elections/{election_id}/manage")
+    for step in ("counted", "published"):
+        page.get_by_label("变更为").select_option(step)
+        page.get_by_role("button", name="执行").click()
+        page.wait_for_url(f"**/elections/{election_id}/manage")
+    committee.goto(f"/elections/{election_id}/results")
+    assert page.locator(".list-group-item", has_text=world["representative"]).locator(".badge").inner_text() == "已罢免"
+    committee.check("results page, recall counted")
+    committee.done()
