@@ -68,4 +68,4 @@ i18n: $(VENV)/.installed
 	$(VENV)/bin/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching
 
 bench: setup-dev
-	$(PY) -m bench
+	$(PY) -m bench $(BENCH_ARGS)

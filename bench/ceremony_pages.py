@@ -1,0 +1,227 @@
+"""Do the pages added with the key ceremony, the recall vote, the import check and the branches stay as fast
+with a whole community as with a tenth of it?
+
+One database per size holds: an election of N voters, counted from N opened ballots and published (its
+results page); a second one of N voters, closed with N ballots still sealed (the count page where the
+supervisors type their shares, and a supervisor's share page); a checked import workbook of N rows (the check
+result page); B branches with M members (the branches list and the members list). Each page is timed as a
+multiple of /healthz in the same run, with its SQL statements per request; the statement count must not grow
+with the rows (checked, and printed as "grows!" when it does).
+"""
+from __future__ import annotations
+
+import io
+import os
+import secrets
+import sys
+import tempfile
+from datetime import date, timedelta
+
+from sqlalchemy import event, insert, select, text
+
+from bench.people_list import BACKENDS, _time, database
+
+QUICK = "--quick" in sys.argv
+# Full: 2,000 voters and ballots per election, 200 branches with 5,000 members, a 2,000-row workbook.
+FULL = {"voters": 2000, "branches": 200, "members": 5000, "rows": 2000}
+SCALES = [0.1, 0.25] if QUICK else [0.1, 1.0]
+PASSWORD = "bench12345"
+
+
+def _people(community, n: int, prefix: str, start: int) -> list[int]:
+    from app import db
+    from community.people.models import Person
+
+    rows = [{"name": f"{prefix}{i:05d}", "phone": f"15{start + i:09d}", "hukou_place": "浙江省宁波市象山县",
+             "is_migrant": False, "community_id": community.id, "born_on": date(1980, 1, 1), "gender": "F",
+             "living_since_on": date(2000, 1, 1), "has_political_rights": True, "is_active_account": True,
+             "must_change_password": False} for i in range(n)]
+    for chunk in range(0, n, 5000):
+        db.session.execute(insert(Person), rows[chunk:chunk + 5000])
+    return list(db.session.scalars(select(Person.id).where(Person.name.like(f"{prefix}%")).order_by(Person.id)))
+
+
+def _election(admin, community, committee, voter_ids: list[int], title: str, term: str):
+    """An election whose voters all voted online, closed: its N ballots sealed to the round's key."""
+    from app import db
+    from community.database import utcnow
+    from community.elections import ballot_crypto
+    from community.elections.models import Participation, VoterRecord, new_receipt, random_key
+    from community.elections.sealed_models import BallotReceipt, SealedBallot
+    from community.elections.services import ballot_key, lifecycle, setup
+    from community.elections.services import candidates as cands
+    from community.people.models import Person
+
+    now = utcnow()
+    election = setup.create_election(admin, community, {
+        "title": title, "seats": 5, "voting_opens_at": now - timedelta(minutes=5),
+        "voting_closes_at": now + timedelta(days=1), "roll_days_before": 0, "candidates_days_before": 0,
+        "committee_min": 2, "term": term})
+    for person in committee:
+        setup.appoint(admin, election, person, "election_committee")
+    db.session.execute(insert(VoterRecord), [
+        {"election_id": election.id, "person_id": pid, "term": election.term, "status": "registered",
+         "is_migrant": False, "promise_signed": False, "added_by_id": admin.id, "added_at": now}
+        for pid in voter_ids])
+    db.session.commit()
+    candidates = [cands.add_candidate(admin, election, db.session.get(Person, pid)) for pid in voter_ids[:8]]
+    lifecycle.change_status(admin, election, "voting")
+    key = ballot_key.round_key(election)
+    db.session.execute(insert(Participation), [{"election_id": election.id, "round_no": 1, "voter_id": pid,
+                                                "channel": "online"} for pid in voter_ids])
+    sealed, receipts = [], []
+    for n, _pid in enumerate(voter_ids):
+        receipt = new_receipt()
+        chosen = [c.id for c in candidates[n % 3:n % 3 + 5]]
+        sealed.append({"id": random_key(), "election_id": election.id, "round_no": 1,
+                       "sealed": ballot_crypto.seal_ballot(key.public_key, 5, receipt, chosen)})
+        receipts.append({"receipt": receipt, "election_id": election.id, "round_no": 1})
+    db.session.execute(insert(SealedBallot), sealed)
+    db.session.execute(insert(BallotReceipt), receipts)
+    db.session.commit()
+    lifecycle.change_status(admin, election, "closed")  # everyone on the roll voted: it may close early
+    return election
+
+
+def _seed(app, scale: float) -> dict:
+    from app import db
+    from community.accounts.services import hash_password
+    from community.background import start_job
+    from community.database import utcnow
+    from community.elections.services import ballot_key, lifecycle
+    from community.elections.services.common import current_round
+    from community.people.models import Person
+    from community.places.models import Community, Street
+    from community.roles.models import RoleGrant
+
+    voters, n_branches = int(FULL["voters"] * scale), int(FULL["branches"] * scale)
+    n_members, n_rows = int(FULL["members"] * scale), int(FULL["rows"] * scale)
+    street = Street(name="爵溪街道", county="象山县")
+    db.session.add(street)
+    db.session.flush()
+    community = Community(street_id=street.id, name="东门社区")
+    db.session.add(community)
+    password = hash_password(PASSWORD)
+    admin = Person(name="管理员", phone="13800000000", password_hash=password, hukou_place="")
+    committee = [Person(name=f"委员{n}", phone=f"1380000001{n}", password_hash=password, community=community,
+                        hukou_place="浙江省宁波市象山县", born_on=date(1970, 1, 1)) for n in range(3)]
+    db.session.add_all([admin, *committee])
+    db.session.flush()
+    db.session.add(RoleGrant(person_id=admin.id, role="street_admin", scope_type="street", scope_id=street.id))
+    db.session.commit()
+    voter_ids = _people(community, voters, "选民", 0)
+
+    published = _election(admin, community, committee, voter_ids, "已公布的选举", "2025")
+    round_ = current_round(published)
+    shares = ballot_key.ceremony_shares(published, 1, 2, utcnow())
+    ballot_key.open_round_ballots(admin, published, round_, ballot_key.round_key(published), shares)
+    db.session.commit()
+    for step in ("counted", "published"):
+        lifecycle.change_status(admin, published, step)
+    sealed = _election(admin, community, committee, voter_ids, "密封中的选举", "2026")
+
+    from branches.models import Branch, BranchMember, HomeOrganisation
+
+    db.session.execute(insert(Branch), [{"street_id": street.id, "name": f"第{n:03d}流动党支部"}
+                                        for n in range(n_branches)])
+    homes = [HomeOrganisation(name=f"家乡党组织{n}", region="贵州省") for n in range(20)]
+    db.session.add_all(homes)
+    db.session.flush()
+    branch_ids = list(db.session.scalars(select(Branch.id).order_by(Branch.id)))
+    member_ids = _people(community, n_members, "党员", 1_000_000)
+    db.session.execute(insert(BranchMember), [
+        {"branch_id": branch_ids[n % len(branch_ids)], "person_id": pid, "home_organisation_id": homes[n % 20].id}
+        for n, pid in enumerate(member_ids)])
+    db.session.commit()
+
+    job_id = start_job(admin.id, "import_check", admin.id, _workbook(admin.id, n_rows))
+    db.session.execute(text("ANALYZE"))
+    db.session.commit()
+    return {"published": published.id, "sealed": sealed.id, "job": job_id, "supervisor": committee[0].phone}
+
+
+def _workbook(owner_id: int, n: int) -> str:
+    """A checked upload as the import page saves it: n valid rows."""
+    from openpyxl import Workbook
+
+    from community.people import excel
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["姓名", "手机号", "性别", "出生日期", "身份证号", "户籍地", "社区", "网格", "来此居住日期",
+                  "居住证号", "工作单位", "家乡"])
+    for i in range(n):
+        sheet.append([f"新居民{i:05d}", f"186{i:08d}", "女", "1995-08-20", "", "贵州省毕节市", "东门社区", "",
+                      "2023-05-01", "", "爵溪针织厂", "毕节"])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    path = excel.work_folder("imports") / f"{owner_id}-{secrets.token_urlsafe(12)}.xlsx"
+    path.write_bytes(buffer.getvalue())
+    return str(path)
+
+
+def _measure(url: str, folder: str, scale: float) -> dict:
+    from app import create_app, db
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench", "WTF_CSRF_ENABLED": False,
+                      "INSTANCE_PATH": folder, "RATELIMIT_ENABLED": False, "BACKGROUND_SYNC": True,
+                      "SESSION_COOKIE_SECURE": False})
+    with app.app_context():
+        db.create_all()
+        world = _seed(app, scale)
+    admin, supervisor = app.test_client(), app.test_client()
+    admin.post("/login", data={"phone": "13800000000", "password": PASSWORD})
+    supervisor.post("/login", data={"phone": world["supervisor"], "password": PASSWORD})
+    statements = []
+    with app.app_context():
+        event.listen(db.engine, "before_cursor_execute", lambda *a: statements.append(1))
+    pages = {
+        "key share page (supervisor)": (supervisor, f"/elections/{world['sealed']}/ballot-key/share"),
+        "open sealed ballots page": (admin, f"/elections/{world['sealed']}/ballot-key/open"),
+        "results, opened round": (admin, f"/elections/{world['published']}/results"),
+        "import check result": (admin, f"/admin/people/import/check/{world['job']}"),
+        "branches list": (admin, "/admin/branches/"),
+        "branch members list": (admin, "/admin/branches/members"),
+    }
+    result = {"baseline_ms": _time(admin, "/healthz") * 1000}
+    baseline = result["baseline_ms"] / 1000
+    for label, (client, path) in pages.items():
+        statements.clear()
+        assert client.get(path).status_code == 200, path
+        count = len(statements)
+        result[label] = (_time(client, path) / baseline, count)
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+    return result
+
+
+def run(backend: str, scale: float) -> dict:
+    folder = tempfile.mkdtemp(prefix="tongxin-bench-")
+    with database(backend, folder) as url:
+        return _measure(url, folder, scale)
+
+
+def main() -> bool:
+    """Print the table per backend; False when a page's statement count grows with the rows."""
+    steady = True
+    sizes = [f"{int(FULL['voters'] * s):,}v/{int(FULL['members'] * s):,}m" for s in SCALES]
+    for backend in BACKENDS:
+        results = {scale: run(backend, scale) for scale in SCALES}
+        print(f"\n{backend}: key ceremony, results, import check, branches; time as a multiple of /healthz "
+              "(SQL statements per request); v = voters and ballots, m = branch members")
+        print(f"{'':<32}" + "".join(f"{size:>18}" for size in sizes))
+        for label in [k for k in results[SCALES[0]] if k != "baseline_ms"]:
+            counts = [results[s][label][1] for s in SCALES]
+            grows = "  grows!" if counts[-1] > counts[0] else ""
+            steady = steady and not grows
+            print(f"{label:<32}" + "".join(f"{results[s][label][0]:>12.1f}x ({results[s][label][1]:>2})"
+                                           for s in SCALES) + grows)
+        print(f"{'baseline /healthz median (ms)':<32}" + "".join(f"{results[s]['baseline_ms']:>18.2f}"
+                                                               for s in SCALES))
+    return steady
+
+
+if __name__ == "__main__":
+    os.environ.setdefault("BENCH_REPEAT", "9")
+    sys.exit(0 if main() else 1)
