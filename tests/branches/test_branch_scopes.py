@@ -80,10 +80,14 @@ def test_a_member_is_self_by_owner_id_not_by_class(party):
 
 
 def _add_members(party, n: int) -> None:
+    """n more members of H, most of them in branches of their own: more rows *and* more distinct branches,
+    so a per-row or per-branch check would show in the statement count."""
     for i in range(n):
         person = make_person(party["a"], name=f"党员{i}")
-        db.session.add(BranchMember(branch_id=(party["b1"], party["b2"])[i % 2].id, person_id=person.id,
-                                    home_organisation_id=party["h"].id))
+        branch = party["b1"] if i % 3 == 0 else Branch(street_id=party["street_1"].id, name=f"新建流动党支部{i}")
+        db.session.add(branch)
+        db.session.flush()
+        db.session.add(BranchMember(branch_id=branch.id, person_id=person.id, home_organisation_id=party["h"].id))
     db.session.commit()
 
 
