@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask import has_request_context, request
-from sqlalchemy import select
+from sqlalchemy import inspect, select
 
 from app import db
 from community.audit.models import AuditEntry
@@ -12,14 +12,26 @@ from community.authz import require
 from community.database import keep_even_if_rolled_back
 
 
+def _id_of(obj) -> int | None:
+    """A row's id without asking the database: a refusal may be recorded after a failed flush, when the
+    session must not load anything (its transaction waits for the unit of work to roll back)."""
+    if obj is None:
+        return None
+    obj = getattr(obj, "_get_current_object", lambda: obj)()  # current_user is a proxy
+    state = inspect(obj, raiseerr=False)
+    if state is not None and state.identity is not None:
+        return state.identity[0]
+    return getattr(obj, "id", None)
+
+
 def _entry(actor, action: str, obj=None, summary: str = "", detail: dict | None = None,
            object_type: str | None = None, object_id: int | None = None) -> dict:
     """The values of an audit row, taken now (the objects named may be rolled back later)."""
     return dict(
-        actor_id=getattr(actor, "id", None),
+        actor_id=_id_of(actor),
         action=action,
         object_type=object_type or (obj.__tablename__ if obj is not None else ""),
-        object_id=object_id if object_id is not None else getattr(obj, "id", None),
+        object_id=object_id if object_id is not None else _id_of(obj),
         summary=summary[:300],
         detail=detail,
         ip=request.remote_addr if has_request_context() else None,
