@@ -21,7 +21,7 @@ from sqlalchemy import ForeignKey, Index, String, select, update
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app import db
-from community.database import UTCDateTime, utcnow
+from community.database import UTCDateTime, after_commit, transactional, utcnow
 from community.registry import registry
 
 STATES = ("queued", "running", "done", "failed")
@@ -110,6 +110,7 @@ def _job_error(error: Exception) -> str:
     return _("The job failed. Nothing was changed; please try again or tell the administrator.")[:300]
 
 
+@transactional
 def start_job(owner_id: int, kind: str, *arguments) -> str:
     """Record a job for `owner_id` and put it on the queue; returns its id. `arguments` are ids and plain
     values (JSON-like), never ORM objects: the task runs in another process, later."""
@@ -117,10 +118,12 @@ def start_job(owner_id: int, kind: str, *arguments) -> str:
         raise KeyError(f"unknown job kind {kind!r}")
     job_id = secrets.token_urlsafe(12)
     db.session.add(Job(id=job_id, owner_id=owner_id, kind=kind, state="queued"))
-    # End the caller's transaction first: the job writes on its own connection, and SQLite (which takes
-    # its write lock at BEGIN) would otherwise make an immediate-mode job wait for the request waiting for it.
-    db.session.commit()
-    current_app.extensions["task_queue.run_job"](job_id, kind, list(arguments))
+    # The job is queued only once the caller's unit of work has committed (after_commit): the task reads its
+    # row on a connection of its own, which must find it, and SQLite (which takes its write lock at BEGIN)
+    # would otherwise make an immediate-mode job wait for the request waiting for it. A unit that rolls
+    # back queues nothing.
+    run_job = current_app.extensions["task_queue.run_job"]
+    after_commit(lambda: run_job(job_id, kind, list(arguments)))
     return job_id
 
 

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from app import db
 from community.accounts.services import generate_password, hash_password, password_problem
 from community.audit.services import record
+from community.database import transactional, unit_of_work
 from community.people.identity import PHONE_PATTERN
 from community.people.models import Person
 from community.places.models import Street
@@ -17,6 +18,7 @@ from community.registry import registry
 from community.roles.models import RoleGrant
 
 
+@transactional
 def make_admin(phone: str, password: str, name: str = "平台管理员") -> Person:
     """Create (or promote) a platform administrator."""
     person = db.session.scalar(select(Person).where(Person.phone == phone))
@@ -30,8 +32,7 @@ def make_admin(phone: str, password: str, name: str = "平台管理员") -> Pers
                                                             RoleGrant.role == "platform_admin"))
     if not has_role:
         db.session.add(RoleGrant(person_id=person.id, role="platform_admin", scope_type="platform", scope_id=0))
-    record(None, "account.create_admin", person, summary=name)
-    db.session.commit()
+    record(None, "account.create_admin", person, summary=name)  # the command line: no signed-in actor
     return person
 
 
@@ -66,14 +67,14 @@ def register(app: Flask) -> None:
         from community.demo import seed_places_and_people
 
         password = generate_password()
-        context = seed_places_and_people(password)
-        for step in registry().demo_steps:
-            step(context)
-        text = (f"演示管理员 Demo administrator — 手机号 phone: {context['admin'].phone}  "
-                f"密码 password: {password}\n"
-                f"演示账号（同一密码）Other demo accounts (same password): "
-                + ", ".join(f"{label} {p.phone}" for label, p in context["demo_logins"]))
-        db.session.commit()
+        with unit_of_work():  # the whole demo, or nothing
+            context = seed_places_and_people(password)
+            for step in registry().demo_steps:
+                step(context)
+            text = (f"演示管理员 Demo administrator — 手机号 phone: {context['admin'].phone}  "
+                    f"密码 password: {password}\n"
+                    f"演示账号（同一密码）Other demo accounts (same password): "
+                    + ", ".join(f"{label} {p.phone}" for label, p in context["demo_logins"]))
         db.session.close()  # hold no transaction (SQLite: no write lock) after the command
         login_file.write_text(text + "\n")
         login_file.chmod(0o600)

@@ -1,7 +1,12 @@
-"""Database helpers shared by every package: UTC time, SQLite pragmas, paging."""
+"""Database helpers shared by every package: units of work, UTC time, SQLite pragmas, paging."""
 from __future__ import annotations
 
+import logging
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import wraps
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import DateTime, event, func, select
@@ -9,6 +14,116 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.types import TypeDecorator
 
 LOCAL_ZONE = ZoneInfo("Asia/Shanghai")
+
+
+# ---------------------------------------------------------------- units of work
+#
+# A service entry point runs in a unit of work (`@transactional`, or `with unit_of_work():`). Units nest: a
+# service called by another joins its caller's unit, and only the outermost one commits (once) or, when an
+# exception leaves it, rolls back everything written inside it. Services therefore never call
+# `db.session.commit()` or `rollback()` themselves; the few that must commit before anything else happens
+# (a sign-in guess other requests must count at once) ask for `unit_of_work(alone=True)`, which refuses to
+# run inside another unit.
+#
+# Two kinds of work hang on the outermost unit:
+# - `keep_even_if_rolled_back(write)`: rows that must exist whatever happens to the unit (the audit row of a
+#   refused attempt). `write()` adds them to the unit's own transaction just before it commits; if the unit
+#   rolls back instead, they are written after the rollback in a short transaction of their own. They never
+#   commit the caller's half-done work, and the same connection is used throughout, so SQLite's single
+#   writer (BEGIN IMMEDIATE) never waits for itself as a second connection would.
+# - `after_commit(action)`: what must happen only once the work is committed (putting a job on the queue;
+#   sending the messages of an outbox, which are rows written in the unit like any other).
+
+UNIT_KEY = "tongxin.unit_of_work"
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class _Unit:
+    depth: int = 1
+    kept: list[Callable[[], None]] = field(default_factory=list)
+    after_commit: list[Callable[[], None]] = field(default_factory=list)
+
+
+def _session():
+    from app import db
+
+    return db.session()
+
+
+def current_unit() -> _Unit | None:
+    """The unit of work open in this session, or None."""
+    return _session().info.get(UNIT_KEY)
+
+
+@contextmanager
+def unit_of_work(*, alone: bool = False) -> Iterator:
+    """Run the block in the current unit of work, or in a new one that commits at its end (rolls back on an
+    exception). `alone=True`: the block must commit by itself, so it may not run inside another unit."""
+    session = _session()
+    unit = session.info.get(UNIT_KEY)
+    if unit is not None:
+        if alone:
+            raise RuntimeError("this work commits on its own and cannot run inside another unit of work")
+        unit.depth += 1
+        try:
+            yield session
+        finally:
+            unit.depth -= 1
+        return
+    unit = session.info[UNIT_KEY] = _Unit()
+    try:
+        yield session
+        for write in unit.kept:
+            write()
+        session.commit()
+    except BaseException:
+        session.rollback()
+        _write_kept(session, unit.kept)
+        raise
+    finally:
+        session.info.pop(UNIT_KEY, None)
+    for action in unit.after_commit:
+        action()
+
+
+def _write_kept(session, kept: list) -> None:
+    """After a rollback: write the rows that must survive it, in a transaction of their own."""
+    if not kept:
+        return
+    try:
+        for write in kept:
+            write()
+        session.commit()
+    except Exception:  # the caller's own exception is the one to raise; this one is logged
+        session.rollback()
+        log.exception("rows that had to survive a rollback (refusal audit) could not be written")
+
+
+def transactional(service: Callable) -> Callable:
+    """Run a service entry point in a unit of work (joining the caller's, when there is one)."""
+    @wraps(service)
+    def wrapper(*args, **kwargs):
+        with unit_of_work():
+            return service(*args, **kwargs)
+    return wrapper
+
+
+def _require_unit(what: str) -> _Unit:
+    unit = current_unit()
+    if unit is None:
+        raise RuntimeError(f"{what} needs a unit of work (call it from a @transactional service)")
+    return unit
+
+
+def keep_even_if_rolled_back(write: Callable[[], None]) -> None:
+    """`write()` adds rows that must be written whether the current unit commits or rolls back."""
+    _require_unit("keep_even_if_rolled_back").kept.append(write)
+
+
+def after_commit(action: Callable[[], None]) -> None:
+    """Run `action()` once the current unit of work has committed (never if it rolls back)."""
+    _require_unit("after_commit").after_commit.append(action)
 
 
 MAX_ID = 2 ** 31 - 1  # ids are 32-bit integers; PostgreSQL refuses to compare a larger number with one
@@ -111,7 +226,7 @@ def id_or_none(value) -> int | None:
 
 def flush_or_conflict(obj, message: str, code: str = "conflict", field: str | None = None) -> None:
     """Add and flush `obj`; a unique-key clash (a duplicate, or a simultaneous request) becomes a Conflict
-    carrying `message` (under `field` too, when given), with the transaction rolled back."""
+    carrying `message` (under `field` too, when given). The unit of work the Conflict leaves rolls back."""
     from sqlalchemy.exc import IntegrityError
 
     from app import db
@@ -122,7 +237,6 @@ def flush_or_conflict(obj, message: str, code: str = "conflict", field: str | No
     try:
         db.session.flush()
     except IntegrityError:
-        db.session.rollback()
         raise Conflict(message, code=code, fields={field: message} if field else None) from None
 
 

@@ -18,7 +18,7 @@ from community.accounts import throttle
 from community.accounts.models import ApiToken, SignInSession
 from community.audit.services import record
 from community.authz import require
-from community.database import utcnow
+from community.database import transactional, unit_of_work, utcnow
 from community.errors import Invalid
 from community.people.models import Person
 
@@ -79,21 +79,25 @@ def authenticate(phone: str, password: str, now: datetime | None = None) -> Pers
     Raises TooManyAttempts while the number is locked, or when this wrong guess locks it (throttle.py): every
     guess is counted per submitted number before its password is checked, registered or not."""
     phone = throttle.normalise_phone(phone)
-    wait = throttle.claim_attempt(phone, now or utcnow())
-    person = db.session.scalar(select(Person).where(Person.phone == phone))
-    if not check_password(person, password) or not person.is_active:
-        # Nobody is signed in: the attempt is logged against the account it named, with no actor.
-        record(None, "account.login_failed", person, object_type="person",
-               summary=phone[:3] + "****", commit=True)
-        if wait:
-            raise throttle.TooManyAttempts(wait)
-        return None
-    throttle.forget(phone)
-    person.last_login_at = utcnow()
-    record(person, "account.login", person, commit=True)
-    return person
+    wait = throttle.claim_attempt(phone, now or utcnow())  # committed at once, in a unit of work of its own
+    with unit_of_work():
+        person = db.session.scalar(select(Person).where(Person.phone == phone))
+        signed_in = check_password(person, password) and person.is_active
+        if signed_in:
+            throttle.forget(phone)
+            person.last_login_at = utcnow()
+            record(person, "account.login", person)
+        else:
+            # Nobody is signed in: the attempt is logged against the account it named, with no actor.
+            record(None, "account.login_failed", person, object_type="person", summary=phone[:3] + "****")
+    if signed_in:
+        return person
+    if wait:
+        raise throttle.TooManyAttempts(wait)
+    return None
 
 
+@transactional
 def change_password(person: Person, current: str, new: str) -> None:
     """A person changes their own password, knowing the current one."""
     if not check_password(person, current):
@@ -105,9 +109,9 @@ def change_password(person: Person, current: str, new: str) -> None:
     person.must_change_password = False
     end_all_sessions(person)  # every other browser and every token; the caller starts a fresh one
     record(person, "account.password_changed", person)
-    db.session.commit()
 
 
+@transactional
 def reset_password(actor: Person, person: Person, new: str | None = None) -> str:
     """An administrator sets a new password (random when none given); the person must change it."""
     require(actor, "person.reset_password", person)
@@ -119,7 +123,6 @@ def reset_password(actor: Person, person: Person, new: str | None = None) -> str
     person.must_change_password = True
     end_all_sessions(person)
     record(actor, "account.password_reset", person, summary=person.name)
-    db.session.commit()
     return new
 
 
@@ -133,6 +136,7 @@ def _digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+@transactional
 def issue_token(person: Person) -> tuple[str, ApiToken]:
     """A new bearer token; only its digest is stored."""
     token = secrets.token_urlsafe(32)
@@ -140,7 +144,6 @@ def issue_token(person: Person) -> tuple[str, ApiToken]:
                    expires_at=utcnow() + timedelta(days=current_app.config["API_TOKEN_DAYS"]))
     db.session.add(row)
     record(person, "account.token_issued", person)
-    db.session.commit()
     return token, row
 
 
@@ -154,11 +157,11 @@ def person_for_token(token: str) -> tuple[Person, ApiToken] | None:
     return found[0], found[1]
 
 
+@transactional
 def revoke_token(row: ApiToken) -> None:
     """Revoke one token."""
     row.revoked_at = utcnow()
     record(row.person, "account.token_revoked", row.person)
-    db.session.commit()
 
 
 def revoke_all_tokens(person: Person) -> None:
@@ -167,11 +170,11 @@ def revoke_all_tokens(person: Person) -> None:
                        .values(revoked_at=utcnow()).execution_options(synchronize_session=False))
 
 
+@transactional
 def start_session(person: Person) -> str:
     """Record a new signed-in browser; the returned key goes into its (signed) session cookie."""
     key = secrets.token_urlsafe(32)
     db.session.add(SignInSession(person_id=person.id, digest=_digest(key)))
-    db.session.commit()
     return key
 
 
@@ -185,12 +188,12 @@ def person_for_session(person_id: str, key: str | None) -> Person | None:
                Person.id == int(person_id), Person.is_active_account.is_(True)))
 
 
+@transactional
 def end_session(key: str | None) -> None:
     """Sign one browser out on the server: its cookie, even copied, no longer signs anyone in."""
     if key:
         db.session.execute(update(SignInSession).where(SignInSession.digest == _digest(key))
                            .values(revoked_at=utcnow()).execution_options(synchronize_session=False))
-        db.session.commit()
 
 
 def end_all_sessions(person: Person) -> None:

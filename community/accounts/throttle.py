@@ -25,7 +25,7 @@ from sqlalchemy import case, delete, literal, null, or_, select
 
 from app import db
 from community.accounts.models import SignInThrottle
-from community.database import UTCDateTime
+from community.database import UTCDateTime, unit_of_work
 from community.errors import DomainError
 
 FREE_FAILURES = 5
@@ -113,16 +113,18 @@ def claim_attempt(phone: str, now: datetime) -> timedelta | None:
                   "locked_until": _lock_for(failures, now)},
             where=or_(table.c.locked_until.is_(None), table.c.locked_until <= literal(now, UTCDateTime)),
         ).returning(table.c.failures, table.c.locked_until)
-        counted = db.session.execute(statement).first()
-        if counted is None:  # locked: nothing was counted
-            locked_until = db.session.scalar(select(table.c.locked_until).where(table.c.key == key))
-            db.session.commit()
+        # Committed at once, before the password is checked, so that simultaneous guesses all see the count:
+        # this unit of work refuses to run inside another (it would commit the caller's work).
+        with unit_of_work(alone=True):
+            counted = db.session.execute(statement).first()
+            if counted is None:  # locked: nothing was counted
+                locked_until = db.session.scalar(select(table.c.locked_until).where(table.c.key == key))
+            elif counted.failures == 1:
+                _forget_stale(now)
+        if counted is None:
             if locked_until and locked_until > now:
                 raise TooManyAttempts(locked_until - now)
             continue
-        if counted.failures == 1:
-            _forget_stale(now)
-        db.session.commit()
         return counted.locked_until - now if counted.locked_until else None
     raise TooManyAttempts(FIRST_WAIT)  # pragma: no cover - a lock cannot end twice within one call
 

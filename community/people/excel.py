@@ -15,6 +15,7 @@ from app import db
 from community.audit.services import record
 from community.authz import can
 from community.background import set_progress
+from community.database import unit_of_work
 from community.errors import Invalid
 from community.people import identity, workbook
 from community.people.models import Person
@@ -240,13 +241,14 @@ def import_people(job_id: str, actor_id: int, path: str) -> None:
         people.append(person)
         if index % PROGRESS_EVERY == 0:
             set_progress(job_id, done=index - 1)
-    for start in range(0, len(people), 1000):
-        db.session.add_all(people[start:start + 1000])
-        db.session.flush()
-    actor = db.session.get(Person, actor_id)
-    record(actor, "person.import", None, object_type="person", summary=_("%(n)d people imported", n=len(checked)),
-           detail={"rows": len(checked), "file": Path(path).name})
-    db.session.commit()
+    with unit_of_work():  # every row and the audit row, or nothing
+        for start in range(0, len(people), 1000):
+            db.session.add_all(people[start:start + 1000])
+            db.session.flush()
+        actor = db.session.get(Person, actor_id)
+        record(actor, "person.import", None, object_type="person",
+               summary=_("%(n)d people imported", n=len(checked)),
+               detail={"rows": len(checked), "file": Path(path).name})
     Path(path).unlink(missing_ok=True)
     set_progress(job_id, done=len(checked), state="done")
 
@@ -297,7 +299,8 @@ def export_people(job_id: str, actor_id: int, filters: dict) -> None:
     folder = work_folder("exports")
     target = folder / f"{job_id}.xlsx"
     book.save(target)
-    actor = db.session.get(Person, actor_id)
-    record(actor, "person.export", None, object_type="person", summary=_("%(n)d people exported", n=done),
-           detail={"rows": done, "filters": {k: v for k, v in filters.items() if v is not None}}, commit=True)
+    with unit_of_work():
+        actor = db.session.get(Person, actor_id)
+        record(actor, "person.export", None, object_type="person", summary=_("%(n)d people exported", n=done),
+               detail={"rows": done, "filters": {k: v for k, v in filters.items() if v is not None}})
     set_progress(job_id, done=done, total=done, state="done", file=target.name)

@@ -11,7 +11,7 @@ from app import db
 from community.accounts.services import end_all_sessions, generate_password, hash_password, password_problem
 from community.audit.services import record
 from community.authz import can, community_condition, is_platform_admin, require
-from community.database import prefix_match, utcnow, valid_id
+from community.database import prefix_match, transactional, utcnow, valid_id
 from community.errors import Conflict, Invalid
 from community.people import identity
 from community.people.models import Person
@@ -127,8 +127,7 @@ def _flush_person(person: Person) -> None:
     neutral answer, which says nothing about who holds it."""
     try:
         db.session.flush()
-    except IntegrityError as error:
-        db.session.rollback()
+    except IntegrityError as error:  # the unit of work the refusal leaves rolls back
         raise _neutral_refusal("id_number" if "id_number" in str(error.orig) else "phone") from None
 
 
@@ -166,7 +165,8 @@ def refuse_taken(actor, fields: dict, except_id: int | None = None) -> None:
         raise _neutral_refusal(field)
 
 
-def create_person(actor, data: dict, *, commit: bool = True) -> tuple[Person, str | None]:
+@transactional
+def create_person(actor, data: dict) -> tuple[Person, str | None]:
     """Add a person to a community; returns the person and a generated password, if any."""
     fields = clean_person_fields(data, creating=True)
     require(actor, "person.create", ("community", fields["community_id"]))
@@ -184,11 +184,10 @@ def create_person(actor, data: dict, *, commit: bool = True) -> tuple[Person, st
     _apply(person, fields)
     _flush_person(person)
     record(actor, "person.create", person, summary=person.name)
-    if commit:
-        db.session.commit()
     return person, generated
 
 
+@transactional
 def update_person(actor, person: Person, data: dict) -> Person:
     """Change a person's details; moving to another community needs rights in both."""
     require(actor, "person.edit", person)
@@ -206,10 +205,10 @@ def update_person(actor, person: Person, data: dict) -> Person:
     _flush_person(person)
     person.updated_at = utcnow()
     record(actor, "person.update", person, summary=person.name, detail={"fields": changed})
-    db.session.commit()
     return person
 
 
+@transactional
 def set_active(actor, person: Person, active: bool) -> None:
     """Deactivate (or reactivate) a person's account; nobody is ever deleted with their history."""
     require(actor, "person.edit", person)
@@ -217,21 +216,22 @@ def set_active(actor, person: Person, active: bool) -> None:
     if not active:
         end_all_sessions(person)  # a deactivated account is signed out everywhere at once
     record(actor, "person.activate" if active else "person.deactivate", person, summary=person.name)
-    db.session.commit()
 
 
+@transactional
 def view_person(actor, person: Person) -> Person:
     """Open a person's record; viewing someone else's personal data is logged."""
     require(actor, "person.view", person)
     if actor.id != person.id:
-        record(actor, "person.view", person, summary=person.name, commit=True)
+        record(actor, "person.view", person, summary=person.name)
     return person
 
 
+@transactional
 def reveal_id_number(actor, person: Person) -> str | None:
     """Show the full ID number to an administrator; always logged."""
     require(actor, "person.edit", person)
-    record(actor, "person.reveal_id_number", person, summary=person.name, commit=True)
+    record(actor, "person.reveal_id_number", person, summary=person.name)
     return identity.decrypt_id_number(person.id_number_cipher)
 
 
@@ -256,9 +256,10 @@ def people_query(actor, q: str | None = None, community_id: int | None = None, i
     return statement
 
 
+@transactional
 def own_data(person: Person) -> dict:
     """Everything the platform holds about a person, for their own export (PIPL)."""
-    record(person, "person.export_own", person, summary=person.name, commit=True)
+    record(person, "person.export_own", person, summary=person.name)
     return {
         "name": person.name, "phone": person.phone, "gender": person.gender,
         "born_on": person.born_on.isoformat() if person.born_on else None,

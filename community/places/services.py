@@ -7,7 +7,7 @@ from sqlalchemy import select
 from app import db
 from community.audit.services import record
 from community.authz import require, scope_ids
-from community.database import flush_or_conflict, valid_id
+from community.database import flush_or_conflict, transactional, valid_id
 from community.errors import Invalid, NotFound
 from community.places.models import Community, Grid, Street
 
@@ -34,43 +34,43 @@ def flush_unique(obj, message: str) -> None:
     flush_or_conflict(obj, message, field="name")
 
 
+@transactional
 def create_street(actor, name: str, county: str = "") -> Street:
     """A new street or town (platform administrators)."""
     require(actor, "street.edit", ("platform", 0))
     street = Street(name=_clean_name(name), county=(county or "").strip()[:60])
     flush_unique(street, _("A street with this name already exists."))
     record(actor, "street.create", street, summary=street.name)
-    db.session.commit()
     return street
 
 
+@transactional
 def create_community(actor, street: Street, name: str) -> Community:
     """A new community or village in a street."""
     require(actor, "community.create", street)
     community = Community(street_id=street.id, name=_clean_name(name))
     flush_unique(community, _("This street already has a community with this name."))
     record(actor, "community.create", community, summary=community.name)
-    db.session.commit()
     return community
 
 
+@transactional
 def rename_community(actor, community: Community, name: str) -> Community:
     """Rename a community."""
     require(actor, "community.edit", community)
     community.name = _clean_name(name)
     flush_unique(community, _("This street already has a community with this name."))
     record(actor, "community.rename", community, summary=community.name)
-    db.session.commit()
     return community
 
 
+@transactional
 def create_grid(actor, community: Community, name: str) -> Grid:
     """A new grid in a community."""
     require(actor, "grid.manage", community)
     grid = Grid(community_id=community.id, name=_clean_name(name))
     flush_unique(grid, _("This community already has a grid with this name."))
     record(actor, "grid.create", grid, summary=grid.name)
-    db.session.commit()
     return grid
 
 

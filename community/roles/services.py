@@ -14,7 +14,7 @@ from community.authz import (
     scope_condition,
     scope_object,
 )
-from community.database import flush_or_conflict
+from community.database import flush_or_conflict, transactional
 from community.errors import Conflict, Forbidden, Invalid
 from community.people.models import Person
 from community.places.models import Community
@@ -31,6 +31,7 @@ def platform_granted() -> set[str]:
     return {name for name, role in registry().roles.items() if role.platform_granted}
 
 
+@transactional
 def grant_role(actor, person: Person, role: str, scope_type: str, scope_id: int | None) -> RoleGrant:
     """Give `person` the `role` within a scope the actor administers."""
     reg = registry()
@@ -58,7 +59,6 @@ def grant_role(actor, person: Person, role: str, scope_type: str, scope_id: int 
     # The unique key answers a duplicate, also when two administrators grant it at the same moment.
     flush_or_conflict(grant, _("The person already holds this role here."))
     record(actor, "role.grant", grant, summary=f"{person.name}: {role} @ {scope_type}:{scope_id}")
-    db.session.commit()
     forget_grants()
     return grant
 
@@ -68,6 +68,7 @@ def _street_of(community_id: int) -> tuple[str, int]:
     return ("street", db.session.get(Community, community_id).street_id)
 
 
+@transactional
 def revoke_role(actor, grant: RoleGrant) -> None:
     """Take a role away; the same rights are needed as to grant it."""
     require_covers(actor, grant.person)
@@ -87,7 +88,6 @@ def revoke_role(actor, grant: RoleGrant) -> None:
     record(actor, "role.revoke", grant,
            summary=f"{grant.person.name}: {grant.role} @ {grant.scope_type}:{grant.scope_id}")
     db.session.delete(grant)
-    db.session.commit()
     forget_grants()
 
 

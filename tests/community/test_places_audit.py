@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from app import db
 from community.audit.models import AuditEntry
 from community.audit.services import audit_query, record
+from community.database import unit_of_work
 from community.errors import Conflict, Forbidden, Invalid
 from community.places import services
 from community.places.models import Community, Grid, Street
@@ -255,7 +256,8 @@ def test_audit_page_filters_by_date(client, log):
 
 def test_audit_page_filters_by_actor(client, log, places):
     other = make_person(places["east"])
-    record(other, "account.login", summary="MARK-OTHER-ACTOR", commit=True)
+    with unit_of_work():
+        record(other, "account.login", summary="MARK-OTHER-ACTOR")
     login(client, log)
     page = client.get(f"/admin/audit/?actor_id={other.id}").get_data(as_text=True)
     assert "MARK-OTHER-ACTOR" in page and "MARK-NEW-VIEW" not in page

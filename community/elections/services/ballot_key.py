@@ -18,6 +18,7 @@ from sqlalchemy import delete, func, insert, select, update
 from app import db
 from community.audit.services import record
 from community.authz import can, require
+from community.database import transactional
 from community.elections import ballot_crypto as crypto
 from community.elections.models import Ballot, BallotMark, Election, ElectionRound, random_key
 from community.elections.sealed_models import BallotKey, BallotReceipt, KeyShare, SealedBallot
@@ -93,6 +94,7 @@ def my_share(actor, election: Election, lock: bool = False) -> KeyShare | None:
     return db.session.scalar(statement)
 
 
+@transactional
 def reveal_share(actor, election: Election, now: datetime | None = None) -> dict:
     """Show a supervisor their share of the current round's key, once; then it is erased from the server."""
     row = my_share(actor, election, lock=True)
@@ -110,7 +112,6 @@ def reveal_share(actor, election: Election, now: datetime | None = None) -> dict
     text = crypto.encode_share(crypto.share_context(election.id, row.round_no), row.number, share)
     row.held, row.shown_at = None, now_or(now)
     record(actor, "election.share_shown", election, summary=f"round {row.round_no} share {row.number}")
-    db.session.commit()
     return {"round": row.round_no, "number": row.number, "share": text, "threshold": key.threshold,
             "holders": key.holders, "fingerprint": crypto.fingerprint(key.public_key)}
 
@@ -184,6 +185,7 @@ def _read_shares(election: Election, key: BallotKey, texts: list[str], field: st
     return shares
 
 
+@transactional
 def open_ballots(actor, election: Election, share_texts: list[str], now: datetime | None = None,
                  field: str = "shares.{}") -> dict:
     """k supervisors' shares open the closed round's sealed ballots; they are stored as plaintext with new
@@ -203,7 +205,6 @@ def open_ballots(actor, election: Election, share_texts: list[str], now: datetim
         raise DomainError(_("This round's ballots are already open."), code="already_opened")
     shares = _read_shares(election, key, list(share_texts), field)
     result = open_round_ballots(actor, election, round_, key, shares, now)
-    db.session.commit()
     return result
 
 

@@ -10,6 +10,7 @@ from sqlalchemy.orm import selectinload
 from app import db
 from community.audit.services import record
 from community.authz import require
+from community.database import transactional
 from community.elections.models import (
     NOMINATION_KINDS,
     Candidate,
@@ -20,7 +21,7 @@ from community.elections.models import (
 )
 from community.elections.rules import nominations_close_at
 from community.elections.services.common import flush_or_conflict, is_registered, now_or, officials, require_status
-from community.elections.services.setup import dismiss, relatives_of
+from community.elections.services.setup import relatives_of, remove_official
 from community.errors import DomainError, Forbidden, Invalid, NotFound
 from community.people.models import Person
 
@@ -47,6 +48,7 @@ def require_nominator(actor, election: Election, kind: str, now: datetime | None
         raise Forbidden(_("Only voters on the roll may nominate."))
 
 
+@transactional
 def nominate(actor, election: Election, nominee: Person, kind: str, group_name: str = "",
              now: datetime | None = None) -> Nomination:
     """Nominate a voter: jointly by voters (the nominator is the first supporter), by a residents' group
@@ -63,10 +65,10 @@ def nominate(actor, election: Election, nominee: Person, kind: str, group_name: 
     if kind == "voters":
         db.session.add(NominationSupport(nomination_id=row.id, voter_id=actor.id))
     record(actor, "election.nominate", election, summary=f"{nominee.id} {nominee.name} ({kind})")
-    db.session.commit()
     return row
 
 
+@transactional
 def support_nomination(actor, election: Election, nomination: Nomination, now: datetime | None = None) -> int:
     """Join a joint nomination by voters; returns how many voters now support it."""
     _nominations_open(election, now_or(now))
@@ -76,7 +78,6 @@ def support_nomination(actor, election: Election, nomination: Nomination, now: d
         raise Forbidden(_("Only voters on the roll may nominate."))
     flush_or_conflict(NominationSupport(nomination_id=nomination.id, voter_id=actor.id),
                       _("You already support this nomination."), "already_supported")
-    db.session.commit()
     return supporters(nomination)
 
 
@@ -105,6 +106,7 @@ def nominations(election: Election) -> list[tuple[Nomination, int]]:
     return [(row, counts.get(row.id, 0)) for row in rows]
 
 
+@transactional
 def add_candidate(actor, election: Election, person: Person, now: datetime | None = None) -> Candidate:
     """Put a nominee on the candidate list. A committee member who becomes a candidate leaves the committee."""
     require(actor, "election.manage", election)
@@ -131,12 +133,12 @@ def add_candidate(actor, election: Election, person: Person, now: datetime | Non
     row = Candidate(election_id=election.id, person_id=person.id, nomination_id=nomination.id,
                     added_by_id=actor.id, added_at=now_or(now))
     flush_or_conflict(row, _("The person is already a candidate."), "already_candidate")
-    dismiss(None, election, person.id, "election_committee", reason="became a candidate", commit=False)
+    remove_official(actor, election, person.id, "election_committee", reason="became a candidate")
     record(actor, "election.candidate_add", election, summary=f"{person.id} {person.name}")
-    db.session.commit()
     return row
 
 
+@transactional
 def remove_candidate(actor, election: Election, candidate: Candidate) -> None:
     """Take a candidate off the list before it is published (withdrawal)."""
     require(actor, "election.manage", election)
@@ -145,7 +147,6 @@ def remove_candidate(actor, election: Election, candidate: Candidate) -> None:
         raise NotFound(_("No such candidate."))
     record(actor, "election.candidate_remove", election, summary=str(candidate.person_id))
     db.session.delete(candidate)
-    db.session.commit()
 
 
 def candidates(election: Election) -> list[Candidate]:

@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 
 from app import db
 from community.authz import require
+from community.database import transactional
 from community.elections.models import STATUSES, Candidate, Election, ElectionRound, RoundTally
 from community.elections.services.common import (
     candidate_count,
@@ -131,6 +132,7 @@ def _close(election: Election, now: datetime) -> None:
     election.closed_at = now
 
 
+@transactional
 def change_status(actor, election: Election, target: str, now: datetime | None = None,
                   data: dict | None = None) -> Election:
     """Move the election to `target`, taking any skipped steps on the way when their rules allow it."""
@@ -148,16 +150,12 @@ def change_status(actor, election: Election, target: str, now: datetime | None =
                 "wrong_status")
     if there > STATUSES.index("voting") and there - here > 1 or (here < 4 < there):
         _refuse(_("Go through each step from voting onwards: voting, closed, counted, published."), "wrong_status")
-    try:
-        for step in STATUSES[here + 1:there + 1]:
-            _enter(actor, election, step, now, data)
-        db.session.commit()
-    except DomainError:
-        db.session.rollback()
-        raise
+    for step in STATUSES[here + 1:there + 1]:  # all the steps, or (a refusal leaves the unit) none
+        _enter(actor, election, step, now, data)
     return election
 
 
+@transactional
 def open_next_round(actor, election: Election, opens_at, closes_at, now: datetime | None = None) -> ElectionRound:
     """Open the round the last count called for: a repeat, a runoff among the tied, or the second round."""
     require(actor, "election.manage", election)
@@ -176,5 +174,4 @@ def open_next_round(actor, election: Election, opens_at, closes_at, now: datetim
                      opens_at, closes_at)
     election.status = "voting"
     record_step(actor, election, "voting", note=plan["kind"], at=now)
-    db.session.commit()
     return new

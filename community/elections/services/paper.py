@@ -9,7 +9,7 @@ from sqlalchemy import select
 from app import db
 from community.audit.services import record
 from community.authz import require
-from community.database import as_local
+from community.database import as_local, transactional
 from community.elections.models import (
     Election,
     ElectionRound,
@@ -40,6 +40,7 @@ def _box(box: str) -> str:
     return box
 
 
+@transactional
 def issue_paper_ballot(actor, election: Election, voter: Person, box: str, now: datetime | None = None) -> None:
     """Record that a voter on the roll took a paper ballot (in the hall or from a mobile box)."""
     require(actor, "election.manage", election)
@@ -57,7 +58,6 @@ def issue_paper_ballot(actor, election: Election, voter: Person, box: str, now: 
                                     channel="paper", cast_by_id=actor.id),
                       _("Rule: one ballot per voter; this voter has already voted."), "already_voted")
     record(actor, "election.paper_issued", election, summary=str(voter.id))
-    db.session.commit()
 
 
 def _closed_round(election: Election) -> ElectionRound:
@@ -80,6 +80,7 @@ def _marks(round_: ElectionRound, candidate_ids, is_blank: bool) -> list[int]:
     return marks
 
 
+@transactional
 def enter_paper_ballot(actor, election: Election, box: str, sheet_no: int, candidate_ids,
                        is_blank: bool = False) -> PaperEntry:
     """A counter types in one paper sheet; each sheet is typed by two counters independently.
@@ -102,7 +103,6 @@ def enter_paper_ballot(actor, election: Election, box: str, sheet_no: int, candi
     row = PaperEntry(election_id=election.id, round_no=round_.number, box=box, sheet_no=sheet_no,
                      counter_id=actor.id, kind="entry", marks=marks, is_blank=bool(is_blank))
     flush_or_conflict(row, _("You have already entered this sheet."), "already_entered")
-    db.session.commit()
     return row
 
 
@@ -134,6 +134,7 @@ def sheets(election: Election, round_no: int | None = None) -> list[dict]:
     return result
 
 
+@transactional
 def resolve_sheet(actor, election: Election, box: str, sheet_no: int, candidate_ids, is_blank: bool = False) -> None:
     """The committee settles a sheet the two counters typed differently, after looking at the paper."""
     require(actor, "election.manage", election)
@@ -148,7 +149,6 @@ def resolve_sheet(actor, election: Election, box: str, sheet_no: int, candidate_
                               counter_id=actor.id, kind="resolution",
                               marks=_marks(round_, candidate_ids, is_blank), is_blank=bool(is_blank)))
     record(actor, "election.paper_resolved", election, summary=f"{box} #{sheet_no}")
-    db.session.commit()
 
 
 def paper_ballots(election: Election, round_: ElectionRound) -> list[tuple[bool, list[int]]]:

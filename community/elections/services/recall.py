@@ -4,12 +4,12 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from app import db
-from community.audit.services import record
+from community.audit.services import record, record_kept
 from community.authz import require
-from community.database import as_local
+from community.database import as_local, keep_even_if_rolled_back, transactional
 from community.elections.counting import recall_may_be_proposed, recall_outcome
 from community.elections.models import Candidate, Election, ElectionRound, Recall, RecallSupport, RoundTally
 from community.elections.services.common import (
@@ -24,6 +24,7 @@ from community.elections.services.common import (
 from community.errors import DomainError, Forbidden, Invalid, NotFound
 
 
+@transactional
 def propose_recall(actor, election: Election, candidate: Candidate, reason: str,
                    now: datetime | None = None) -> Recall:
     """A voter proposes to recall a representative; the proposer is the first supporter."""
@@ -43,10 +44,10 @@ def propose_recall(actor, election: Election, candidate: Candidate, reason: str,
     db.session.flush()
     db.session.add(RecallSupport(recall_id=row.id, voter_id=actor.id))
     record(actor, "election.recall_proposed", election, summary=f"candidate {candidate.id}")
-    db.session.commit()
     return row
 
 
+@transactional
 def support_recall(actor, election: Election, recall: Recall, now: datetime | None = None) -> int:
     """A voter supports a recall proposal, once, before its signatures are due; returns the number of
     supporters."""
@@ -61,7 +62,6 @@ def support_recall(actor, election: Election, recall: Recall, now: datetime | No
                           code="signatures_closed")
     flush_or_conflict(RecallSupport(recall_id=recall.id, voter_id=actor.id), _("You already support this recall."),
                       "already_supported")
-    db.session.commit()
     return recall_supporters(recall)
 
 
@@ -82,12 +82,17 @@ def recall_state(election: Election, recall: Recall, now: datetime | None = None
 
 
 def _lapse_if_unsupported(election: Election, recall: Recall, now: datetime) -> None:
+    """Mark a recall whose signatures were due without enough support as lapsed. The caller then refuses, and
+    its unit of work rolls back: the lapse (a fact of the calendar, not of the refused request) is kept."""
     if recall_state(election, recall, now) == "lapsed":
         recall.status = "lapsed"
-        record(None, "election.recall_lapsed", election, summary=f"candidate {recall.candidate_id}")
-        db.session.commit()
+        recall_id = recall.id
+        keep_even_if_rolled_back(lambda: db.session.execute(
+            update(Recall).where(Recall.id == recall_id, Recall.status == "proposed").values(status="lapsed")))
+        record_kept(None, "election.recall_lapsed", election, summary=f"candidate {recall.candidate_id}")
 
 
+@transactional
 def decide_recall(actor, election: Election, recall: Recall, votes_cast: int, votes_for: int,
                   now: datetime | None = None) -> Recall:
     """Enter the recall vote's figures; the rules decide whether it is valid and whether it passes."""
@@ -116,10 +121,10 @@ def decide_recall(actor, election: Election, recall: Recall, votes_cast: int, vo
         recall.candidate.is_recalled = True
     record(actor, "election.recall_decided", election,
            summary=f"candidate {recall.candidate_id}: valid={valid} passed={passed}")
-    db.session.commit()
     return recall
 
 
+@transactional
 def open_recall_vote(actor, election: Election, recall: Recall, opens_at, closes_at,
                      now: datetime | None = None) -> ElectionRound:
     """Hold the recall vote on the platform: an election round of stage "recall" standing the representative
@@ -150,7 +155,6 @@ def open_recall_vote(actor, election: Election, recall: Recall, opens_at, closes
     recall.round_no = round_.number
     election.status = "voting"
     record_step(actor, election, "voting", note=f"recall {recall.id}", at=now)
-    db.session.commit()
     return round_
 
 

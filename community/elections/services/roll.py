@@ -10,7 +10,7 @@ from sqlalchemy.orm import selectinload
 from app import db
 from community.audit.services import record
 from community.authz import can, require
-from community.database import as_local
+from community.database import as_local, transactional
 from community.elections.models import Candidate, Election, RollObjection, VoterRecord
 from community.elections.rules import eligibility_problems, excuse_deadline, objections_close_at
 from community.elections.services.common import (
@@ -84,6 +84,7 @@ def _insert(record_row: VoterRecord) -> None:
     flush_or_conflict(record_row, _("Rule: nobody is on two voter rolls of the same term."), "other_roll")
 
 
+@transactional
 def add_voter(actor, election: Election, person: Person, *, promise_signed: bool = False,
               household: str | None = None, now: datetime | None = None) -> VoterRecord:
     """Put a person on the roll; for a migrant this is the committee's approval, recorded with who and when."""
@@ -121,10 +122,10 @@ def add_voter(actor, election: Election, person: Person, *, promise_signed: bool
     _insert(row)
     record(actor, "election.voter_add", election, summary=f"{person.id} {person.name}",
            detail={"migrant_approved": person.is_migrant})
-    db.session.commit()
     return row
 
 
+@transactional
 def apply_for_roll(actor, election: Election, promise_signed: bool, now: datetime | None = None) -> VoterRecord:
     """A resident applies to be on the roll; a migrant promises in writing not to register anywhere else."""
     require_status(election, *ROLL_OPEN)
@@ -141,10 +142,10 @@ def apply_for_roll(actor, election: Election, promise_signed: bool, now: datetim
                       added_at=now)
     _insert(row)
     record(actor, "election.roll_apply", election, summary=actor.name)
-    db.session.commit()
     return row
 
 
+@transactional
 def remove_voter(actor, election: Election, person_id: int, reason: str) -> None:
     """Take a person off the roll (an upheld objection, a move away); the reason is audited."""
     require(actor, "election.manage", election)
@@ -158,9 +159,9 @@ def remove_voter(actor, election: Election, person_id: int, reason: str) -> None
                           code="candidate_on_roll")
     record(actor, "election.voter_remove", election, summary=f"{person_id}: {reason}"[:300])
     db.session.delete(row)
-    db.session.commit()
 
 
+@transactional
 def excuse_voter(actor, election: Election, person_id: int, now: datetime | None = None) -> VoterRecord:
     """Record that a voter told the committee in time they cannot take part; they leave the turnout base."""
     require(actor, "election.manage", election)
@@ -174,7 +175,6 @@ def excuse_voter(actor, election: Election, person_id: int, now: datetime | None
                             "part.", n=election.absence_notice_days), code="excuse_late")
     row.excused_at = now
     record(actor, "election.voter_excused", election, summary=str(person_id))
-    db.session.commit()
     return row
 
 
@@ -202,6 +202,7 @@ def may_see_roll(actor, election: Election) -> bool:
     return election.status != "draft" and getattr(actor, "community_id", None) == election.community_id
 
 
+@transactional
 def file_objection(actor, election: Election, text: str, subject: Person | None = None,
                    now: datetime | None = None) -> RollObjection:
     """Object to the roll within the objection period after it is published."""
@@ -225,10 +226,10 @@ def file_objection(actor, election: Election, text: str, subject: Person | None 
     db.session.add(row)
     db.session.flush()
     record(actor, "election.objection", election, summary=text[:200])
-    db.session.commit()
     return row
 
 
+@transactional
 def answer_objection(actor, election: Election, objection: RollObjection, answer: str, outcome: str,
                      now: datetime | None = None) -> RollObjection:
     """Answer an objection (upheld or rejected); answers after the deadline are kept and shown as late."""
@@ -244,10 +245,10 @@ def answer_objection(actor, election: Election, objection: RollObjection, answer
     objection.answer, objection.outcome = answer[:2000], outcome
     objection.answered_by_id, objection.answered_at = actor.id, now_or(now)
     record(actor, "election.objection_answer", election, summary=f"{objection.id}: {outcome}")
-    db.session.commit()
     return objection
 
 
+@transactional
 def build_roll(actor, election: Election, now: datetime | None = None) -> dict:
     """Put every eligible local resident of the community on the roll in one go.
 
@@ -284,5 +285,4 @@ def build_roll(actor, election: Election, now: datetime | None = None) -> dict:
         added += 1
     flush_or_conflict(None, _("The roll changed meanwhile; try again."), "other_roll")
     record(actor, "election.roll_build", election, summary=f"added {added}", detail={"skipped": skipped})
-    db.session.commit()
     return {"added": added, "skipped": skipped}

@@ -10,7 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from app import db
 from community.audit.services import record
 from community.authz import forget_grants, require, require_covers
-from community.database import as_local, valid_id
+from community.database import as_local, transactional, valid_id
 from community.elections.models import METHODS, Candidate, Election, Kinship, VoterRecord
 from community.elections.services.common import (
     flush_or_conflict,
@@ -98,6 +98,7 @@ def new_election(**values) -> Election:
     return election
 
 
+@transactional
 def create_election(actor, community: Community, data: dict) -> Election:
     """A new election in draft for a community, with the default rules unless overridden."""
     require(actor, "election.create", community)
@@ -113,10 +114,10 @@ def create_election(actor, community: Community, data: dict) -> Election:
     db.session.add(election)
     db.session.flush()
     record_step(actor, election, "draft", _("created"))
-    db.session.commit()
     return election
 
 
+@transactional
 def update_settings(actor, election: Election, data: dict) -> Election:
     """Change an election's seats, schedule or rules while it is still a draft."""
     require(actor, "election.manage", election)
@@ -125,20 +126,12 @@ def update_settings(actor, election: Election, data: dict) -> Election:
     if election.status != "draft" and set(data) - {"voting_closes_at", "nominations_close_at", "title"}:
         raise DomainError(_("Once the roll is published only the title, the nomination deadline and the closing "
                             "time may change."), code="settings_locked")
-    try:
-        _clean(data, election)
-    except Invalid:
-        db.session.rollback()  # nothing half-changed stays in the session
-        raise
+    _clean(data, election)  # a refusal leaves the unit of work, which rolls back: nothing half-changed stays
     changed = [name for name in ELIGIBILITY if name in data]
     if changed:
         from community.elections.services.roll import refuse_if_roll_breaks
 
-        try:
-            refuse_if_roll_breaks(election, changed[0])
-        except DomainError:
-            db.session.rollback()
-            raise
+        refuse_if_roll_breaks(election, changed[0])
     # The roll's lines carry the term (one roll per term is their unique key): they follow a new term,
     # and a person already on another roll of that term makes the change a conflict.
     try:
@@ -146,13 +139,12 @@ def update_settings(actor, election: Election, data: dict) -> Election:
                                                      VoterRecord.term != election.term)
                            .values(term=election.term).execution_options(synchronize_session="fetch"))
     except IntegrityError:
-        db.session.rollback()
         raise Conflict(_("Rule: nobody is on two voter rolls of the same term."), code="other_roll") from None
     record(actor, "election.settings", election, summary=", ".join(sorted(data))[:300])
-    db.session.commit()
     return election
 
 
+@transactional
 def appoint(actor, election: Election, person: Person, role: str) -> RoleGrant:
     """Appoint a committee member (7–9) or a counter, with the rules on candidates and relatives."""
     require(actor, "election.appoint", election)
@@ -174,25 +166,29 @@ def appoint(actor, election: Election, person: Person, role: str) -> RoleGrant:
                     granted_by_id=actor.id)
     flush_or_conflict(row, _("The person already holds this role here."))
     record(actor, "role.grant", row, summary=f"{person.name}: {role} @ election:{election.id}")
-    db.session.commit()
     forget_grants()
     return row
 
 
-def dismiss(actor, election: Election, person_id: int, role: str, reason: str = "", commit: bool = True) -> bool:
+@transactional
+def dismiss(actor, election: Election, person_id: int, role: str, reason: str = "") -> bool:
     """Remove a committee member or counter from this election; True if they held the role."""
-    if actor is not None:
-        require(actor, "election.appoint", election)
-        require_covers(actor, db.session.get(Person, person_id))
+    require(actor, "election.appoint", election)
+    require_covers(actor, db.session.get(Person, person_id))
+    return remove_official(actor, election, person_id, role, reason)
+
+
+def remove_official(by, election: Election, person_id: int, role: str, reason: str) -> bool:
+    """Take `role` in this election from a person, as a consequence of a step `by` was already authorised
+    to take (a committee member nominated as a candidate leaves the committee). Not a service of its own:
+    it checks no permission and is never called from a view; `dismiss` is the authorised way."""
     row = db.session.scalar(select(RoleGrant).where(RoleGrant.person_id == person_id, RoleGrant.role == role,
                                                     RoleGrant.scope_type == "election",
                                                     RoleGrant.scope_id == election.id))
     if row is None:
         return False
-    record(actor, "role.revoke", row, summary=f"{person_id}: {role} @ election:{election.id} {reason}"[:300])
+    record(by, "role.revoke", row, summary=f"{person_id}: {role} @ election:{election.id} {reason}"[:300])
     db.session.delete(row)
-    if commit:
-        db.session.commit()
     forget_grants()
     return True
 
@@ -205,6 +201,7 @@ def relatives_of(election: Election, person_id: int) -> set[int]:
     return {b if a == person_id else a for a, b in rows}
 
 
+@transactional
 def declare_kinship(actor, election: Election, person: Person, relative: Person) -> Kinship:
     """Record that two people are near relatives; a counter related to a candidate is refused."""
     require(actor, "election.manage", election)
@@ -218,5 +215,4 @@ def declare_kinship(actor, election: Election, person: Person, relative: Person)
     row = Kinship(election_id=election.id, person_id=person.id, relative_id=relative.id)
     flush_or_conflict(row, _("This relationship is already recorded."))
     record(actor, "election.kinship", election, summary=f"{person.id} ~ {relative.id}")
-    db.session.commit()
     return row

@@ -11,7 +11,7 @@ from sqlalchemy.orm import selectinload
 from app import db
 from community.audit.services import record, record_refusal
 from community.authz import require
-from community.database import as_local
+from community.database import as_local, transactional
 from community.elections import ballot_crypto
 from community.elections.models import Election, Participation, ProxyAuthorisation, new_receipt, random_key
 from community.elections.sealed_models import BallotReceipt, SealedBallot
@@ -45,6 +45,7 @@ def voting_round(election: Election, now: datetime):
     return round_
 
 
+@transactional
 def cast_ballot(actor, election: Election, candidate_ids, on_behalf_of: Person | None = None,
                 now: datetime | None = None) -> str:
     """Cast one secret ballot (for oneself, or as an approved proxy) and return its receipt.
@@ -100,9 +101,8 @@ def cast_ballot(actor, election: Election, candidate_ids, on_behalf_of: Person |
         db.session.add(SealedBallot(id=random_key(), election_id=election.id, round_no=round_.number,
                                     sealed=sealed))
         db.session.add(BallotReceipt(receipt=receipt, election_id=election.id, round_no=round_.number))
-        db.session.commit()
-    except IntegrityError:
-        db.session.rollback()
+        db.session.flush()
+    except IntegrityError:  # the unit of work rolls the attempt back; the refusal's audit row is kept
         _refuse(actor, election, Conflict(_("Rule: one ballot per voter; this voter has already voted."),
                                           code="already_voted"))
     return receipt
@@ -128,6 +128,7 @@ def receipts_public(election: Election) -> bool:
     return election.status in ("voting", "closed", "counted", "published")
 
 
+@transactional
 def check_receipt(actor, election: Election, receipt: str) -> dict:
     """Confirm a receipt is on the board; an unknown one is refused and audited."""
     receipt = (receipt or "").strip().upper()
@@ -139,6 +140,7 @@ def check_receipt(actor, election: Election, receipt: str) -> dict:
     return {"receipt": receipt, "round": round_no, "found": True}
 
 
+@transactional
 def approve_proxy(actor, election: Election, principal: Person, proxy: Person, note: str = "") -> ProxyAuthorisation:
     """Record a written proxy approved by the committee; a proxy carries at most `max_proxies` votes."""
     require(actor, "election.manage", election)
@@ -162,7 +164,6 @@ def approve_proxy(actor, election: Election, principal: Person, proxy: Person, n
     flush_or_conflict(row, _("This voter already has a proxy, or the proxy changed meanwhile; try again."),
                       "proxy_conflict")
     record(actor, "election.proxy", election, summary=f"{principal.id} -> {proxy.id}")
-    db.session.commit()
     return row
 
 
