@@ -4,10 +4,11 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 
 from app import db
 from community.audit.services import record
+from community.authz import scope_ids
 from community.database import MAX_ID, flush_or_conflict, utcnow, valid_id  # noqa: F401  (re-exported)
 from community.elections.models import Candidate, Election, ElectionRound, ElectionStep, RoundTally, VoterRecord
 from community.errors import DomainError, Invalid, NotFound
@@ -40,6 +41,23 @@ def get_election(election_id) -> Election:
     if election is None:
         raise NotFound(_("No such election: %(id)s.", id=election_id))
     return election
+
+
+def elections_query(actor, community_id: int | None = None, status: str | None = None):
+    """The elections `actor` may list, newest first (the page and the API both list these): those of the
+    actor's own community, of the communities where they manage elections, and those they help run (committee
+    member, counter); every election for a platform administrator."""
+    statement = select(Election).order_by(Election.id.desc())
+    managed = scope_ids(actor, "election.manage", "community")
+    if managed is not None:
+        own = select(RoleGrant.scope_id).where(RoleGrant.person_id == actor.id, RoleGrant.scope_type == "election")
+        statement = statement.where(or_(Election.community_id == (actor.community_id or -1),
+                                        Election.community_id.in_(managed or [-1]), Election.id.in_(own)))
+    if community_id:
+        statement = statement.where(Election.community_id == community_id)
+    if status:
+        statement = statement.where(Election.status == status)
+    return statement
 
 
 def require_status(election: Election, *statuses: str) -> None:
