@@ -9,7 +9,7 @@ from sqlalchemy import func, or_, select
 from app import db
 from community.audit.services import record
 from community.authz import scope_ids
-from community.database import MAX_ID, flush_or_conflict, utcnow, valid_id  # noqa: F401  (re-exported)
+from community.database import flush_or_conflict, utcnow, valid_id  # noqa: F401  (re-exported)
 from community.elections.models import Candidate, Election, ElectionRound, ElectionStep, RoundTally, VoterRecord
 from community.errors import DomainError, Invalid, NotFound
 from community.places.services import get_or_404  # noqa: F401  (re-exported for the elections package)
@@ -19,8 +19,6 @@ from community.roles.models import RoleGrant
 def now_or(now: datetime | None) -> datetime:
     """The given time (tests pass one) or the current time."""
     return now or utcnow()
-
-
 
 
 def moment(value, field: str) -> datetime | None:
