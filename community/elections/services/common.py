@@ -188,9 +188,10 @@ def clean_candidate_ids(candidate_ids) -> list[int]:
 
 def resident(election: Election, phone_or_id: str | None, field: str = "phone"):
     """A resident of the election's community named by phone number (or person id) in a form."""
+    from community.people.identity import normalise_phone
     from community.people.models import Person
 
-    value = (phone_or_id or "").strip()
+    value = normalise_phone(phone_or_id)  # as the phone was stored: "139 1234-5678" finds 13912345678
     statement = select(Person).where(Person.community_id == election.community_id)
     if value.isascii() and value.isdigit() and len(value) < 11:
         person = db.session.scalar(statement.where(Person.id == int(value)))

@@ -1,4 +1,5 @@
-"""The elections page and GET /api/v1/elections list the same elections: one rule (elections_query)."""
+"""The elections page and GET /api/v1/elections list the same elections (one rule: elections_query); forms
+name residents by phone as it was stored."""
 from __future__ import annotations
 
 import re
@@ -51,3 +52,14 @@ def test_filters_of_the_api_narrow_what_the_caller_may_see(client, places):
                       headers=headers).json["items"] == []
     found = client.get(f"/api/v1/elections?community_id={places['east'].id}&status=draft", headers=headers).json
     assert [item["id"] for item in found["items"]] == [east.id] and found["total"] == 1
+
+
+def test_a_resident_named_in_a_form_is_found_by_the_phone_as_typed(places):
+    """Forms naming a resident by phone (nominations, paper and proxy ballots) clean it as it was stored."""
+    from community.elections.services.common import resident
+
+    election = make_election(places["east"])
+    neighbour = make_person(places["east"], name="邻居", phone="13900000077")
+    assert resident(election, "139 0000-0077") == neighbour
+    assert resident(election, "１３９００００００７７") == neighbour
+    assert resident(election, str(neighbour.id)) == neighbour
