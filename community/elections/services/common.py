@@ -191,12 +191,13 @@ def resident(election: Election, phone_or_id: str | None, field: str = "phone"):
     from community.people.identity import normalise_phone
     from community.people.models import Person
 
-    value = normalise_phone(phone_or_id)  # as the phone was stored: "139 1234-5678" finds 13912345678
+    value = (phone_or_id or "").strip()
     statement = select(Person).where(Person.community_id == election.community_id)
     if value.isascii() and value.isdigit() and len(value) < 11:
         person = db.session.scalar(statement.where(Person.id == int(value)))
-    else:
-        person = db.session.scalar(statement.where(Person.phone == value)) if value else None
+    else:  # as the phone was stored: "139 1234-5678" finds 13912345678
+        phone = normalise_phone(value)
+        person = db.session.scalar(statement.where(Person.phone == phone)) if phone else None
     if person is None:
         raise Invalid(_("No resident of this community has that phone number."), fields={field: _("Not found")})
     return person
