@@ -9,6 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app import db
 from community.database import UTCDateTime, utcnow
+from community.people import identity
 from community.places.models import Community, Grid
 
 
@@ -91,8 +92,6 @@ class Person(UserMixin, db.Model):
 
     def set_id_number(self, number: str) -> None:
         """Keep a checked, normalised ID-card number: encrypted, its keyed digest (unique) and its mask."""
-        from community.people import identity
-
         self.id_number_cipher = identity.encrypt_id_number(number)
         self.id_number_digest = identity.digest_id_number(number)
         self.id_number_masked = identity.mask_id_number(number)
