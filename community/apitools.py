@@ -47,7 +47,7 @@ class PasswordChangeRequired(DomainError):
 
 
 # What a token may do while its person still holds a one-time password: change it, or sign out.
-ALLOWED_BEFORE_PASSWORD_CHANGE = {"core_api.change_own_password", "core_api.revoke_token"}
+ALLOWED_BEFORE_PASSWORD_CHANGE = {"accounts_api.change_own_password", "accounts_api.revoke_token"}
 
 
 def between(low: int, high: int | None = None):
@@ -92,9 +92,8 @@ def page_of(statement, args: dict) -> dict:
 
 
 def api_blueprint(name: str, description: str) -> Blueprint:
-    """A blueprint under /api/v1 whose every documented error uses ApiErrorSchema."""
-    blp = ApiBlueprint(name, name, url_prefix=API_PREFIX, description=description)
-    return blp
+    """A blueprint under /api/v1 (its documented errors use ApiErrorSchema, the Api's ERROR_SCHEMA)."""
+    return ApiBlueprint(name, name, url_prefix=API_PREFIX, description=description)
 
 
 def current_actor():

@@ -30,11 +30,6 @@ def scope_types() -> dict:
     return _registry().scope_types
 
 
-def role_label(role: str) -> str:
-    found = _registry().roles.get(role)
-    return str(found.label) if found else role
-
-
 def scope_label(scope_type: str) -> str:
     found = _registry().scope_types.get(scope_type)
     return str(found.label) if found else scope_type

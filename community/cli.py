@@ -11,7 +11,7 @@ from app import db
 from community.accounts.services import generate_password, hash_password, password_problem
 from community.audit.services import record
 from community.database import transactional, unit_of_work
-from community.people.identity import PHONE_PATTERN
+from community.people.identity import PHONE_PATTERN, normalise_phone
 from community.people.models import Person
 from community.places.models import Street
 from community.registry import registry
@@ -45,6 +45,7 @@ def register(app: Flask) -> None:
     @click.option("--name", default="平台管理员", show_default=True)
     def create_admin(phone: str, password: str | None, name: str):
         """Create the first platform administrator (or make an existing person one)."""
+        phone = normalise_phone(phone)
         if not PHONE_PATTERN.match(phone):
             raise click.BadParameter("手机号应为 11 位，以 1 开头 / an 11-digit mobile number", param_hint="PHONE")
         if password is None:

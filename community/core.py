@@ -17,6 +17,7 @@ def _can(action: str, scope=None):
 
 
 def places(app: Flask) -> None:
+    from community.places.api import blp
     from community.places.models import Community, Street
     from community.places.views import bp
 
@@ -31,9 +32,11 @@ def places(app: Flask) -> None:
         "grid.manage": {"street_admin", "community_admin"},
     })
     reg.blueprint(bp)
+    reg.api_blueprint(blp)
 
 
 def people(app: Flask) -> None:
+    from community.people.api import blp
     from community.people.views import bp
 
     reg = registry(app)
@@ -47,6 +50,7 @@ def people(app: Flask) -> None:
         "person.export": {"street_admin", "community_admin", "self"},
     }, account={"person.edit", "person.reset_password"})  # the actor must cover the person's roles (authz.covers)
     reg.blueprint(bp)
+    reg.api_blueprint(blp)
     from community.people import excel
 
     reg.task("import_check", excel.check_upload)  # background jobs, run by the task queue's consumer
@@ -55,12 +59,16 @@ def people(app: Flask) -> None:
 
 
 def accounts(app: Flask) -> None:
+    from community.accounts.api import blp
     from community.accounts.views import bp
 
-    registry(app).blueprint(bp)
+    reg = registry(app)
+    reg.blueprint(bp)
+    reg.api_blueprint(blp)
 
 
 def roles(app: Flask) -> None:
+    from community.roles.api import blp
     from community.roles.views import bp
 
     reg = registry(app)
@@ -73,6 +81,7 @@ def roles(app: Flask) -> None:
         "role.list": {"street_admin", "community_admin"},
     })
     reg.blueprint(bp)
+    reg.api_blueprint(blp)
 
 
 def audit(app: Flask) -> None:
@@ -84,9 +93,8 @@ def audit(app: Flask) -> None:
 
 
 def register(app: Flask) -> None:
-    """Every core part, then the home page and the core's API and access rows."""
+    """The home page, every core part (each with its pages and API), then the core's menu and access rows."""
     from community import access, home
-    from community.api import blp
 
     reg = registry(app)
     reg.blueprint(home.bp)
@@ -96,5 +104,4 @@ def register(app: Flask) -> None:
     reg.menu_link(_l("Places"), "places.index", _can("person.list"))
     reg.menu_link(_l("Roles"), "roles.index", _can("person.list"))
     reg.menu_link(_l("Audit log"), "audit.index", _can("audit.view", ("platform", 0)))
-    reg.api_blueprint(blp)
     reg.access(access.ACCESS_ROWS)

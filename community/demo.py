@@ -60,13 +60,12 @@ def seed_places_and_people(password: str, people_per_community: int = 80, seed: 
             person = Person(
                 name=rng.choice(SURNAMES) + "".join(rng.choices(GIVEN, k=rng.choice([1, 2]))),
                 phone=f"139{phone_numbers.pop():08d}", gender="F" if female else "M", born_on=born,
-                id_number_cipher=identity.encrypt_id_number(number),
-                id_number_digest=identity.digest_id_number(number),
-                id_number_masked=identity.mask_id_number(number), hukou_place=place, hometown=hometown,
+                hukou_place=place, hometown=hometown,
                 community_id=community.id, grid_id=rng.choice(community.grids).id, living_since_on=since,
                 residence_permit_no=None if local or rng.random() < 0.3 else f"浙居{rng.randint(10**9, 10**10)}",
                 employer=rng.choice(EMPLOYERS), must_change_password=True,
             )
+            person.set_id_number(number)
             derive_migrant(person)
             people.append(person)
     db.session.add_all(people)

@@ -44,8 +44,9 @@ def make_grid(community: Community, name: str = "第一网格") -> Grid:
     return grid
 
 
-def make_person(community: Community | None = None, **overrides) -> Person:
-    """A resident with a password (PASSWORD); locals unless hukou_place says otherwise."""
+def make_person(community: Community | None = None, *, id_number: str | None = None, **overrides) -> Person:
+    """A resident with a password (PASSWORD); locals unless hukou_place says otherwise; `id_number` is kept
+    as the services keep it (Person.set_id_number)."""
     values = {
         "name": "测试居民", "phone": f"137{next(_phones):08d}", "password_hash": _password_hash(),
         "hukou_place": "浙江省宁波市象山县", "born_on": date(1990, 1, 1), "gender": "F",
@@ -53,6 +54,8 @@ def make_person(community: Community | None = None, **overrides) -> Person:
     }
     values.update(overrides)
     person = Person(**values)
+    if id_number:
+        person.set_id_number(id_number)
     db.session.add(person)
     db.session.flush()
     derive_migrant(person)

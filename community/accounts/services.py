@@ -20,6 +20,7 @@ from community.audit.services import record
 from community.authz import require
 from community.database import transactional, unit_of_work, utcnow
 from community.errors import Invalid
+from community.people.identity import normalise_phone
 from community.people.models import Person
 
 _hasher = PasswordHasher()
@@ -78,7 +79,7 @@ def authenticate(phone: str, password: str, now: datetime | None = None) -> Pers
 
     Raises TooManyAttempts while the number is locked, or when this wrong guess locks it (throttle.py): every
     guess is counted per submitted number before its password is checked, registered or not."""
-    phone = throttle.normalise_phone(phone)
+    phone = normalise_phone(phone)
     wait = throttle.claim_attempt(phone, now or utcnow())  # committed at once, in a unit of work of its own
     with unit_of_work():
         person = db.session.scalar(select(Person).where(Person.phone == phone))

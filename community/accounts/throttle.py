@@ -16,7 +16,6 @@ from __future__ import annotations
 import hashlib
 import hmac
 import math
-import unicodedata
 from datetime import datetime, timedelta
 
 from flask import current_app
@@ -27,6 +26,7 @@ from app import db
 from community.accounts.models import SignInThrottle
 from community.database import UTCDateTime, unit_of_work
 from community.errors import DomainError
+from community.people.identity import normalise_phone
 
 FREE_FAILURES = 5
 FIRST_WAIT = timedelta(minutes=1)
@@ -54,12 +54,6 @@ class TooManyAttempts(DomainError):
         message = ngettext("Too many wrong passwords. Please try again in %(num)d minute.",
                            "Too many wrong passwords. Please try again in %(num)d minutes.", minutes)
         super().__init__(message, fields={"password": message})
-
-
-def normalise_phone(phone: str | None) -> str:
-    """The phone number as stored: full-width digits made ASCII; spaces, dashes and control characters dropped."""
-    text = unicodedata.normalize("NFKC", phone or "")
-    return "".join(ch for ch in text if ch.isprintable() and not ch.isspace() and ch != "-")[:20]
 
 
 def throttle_key(phone: str) -> str:

@@ -20,7 +20,7 @@ from community.elections import schemas as S
 from community.elections.models import Election, Nomination, RollObjection
 from community.elections.services import candidates as cands
 from community.elections.services import lifecycle, roll, setup
-from community.elections.services.common import get_election, get_or_404
+from community.elections.services.common import elections_query, get_election, get_or_404
 from community.errors import Forbidden, NotFound
 from community.people.models import Person
 from community.places.models import Community
@@ -44,13 +44,10 @@ def _permitted(election_id: int, action: str = "election.manage") -> Election:
 @blp.arguments(S.ElectionArgs, location="query")
 @blp.response(200, page_schema(S.ElectionOut, "ElectionPage"))
 def list_elections(args):
-    """Elections, newest first; optionally of one community or status."""
-    statement = select(Election).order_by(Election.id.desc())
-    if args.get("community_id"):
-        statement = statement.where(Election.community_id == args["community_id"])
-    if args.get("status"):
-        statement = statement.where(Election.status == args["status"])
-    return page_of(statement, args)
+    """The elections the caller may see, newest first (as the elections page lists them): those of their own
+    community, of the communities where they manage elections, and those they help run; optionally of one
+    community or status."""
+    return page_of(elections_query(current_actor(), args.get("community_id"), args.get("status")), args)
 
 
 @blp.route("/elections", methods=["POST"])

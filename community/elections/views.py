@@ -4,11 +4,11 @@ from __future__ import annotations
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from app import db
-from community.authz import can, scope_ids
+from community.authz import can
 from community.database import as_local, paginate, utcnow
 from community.elections import documents
 from community.elections.models import Candidate, Election, Nomination, Recall, RollObjection
@@ -17,6 +17,7 @@ from community.elections.services import ballot_key, recall, roll, tally, voting
 from community.elections.services import candidates as cands
 from community.elections.services.common import (
     current_round,
+    elections_query,
     get_election,
     get_or_404,
     resident,
@@ -68,15 +69,7 @@ def _labels():
 def index():
     """Elections of one's community and those one helps run."""
     page = max(request.args.get("page", 1, type=int) or 1, 1)
-    statement = select(Election).options(selectinload(Election.community)).order_by(Election.id.desc())
-    managed = scope_ids(current_user, "election.manage", "community")
-    if managed is not None:
-        from community.roles.models import RoleGrant
-
-        own = select(RoleGrant.scope_id).where(RoleGrant.person_id == current_user.id,
-                                               RoleGrant.scope_type == "election")
-        statement = statement.where(or_(Election.community_id == (current_user.community_id or -1),
-                                        Election.community_id.in_(managed or [-1]), Election.id.in_(own)))
+    statement = elections_query(current_user).options(selectinload(Election.community))
     elections, total = paginate(db.session, statement, page, PER_PAGE)
     return render_template("elections/index.html", elections=elections, total=total, page=page,
                            pages=max(1, -(-total // PER_PAGE)), may_create=can(current_user, "election.create"))

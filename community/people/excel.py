@@ -65,7 +65,7 @@ def check_rows(actor, rows: list[dict]) -> list[dict]:
         communities.setdefault(f"{street_name}/{community.name}", []).append(community)
     grids = {(g.community_id, g.name): g for g in db.session.scalars(select(Grid))}
     # Normalised as clean_person_fields does, so "138-1234-5678" finds a registered 13812345678.
-    phones = [str(r.get("手机号") or "").strip().replace(" ", "").replace("-", "") for r in rows]
+    phones = [identity.normalise_phone(r.get("手机号")) for r in rows]
     phone_holders = holders_by(Person.phone, phones)
     digests = {}
     for r in rows:
@@ -233,9 +233,7 @@ def import_people(job_id: str, actor_id: int, path: str) -> None:
         number = fields.pop("id_number", None)
         person = Person(**fields, must_change_password=True)
         if number:
-            person.id_number_cipher = identity.encrypt_id_number(number)
-            person.id_number_digest = identity.digest_id_number(number)
-            person.id_number_masked = identity.mask_id_number(number)
+            person.set_id_number(number)
         county = counties.get(person.community_id, "")
         person.is_migrant = bool(county) and county not in (person.hukou_place or "")  # as derive_migrant
         people.append(person)

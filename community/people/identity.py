@@ -5,6 +5,7 @@ import base64
 import hashlib
 import hmac
 import re
+import unicodedata
 from datetime import date
 
 from cryptography.fernet import Fernet, InvalidToken
@@ -62,8 +63,10 @@ def mask_id_number(number: str) -> str:
 
 
 def normalise_phone(raw) -> str:
-    """A phone number as typed (spaces, dashes) in its stored form: 13912345678."""
-    return str(raw or "").strip().replace(" ", "").replace("-", "")
+    """A phone number as typed in its stored form, 13912345678: full-width digits made ASCII; spaces, dashes and
+    control characters dropped. The one clean-up for adding, importing, searching, signing in and throttling."""
+    text = unicodedata.normalize("NFKC", str(raw or ""))
+    return "".join(ch for ch in text if ch.isprintable() and not ch.isspace() and ch != "-")[:20]
 
 
 def _key_material(purpose: bytes) -> bytes:

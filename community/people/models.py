@@ -9,6 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app import db
 from community.database import UTCDateTime, utcnow
+from community.people import identity
 from community.places.models import Community, Grid
 
 
@@ -89,8 +90,8 @@ class Person(UserMixin, db.Model):
 
         return whole_years(self.born_on, day) if self.born_on else None
 
-    def years_resident_on(self, day: date) -> float | None:
-        """How long the person has lived here on a given day, in years."""
-        if not self.living_since_on:
-            return None
-        return (day - self.living_since_on).days / 365.25
+    def set_id_number(self, number: str) -> None:
+        """Keep a checked, normalised ID-card number: encrypted, its keyed digest (unique) and its mask."""
+        self.id_number_cipher = identity.encrypt_id_number(number)
+        self.id_number_digest = identity.digest_id_number(number)
+        self.id_number_masked = identity.mask_id_number(number)

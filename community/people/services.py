@@ -115,10 +115,7 @@ def _apply(person: Person, fields: dict) -> None:
         if name in fields:
             setattr(person, name, fields[name])
     if fields.get("id_number"):
-        number = fields["id_number"]
-        person.id_number_cipher = identity.encrypt_id_number(number)
-        person.id_number_digest = identity.digest_id_number(number)
-        person.id_number_masked = identity.mask_id_number(number)
+        person.set_id_number(fields["id_number"])
     derive_migrant(person)
 
 

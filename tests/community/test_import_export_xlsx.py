@@ -25,8 +25,7 @@ def test_export_is_masked_scoped_and_audited(client, places):
     admin = make_admin("community_admin", ("community", places["east"].id))
     number = id_number()
     east = [make_person(places["east"], name=f"东{n}", phone=f"1360000{n:04d}") for n in range(3)]
-    east[0].id_number_masked = identity.mask_id_number(number)
-    east[0].id_number_cipher = identity.encrypt_id_number(number)
+    east[0].set_id_number(number)
     db.session.commit()
     west = make_person(places["west"], name="西边人", phone="13611112222")
     login(client, admin)

@@ -178,6 +178,24 @@ def test_id_number_is_encrypted_at_rest_and_masked(places, admin):
     assert identity.decrypt_id_number(cipher) == number
 
 
+def test_every_path_keeps_an_id_number_through_person_set_id_number(places, admin):
+    """The service, the import, the demo and the test factory all call Person.set_id_number: one way to keep it."""
+    number = id_number(seq="124")
+    added, _ = services.create_person(admin, base_data(places["east"], id_number=number, born_on="1990-05-17"))
+    kept = Person()
+    kept.set_id_number(number)
+    assert (kept.id_number_digest, kept.id_number_masked) == (added.id_number_digest, added.id_number_masked)
+    assert identity.decrypt_id_number(kept.id_number_cipher) == number != kept.id_number_cipher
+
+
+def test_a_phone_typed_in_full_width_digits_is_kept_as_it_is_signed_in_with(client, places, admin):
+    """Adding a person cleans the phone as signing in does (identity.normalise_phone): one clean-up for both."""
+    person, _ = services.create_person(admin, base_data(places["east"], phone="１３８ １２３４-１２３４"))
+    assert person.phone == "13812341234"
+    answer = client.post("/api/v1/auth/token", json={"phone": "138 1234 1234", "password": "abcd12345"})
+    assert answer.status_code == 200, answer.json
+
+
 def test_mask_id_number_form():
     assert identity.mask_id_number("330225199005171234") == "******************"
 

@@ -74,7 +74,7 @@ def test_own_data_export_contains_own_data_and_is_audited(client, places):
     number = id_number()
     person = make_person(places["east"], name="导出自己", phone="13712349876", employer="爵溪针织厂",
                          id_number_cipher=None)
-    person.id_number_cipher = identity.encrypt_id_number(number)
+    person.set_id_number(number)
     db.session.commit()
     other = make_person(places["east"], name="别人的数据")
     login(client, person)

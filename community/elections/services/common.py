@@ -4,11 +4,12 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 
 from app import db
 from community.audit.services import record
-from community.database import MAX_ID, flush_or_conflict, utcnow, valid_id  # noqa: F401  (re-exported)
+from community.authz import scope_ids
+from community.database import flush_or_conflict, utcnow, valid_id  # noqa: F401  (re-exported)
 from community.elections.models import Candidate, Election, ElectionRound, ElectionStep, RoundTally, VoterRecord
 from community.errors import DomainError, Invalid, NotFound
 from community.places.services import get_or_404  # noqa: F401  (re-exported for the elections package)
@@ -18,8 +19,6 @@ from community.roles.models import RoleGrant
 def now_or(now: datetime | None) -> datetime:
     """The given time (tests pass one) or the current time."""
     return now or utcnow()
-
-
 
 
 def moment(value, field: str) -> datetime | None:
@@ -40,6 +39,23 @@ def get_election(election_id) -> Election:
     if election is None:
         raise NotFound(_("No such election: %(id)s.", id=election_id))
     return election
+
+
+def elections_query(actor, community_id: int | None = None, status: str | None = None):
+    """The elections `actor` may list, newest first (the page and the API both list these): those of the
+    actor's own community, of the communities where they manage elections, and those they help run (committee
+    member, counter); every election for a platform administrator."""
+    statement = select(Election).order_by(Election.id.desc())
+    managed = scope_ids(actor, "election.manage", "community")
+    if managed is not None:
+        own = select(RoleGrant.scope_id).where(RoleGrant.person_id == actor.id, RoleGrant.scope_type == "election")
+        statement = statement.where(or_(Election.community_id == (actor.community_id or -1),
+                                        Election.community_id.in_(managed or [-1]), Election.id.in_(own)))
+    if community_id:
+        statement = statement.where(Election.community_id == community_id)
+    if status:
+        statement = statement.where(Election.status == status)
+    return statement
 
 
 def require_status(election: Election, *statuses: str) -> None:
@@ -172,14 +188,16 @@ def clean_candidate_ids(candidate_ids) -> list[int]:
 
 def resident(election: Election, phone_or_id: str | None, field: str = "phone"):
     """A resident of the election's community named by phone number (or person id) in a form."""
+    from community.people.identity import normalise_phone
     from community.people.models import Person
 
     value = (phone_or_id or "").strip()
     statement = select(Person).where(Person.community_id == election.community_id)
     if value.isascii() and value.isdigit() and len(value) < 11:
         person = db.session.scalar(statement.where(Person.id == int(value)))
-    else:
-        person = db.session.scalar(statement.where(Person.phone == value)) if value else None
+    else:  # as the phone was stored: "139 1234-5678" finds 13912345678
+        phone = normalise_phone(value)
+        person = db.session.scalar(statement.where(Person.phone == phone)) if phone else None
     if person is None:
         raise Invalid(_("No resident of this community has that phone number."), fields={field: _("Not found")})
     return person
