@@ -14,6 +14,7 @@ from flask import current_app
 from flask_babel import gettext as _
 from nacl.exceptions import CryptoError
 from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy.orm import joinedload
 
 from app import db
 from community.audit.services import record
@@ -75,7 +76,7 @@ def key_status(election: Election) -> dict | None:
         return None
     shares = db.session.scalars(select(KeyShare).where(KeyShare.election_id == election.id,
                                                        KeyShare.round_no == key.round_no)
-                                .order_by(KeyShare.number)).all()
+                                .options(joinedload(KeyShare.holder)).order_by(KeyShare.number)).all()
     return {"round": key.round_no, "fingerprint": crypto.fingerprint(key.public_key), "threshold": key.threshold,
             "holders": [{"person_id": s.holder_id, "name": s.holder.name, "number": s.number,
                          "shown": s.shown_at is not None} for s in shares],

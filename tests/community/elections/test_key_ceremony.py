@@ -191,3 +191,19 @@ def test_voting_needs_two_supervisors_to_hold_the_key(community):
     grant(counter, "counter", "election", election.id)
     lifecycle.change_status(election.test_admin, election, "voting")
     assert db.session.scalars(select(BallotKey)).one().holders == 2
+
+
+def test_the_key_status_costs_the_same_statements_for_seven_or_nine_supervisors(client, community):
+    """The count page lists every share holder by name: one query for them all, not one per holder."""
+    from tests.factories import count_statements
+
+    counts = []
+    for committee in (7, 9):
+        election = make_voting(community, committee=committee)[0]
+        login(client, election.test_admin)
+        url = f"/elections/{election.id}/ballot-key/open"
+        db.session.expire_all()  # as in a fresh request: nothing about the holders is loaded
+        count, page = count_statements(client, url)
+        assert "委员8" in page or committee == 7
+        counts.append(count)
+    assert counts[0] == counts[1], counts
