@@ -149,6 +149,16 @@ def is_opened(election: Election, round_no: int) -> bool:
     return key is not None and key.opened_at is not None
 
 
+def retire_unopened_key(election: Election, round_no: int) -> None:
+    """A round counted with no sealed ballot to open (nobody voted online): its wrapped key and the shares
+    nobody looked at protect nothing any more and are erased, as opening would; in the caller's (counting)
+    transaction."""
+    db.session.execute(update(BallotKey).where(BallotKey.election_id == election.id, BallotKey.round_no == round_no)
+                       .values(wrapped_private_key=None).execution_options(synchronize_session="fetch"))
+    db.session.execute(update(KeyShare).where(KeyShare.election_id == election.id, KeyShare.round_no == round_no)
+                       .values(held=None).execution_options(synchronize_session="fetch"))
+
+
 def require_sealed(election: Election, round_: ElectionRound) -> None:
     """Paper sheets are typed in before the supervisors open the ballots: online and paper ballots are then
     stored together, in one transaction and one random order, so that storage cannot tell them apart."""
