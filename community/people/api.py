@@ -129,6 +129,8 @@ def reset_person_password(person_id):
 @document_errors(blp, 401, 403, 404)
 def get_person(person_id):
     """One person's record; viewing someone else's is logged."""
+    if person_id != current_actor().id:
+        require(current_actor(), "person.view")  # before the lookup: no 404/403 oracle for strangers
     return people.view_person(current_actor(), places.get_or_404(Person, person_id))
 
 

@@ -110,6 +110,8 @@ def create():
 @login_required
 def detail(person_id: int):
     """A person's record and roles; viewing it is logged."""
+    if person_id != current_user.id:
+        require(current_user, "person.view")  # before the lookup: a stranger learns nothing from 404 vs 403
     person = services.view_person(current_user, get_or_404(Person, person_id))
     form = RoleForm()
     form.role.choices = role_choices(current_user)

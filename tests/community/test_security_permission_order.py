@@ -85,3 +85,17 @@ def test_the_proxies_list_is_hidden_from_another_street_like_the_roll(client, pl
     assert client.get(f"/elections/{election.id}/proxies").status_code == 200
     assert client.get(f"/api/v1/elections/{election.id}/proxies",
                       headers=token_for(client, voters[0])).status_code == 200
+
+
+def test_a_resident_cannot_tell_which_person_records_exist(client, places):
+    """Opening someone's record (page or API) is refused with one 403, whether that person exists or not;
+    one's own record stays open (person.view allows "self")."""
+    resident = make_person(places["east"], name="居民甲")
+    other = make_person(places["east"], name="居民乙")
+    headers = token_for(client, resident)
+    login(client, resident)
+    for person_id in (other.id, 999999):
+        assert client.get(f"/admin/people/{person_id}").status_code == 403, person_id
+        assert client.get(f"/api/v1/people/{person_id}", headers=headers).status_code == 403, person_id
+    assert client.get(f"/admin/people/{resident.id}").status_code == 200
+    assert client.get(f"/api/v1/people/{resident.id}", headers=headers).status_code == 200

@@ -14,6 +14,7 @@ from flask import current_app
 from flask_babel import gettext as _
 from nacl.exceptions import CryptoError
 from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy.orm import joinedload
 
 from app import db
 from community.audit.services import record
@@ -75,7 +76,7 @@ def key_status(election: Election) -> dict | None:
         return None
     shares = db.session.scalars(select(KeyShare).where(KeyShare.election_id == election.id,
                                                        KeyShare.round_no == key.round_no)
-                                .order_by(KeyShare.number)).all()
+                                .options(joinedload(KeyShare.holder)).order_by(KeyShare.number)).all()
     return {"round": key.round_no, "fingerprint": crypto.fingerprint(key.public_key), "threshold": key.threshold,
             "holders": [{"person_id": s.holder_id, "name": s.holder.name, "number": s.number,
                          "shown": s.shown_at is not None} for s in shares],
@@ -146,6 +147,16 @@ def require_opened(election: Election, round_: ElectionRound) -> None:
 def is_opened(election: Election, round_no: int) -> bool:
     key = round_key(election, round_no)
     return key is not None and key.opened_at is not None
+
+
+def retire_unopened_key(election: Election, round_no: int) -> None:
+    """A round counted with no sealed ballot to open (nobody voted online): its wrapped key and the shares
+    nobody looked at protect nothing any more and are erased, as opening would; in the caller's (counting)
+    transaction."""
+    db.session.execute(update(BallotKey).where(BallotKey.election_id == election.id, BallotKey.round_no == round_no)
+                       .values(wrapped_private_key=None).execution_options(synchronize_session="fetch"))
+    db.session.execute(update(KeyShare).where(KeyShare.election_id == election.id, KeyShare.round_no == round_no)
+                       .values(held=None).execution_options(synchronize_session="fetch"))
 
 
 def require_sealed(election: Election, round_: ElectionRound) -> None:

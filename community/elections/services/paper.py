@@ -87,12 +87,12 @@ def enter_paper_ballot(actor, election: Election, box: str, sheet_no: int, candi
 
     A sheet marking more names than seats is entered as marked and counted as void."""
     require(actor, "election.enter_paper", election)
+    lock_election(election)  # before the round's state is read: the supervisors may be opening it right now
     round_ = _closed_round(election)
     if not isinstance(sheet_no, int) or isinstance(sheet_no, bool) or not 1 <= sheet_no <= MAX_SHEET:
         raise Invalid(_("Sheet numbers run from 1 to %(n)d.", n=MAX_SHEET), fields={"sheet_no": _("Invalid value.")})
     box = _box(box)
     marks = _marks(round_, candidate_ids, is_blank)
-    lock_election(election)
     typed = db.session.scalars(select(PaperEntry.counter_id).where(
         PaperEntry.election_id == election.id, PaperEntry.round_no == round_.number, PaperEntry.box == box,
         PaperEntry.sheet_no == sheet_no, PaperEntry.kind == "entry")).all()
@@ -138,6 +138,7 @@ def sheets(election: Election, round_no: int | None = None) -> list[dict]:
 def resolve_sheet(actor, election: Election, box: str, sheet_no: int, candidate_ids, is_blank: bool = False) -> None:
     """The committee settles a sheet the two counters typed differently, after looking at the paper."""
     require(actor, "election.manage", election)
+    lock_election(election)  # as for an entry: never beside a round being opened
     round_ = _closed_round(election)
     box = _box(box)
     state = next((s["state"] for s in sheets(election, round_.number)

@@ -43,7 +43,7 @@ def count_current_round(election: Election, now: datetime | None = None) -> Elec
 
     Runs inside change_status' transaction; raises DomainError while paper entries differ.
     """
-    from community.elections.services.ballot_key import is_opened, require_opened
+    from community.elections.services.ballot_key import is_opened, require_opened, retire_unopened_key
     from community.elections.services.paper import commit_paper_ballots
 
     round_ = current_round(election)
@@ -52,6 +52,7 @@ def count_current_round(election: Election, now: datetime | None = None) -> Elec
     require_opened(election, round_)
     if not is_opened(election, round_.number):  # a round without a key (before sealed ballots): paper now
         commit_paper_ballots(election, round_)
+        retire_unopened_key(election, round_.number)  # no sealed ballot: the key and the unseen shares go
     registered, excused = roll_counts(election, round_.number)
     took_part = participants(election, round_.number)
     cast, void = ballots_in(election, round_.number)

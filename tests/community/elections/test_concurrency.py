@@ -127,3 +127,67 @@ def test_a_share_asked_for_twice_at_once_is_shown_once(app, backend, community):
     url = f"/api/v1/elections/{election.id}/ballot-key/my-share"
     statuses = _fire(app, [(url, {"Authorization": f"Bearer {token}"}, None)] * (8 if backend == "postgresql" else 3))
     assert sorted(statuses) == [201] + [409] * (len(statuses) - 1), statuses
+
+
+def test_a_paper_sheet_typed_while_the_ballots_are_opened_is_refused_not_lost(app, backend, community):
+    """A counter types a sheet while the supervisors open the round: the sheet either goes in with the opened
+    ballots or is refused (the round is open); it is never stored beside an opened round, where no count
+    would ever read it. The opening holds the election's lock while the counter's request arrives."""
+    import time
+    from datetime import timedelta
+
+    from community.database import unit_of_work
+    from community.elections.models import Election, PaperEntry
+    from community.elections.services import ballot_key, lifecycle, paper, voting
+    from community.elections.services.common import lock_election
+    from community.errors import DomainError
+    from tests.community.elections.conftest import supervisor_shares
+    from tests.factories import grant, make_person
+
+    election, voters, candidates = make_voting(community)
+    voting.cast_ballot(voters[0], election, [candidates[0].id])
+    counter = make_person(community, name="计票员")
+    grant(counter, "counter", "election", election.id)
+    lifecycle.change_status(election.test_admin, election, "closed", now=election.voting_closes_at + timedelta(1))
+    shares = supervisor_shares(election)
+    ids = {"election": election.id, "admin": election.test_admin.id, "counter": counter.id,
+           "candidate": candidates[0].id}
+    db.session.commit()
+    db.session.close()
+    barrier, outcome = threading.Barrier(2), {}
+
+    def opener():
+        with app.app_context():
+            admin = db.session.get(Person, ids["admin"])
+            db.session.commit()  # nothing held before the barrier (SQLite: no write lock)
+            barrier.wait()
+            with unit_of_work():
+                target = db.session.get(Election, ids["election"])
+                lock_election(target)
+                time.sleep(0.6)  # the counter's request arrives meanwhile
+                ballot_key.open_ballots(admin, target, shares)
+            db.session.remove()
+
+    def typist():
+        with app.app_context():
+            who = db.session.get(Person, ids["counter"])
+            db.session.commit()
+            barrier.wait()
+            time.sleep(0.2)  # after the opener holds the lock
+            try:
+                paper.enter_paper_ballot(who, db.session.get(Election, ids["election"]), "A", 1,
+                                         [ids["candidate"]])
+                outcome["typist"] = "entered"
+            except DomainError as error:
+                outcome["typist"] = error.code
+            db.session.remove()
+
+    threads = [threading.Thread(target=opener), threading.Thread(target=typist)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    db.session.expire_all()
+    assert ballot_key.is_opened(db.session.get(Election, ids["election"]), 1)
+    assert outcome["typist"] == "already_opened", outcome
+    assert _count(PaperEntry) == 0

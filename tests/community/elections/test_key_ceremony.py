@@ -191,3 +191,35 @@ def test_voting_needs_two_supervisors_to_hold_the_key(community):
     grant(counter, "counter", "election", election.id)
     lifecycle.change_status(election.test_admin, election, "voting")
     assert db.session.scalars(select(BallotKey)).one().holders == 2
+
+
+def test_the_key_status_costs_the_same_statements_for_seven_or_nine_supervisors(client, community):
+    """The count page lists every share holder by name: one query for them all, not one per holder."""
+    from tests.factories import count_statements
+
+    counts = []
+    for committee in (7, 9):
+        election = make_voting(community, committee=committee)[0]
+        login(client, election.test_admin)
+        url = f"/elections/{election.id}/ballot-key/open"
+        db.session.expire_all()  # as in a fresh request: nothing about the holders is loaded
+        count, page = count_statements(client, url)
+        assert "委员8" in page or committee == 7
+        counts.append(count)
+    assert counts[0] == counts[1], counts
+
+
+def test_a_round_counted_with_no_online_ballot_keeps_no_key_or_share(community):
+    """Nobody voted online (all on paper, or nobody at all): the count needs no opening, and the wrapped key
+    and the shares nobody looked at are erased then, as when ballots are opened; the round's verification
+    stays clean."""
+    election, _voters, _c = make_voting(community)
+    first = db.session.scalars(select(KeyShare).order_by(KeyShare.number)).first()
+    ballot_key.reveal_share(first.holder, election)  # one supervisor looked; six did not
+    lifecycle.change_status(election.test_admin, election, "closed", now=election.voting_closes_at)
+    lifecycle.change_status(election.test_admin, election, "counted", now=election.voting_closes_at)
+    db.session.expire_all()
+    key = db.session.scalars(select(BallotKey)).one()
+    assert key.wrapped_private_key is None
+    assert db.session.scalar(select(func.count()).select_from(KeyShare).where(KeyShare.held.is_not(None))) == 0
+    assert not any("sealed" in problem or "receipts" in problem for problem in tally.verify(election))
