@@ -84,7 +84,7 @@ def me():
 @bearer_required
 @blp.arguments(PasswordIn)
 @blp.response(200, TokenOut)
-@document_errors(blp, 400, 401)
+@document_errors(blp, 400, 401, 429)
 def change_own_password(data):
     """Change one's own password (the only call a one-time password's token may make, with sign-out).
 

@@ -98,18 +98,31 @@ def authenticate(phone: str, password: str, now: datetime | None = None) -> Pers
     return None
 
 
-@transactional
-def change_password(person: Person, current: str, new: str) -> None:
-    """A person changes their own password, knowing the current one."""
-    if not check_password(person, current):
-        raise Invalid(_("The current password is wrong."), fields={"current_password": _("Wrong password")})
-    problem = password_problem(new, person.phone, current)
-    if problem:
-        raise Invalid(problem, fields={"new_password": problem})
-    person.password_hash = hash_password(new)
-    person.must_change_password = False
-    end_all_sessions(person)  # every other browser and every token; the caller starts a fresh one
-    record(person, "account.password_changed", person)
+def change_password(person: Person, current: str, new: str, now: datetime | None = None) -> None:
+    """A person changes their own password, knowing the current one.
+
+    A guess at the current password counts against the number like a sign-in guess (throttle.py), so a
+    stolen session or token cannot guess it at speed and take the account over."""
+    try:
+        wait = throttle.claim_attempt(person.phone, now or utcnow())  # committed at once, in a unit of its own
+    except throttle.TooManyAttempts as error:
+        error.fields = {"current_password": error.message}
+        raise
+    with unit_of_work():
+        if not check_password(person, current):
+            if wait:  # this wrong guess locks the number: say when to try again, beside the field
+                error = throttle.TooManyAttempts(wait)
+                error.fields = {"current_password": error.message}
+                raise error
+            raise Invalid(_("The current password is wrong."), fields={"current_password": _("Wrong password")})
+        problem = password_problem(new, person.phone, current)
+        if problem:
+            raise Invalid(problem, fields={"new_password": problem})
+        throttle.forget(person.phone)
+        person.password_hash = hash_password(new)
+        person.must_change_password = False
+        end_all_sessions(person)  # every other browser and every token; the caller starts a fresh one
+        record(person, "account.password_changed", person)
 
 
 @transactional

@@ -228,3 +228,30 @@ def test_two_app_instances_share_the_count(app, client, places, quick_hashes, tm
     assert other.returncode == 0, other.stderr
     assert other.stdout.split() == ["401", "429"]  # its 2nd guess is the 5th for this number
     assert token_request(client, phone, PASSWORD, "10.0.7.9").status_code == 429
+
+
+def test_guessing_the_current_password_is_limited_like_signing_in(client, places, quick_hashes):
+    """A stolen token (or session) cannot guess the current password at speed to take the account over."""
+    person = resident(places, quick_hashes)
+    headers = {"Authorization": f"Bearer {services.issue_token(person)[0]}"}
+    answers = [client.post("/api/v1/me/password", headers=headers,
+                           json={"current_password": WRONG, "new_password": "Xq7-new-password"}).status_code
+               for _ in range(6)]
+    assert answers[:4] == [400] * 4 and answers[4:] == [429, 429], answers
+    refused = client.post("/api/v1/me/password", headers=headers,
+                          json={"current_password": PASSWORD, "new_password": "Xq7-new-password"})
+    assert refused.status_code == 429 and "current_password" in refused.json["error"]["fields"]
+    # and the number is locked for signing in too: the same count, whichever door the guesses came through
+    assert token_request(client, person.phone, PASSWORD).status_code == 429
+
+
+def test_the_right_current_password_clears_the_count(client, places, quick_hashes):
+    person = resident(places, quick_hashes)
+    headers = {"Authorization": f"Bearer {services.issue_token(person)[0]}"}
+    for _ in range(3):
+        client.post("/api/v1/me/password", headers=headers,
+                    json={"current_password": WRONG, "new_password": "Xq7-new-password"})
+    changed = client.post("/api/v1/me/password", headers=headers,
+                          json={"current_password": PASSWORD, "new_password": "Xq7-new-password"})
+    assert changed.status_code == 200
+    assert db.session.scalar(select(func.count()).select_from(SignInThrottle)) == 0
