@@ -78,6 +78,9 @@ class Phone:
 
     def check(self, label: str) -> None:
         """The phone checks and axe-core on the page shown now; `label` names it in the failure."""
+        # After a click that posts a form, the new page's DOM can be there before its stylesheets: measure
+        # only once the page has loaded (a button measured unstyled is 26×10).
+        self.page.wait_for_load_state("load")
         problems = self.page.evaluate(MEASURE)
         # Evaluated through the DevTools protocol, axe runs under the page's own CSP (no inline script tag).
         if not self.page.evaluate("() => typeof window.axe !== 'undefined'"):
