@@ -105,24 +105,23 @@ def change_password(person: Person, current: str, new: str, now: datetime | None
     stolen session or token cannot guess it at speed and take the account over."""
     try:
         wait = throttle.claim_attempt(person.phone, now or utcnow())  # committed at once, in a unit of its own
-    except throttle.TooManyAttempts as error:
+        with unit_of_work():
+            if not check_password(person, current):
+                if wait:  # this wrong guess locks the number
+                    raise throttle.TooManyAttempts(wait)
+                raise Invalid(_("The current password is wrong."),
+                              fields={"current_password": _("Wrong password")})
+            problem = password_problem(new, person.phone, current)
+            if problem:
+                raise Invalid(problem, fields={"new_password": problem})
+            throttle.forget(person.phone)
+            person.password_hash = hash_password(new)
+            person.must_change_password = False
+            end_all_sessions(person)  # every other browser and every token; the caller starts a fresh one
+            record(person, "account.password_changed", person)
+    except throttle.TooManyAttempts as error:  # locked before or by this guess: say when, beside the field asked
         error.fields = {"current_password": error.message}
         raise
-    with unit_of_work():
-        if not check_password(person, current):
-            if wait:  # this wrong guess locks the number: say when to try again, beside the field
-                error = throttle.TooManyAttempts(wait)
-                error.fields = {"current_password": error.message}
-                raise error
-            raise Invalid(_("The current password is wrong."), fields={"current_password": _("Wrong password")})
-        problem = password_problem(new, person.phone, current)
-        if problem:
-            raise Invalid(problem, fields={"new_password": problem})
-        throttle.forget(person.phone)
-        person.password_hash = hash_password(new)
-        person.must_change_password = False
-        end_all_sessions(person)  # every other browser and every token; the caller starts a fresh one
-        record(person, "account.password_changed", person)
 
 
 @transactional
