@@ -75,6 +75,9 @@ class Registry:
     appointers: dict[str, tuple[Callable, Callable]] = field(default_factory=dict)
     tasks: dict[str, Callable] = field(default_factory=dict)
     reminder_kinds: dict[str, object] = field(default_factory=dict)
+    meeting_kinds: dict[str, object] = field(default_factory=dict)
+    calendar_sources: list[Callable] = field(default_factory=list)
+    approval_sources: list[Callable] = field(default_factory=list)
     access_rows: list = field(default_factory=list)
     app: Flask | None = field(default=None, repr=False)
     finalized: bool = False
@@ -140,8 +143,24 @@ class Registry:
         self.tasks[name] = fn
 
     def reminder_kind(self, name: str, spec) -> None:
+        """A kind of reminder (`community.reminders.ReminderKind`: label, how to word it, urgency…)."""
         self._unique(name, self.reminder_kinds, "reminder kind")
         self.reminder_kinds[name] = spec
+
+    def meeting_kind(self, name: str, spec) -> None:
+        """A kind of meeting (`community.meetings.MeetingKind`: label, scope type, quorum rule, managing action)."""
+        self._unique(name, self.meeting_kinds, "meeting kind")
+        self.meeting_kinds[name] = spec
+
+    def calendar_source(self, source: Callable) -> None:
+        """`source(person_id, start, end)` -> the person's calendar events (meetings, deadlines) for the
+        personal .ics feed: a list of `community.calendar.CalendarEvent`."""
+        self.calendar_sources.append(source)
+
+    def approval_source(self, source: Callable) -> None:
+        """`source()` -> [(person_id, label, count, url)]: approvals waiting for each person, for the daily
+        digest at 09:00 on working days. One or a few queries for everyone, never one per person."""
+        self.approval_sources.append(source)
 
     def access(self, rows) -> None:
         """Rows of the access matrix for the package's routes (see community/access.py)."""
