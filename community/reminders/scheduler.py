@@ -14,6 +14,7 @@ from __future__ import annotations
 import logging
 import os
 import secrets
+import signal
 import socket
 from datetime import datetime, timedelta
 
@@ -108,10 +109,17 @@ def register(app: Flask) -> None:
         holder = new_holder()
         scheduler = build_scheduler(app, holder)
         click.echo(f"同心圆 scheduler {holder}: dispatch every minute, approvals digest 09:00 ({TIME_ZONE})")
+
+        def stop(_signal, _frame):
+            raise SystemExit(0)
+
+        # Started in the background by a shell (`make run`), SIGINT arrives ignored: stop on it and on SIGTERM.
+        signal.signal(signal.SIGINT, stop)
+        signal.signal(signal.SIGTERM, stop)
         try:
             scheduler.start()
         except (KeyboardInterrupt, SystemExit):
-            pass
+            scheduler.shutdown(wait=False)
         finally:
             with app.app_context():
                 release_lease(holder)
