@@ -29,7 +29,7 @@ from community.database import LOCAL_ZONE, parse_local, utcnow
 from community.people.models import Person
 from community.registry import registry
 from community.reminders.channels import Failed, Retry, external_channels
-from community.reminders.models import Notification, Reminder
+from community.reminders.models import Notification, Reminder, ReminderPreference
 from community.reminders.services import insert_ignoring_duplicates
 
 log = logging.getLogger(__name__)
@@ -217,6 +217,7 @@ def _external_batch(now: datetime, channels: dict, counts: dict) -> int:
     if not rows:
         return 0
     messages, problems = _render(rows, counts)
+    _drop_channels_turned_off(rows, problems)
     people = {p.id: p for p in db.session.scalars(
         select(Person).where(Person.id.in_({row.recipient_id for row in rows})))}
     _detach(people.values())
@@ -224,10 +225,22 @@ def _external_batch(now: datetime, channels: dict, counts: dict) -> int:
     _record_problems(rows, problems, now, counts)
     db.session.commit()
     for row in rows:
-        if row.id not in messages:
+        if row.id not in messages or row.id in problems:
             continue
         _send_one(row, people.get(row.recipient_id), messages[row.id], channels[row.channel], now, counts)
     return len(rows)
+
+
+def _drop_channels_turned_off(rows: list[Reminder], problems: dict) -> None:
+    """A person who turned a channel off since the reminder was scheduled gets nothing on it (one query)."""
+    wanted = db.session.execute(
+        select(ReminderPreference.person_id, ReminderPreference.kind, ReminderPreference.channel)
+        .where(ReminderPreference.person_id.in_({row.recipient_id for row in rows}),
+               ReminderPreference.is_enabled.is_(True))).all()
+    wanted = set(map(tuple, wanted))
+    for row in rows:
+        if row.id not in problems and (row.recipient_id, row.kind, row.channel) not in wanted:
+            problems[row.id] = ("cancelled", _("The person has turned this channel off."))
 
 
 def _send_one(row: Reminder, person, message, channel, now: datetime, counts: dict) -> None:
