@@ -29,6 +29,7 @@ from community.database import LOCAL_ZONE, parse_local, utcnow
 from community.people.models import Person
 from community.registry import registry
 from community.reminders.channels import Failed, Retry, external_channels
+from community.reminders.kinds import Message
 from community.reminders.models import Notification, Reminder, ReminderPreference
 from community.reminders.services import insert_ignoring_duplicates
 
@@ -143,17 +144,30 @@ def _render(rows: list[Reminder], counts: dict) -> tuple[dict, dict]:
             problems.update({r.id: ("failed", _("This kind of reminder is no longer known.")) for r in batch})
             continue
         try:
-            worded = spec.render(batch)
+            # In a savepoint: a failed query of the kind's own (PostgreSQL then refuses every later statement
+            # of the transaction) undoes only the render, never this pass's claim of the other kinds' rows.
+            with db.session.begin_nested():
+                worded = spec.render(batch)
         except Exception:  # one kind's bug must not stop the others: its rows are retried later
             log.exception("rendering %d reminders of kind %s failed", len(batch), kind)
             problems.update({r.id: ("retry", _("The reminder could not be worded.")) for r in batch})
             continue
         for row in batch:
-            if row.id in worded:
-                messages[row.id] = worded[row.id]
+            message = _checked(worded.get(row.id))
+            if message is not None:
+                messages[row.id] = message
+            elif row.id in worded:
+                problems[row.id] = ("failed", _("The reminder could not be worded."))
             else:
                 problems[row.id] = ("cancelled", _("What it was about no longer exists."))
     return messages, problems
+
+
+def _checked(message) -> Message | None:
+    """The message in the shape the inbox stores (strings, within the columns' lengths), or None."""
+    if not isinstance(message, Message) or not str(message.title or "").strip():
+        return None
+    return Message(title=str(message.title)[:200], body=str(message.body or ""), url=str(message.url or "")[:300])
 
 
 def _finish(row_ids: list[int], now: datetime, **values) -> None:
@@ -200,8 +214,8 @@ def _inbox_batch(now: datetime, counts: dict) -> int:
     delivered = [row for row in rows if row.id in messages]
     if delivered:
         notifications = [{"person_id": row.recipient_id, "reminder_id": row.id, "kind": row.kind,
-                          "title": messages[row.id].title[:200], "body": messages[row.id].body,
-                          "url": (messages[row.id].url or "")[:300], "created_at": now} for row in delivered]
+                          "title": messages[row.id].title, "body": messages[row.id].body,
+                          "url": messages[row.id].url, "created_at": now} for row in delivered]
         db.session.execute(insert_ignoring_duplicates(Notification.__table__, ["reminder_id"]), notifications)
         _finish([row.id for row in delivered], now, state="sent", sent_at=now)
         counts["sent"] += len(delivered)
