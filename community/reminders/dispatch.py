@@ -25,7 +25,7 @@ from flask_babel import gettext as _
 from sqlalchemy import and_, or_, select, update
 
 from app import db
-from community.database import LOCAL_ZONE, parse_local, utcnow
+from community.database import LOCAL_ZONE, current_unit, parse_local, utcnow
 from community.people.models import Person
 from community.registry import registry
 from community.reminders.channels import Failed, Retry, external_channels
@@ -283,7 +283,12 @@ def _record_sent(row: Reminder, now: datetime) -> None:
 
 
 def run_due(now: datetime | None = None) -> dict:
-    """Send every reminder due at `now` (default: the current time); returns counts of what happened."""
+    """Send every reminder due at `now` (default: the current time); returns counts of what happened.
+
+    The pass commits as it goes (claims, then results), so it runs on its own (the queue's task, the command),
+    never inside a caller's unit of work, whose half-done work it would commit."""
+    if current_unit() is not None:
+        raise RuntimeError("run_due commits on its own: call it outside any unit of work")
     now = now or utcnow()
     counts = defaultdict(int)
     _reclaim_stuck(now, counts)
