@@ -19,6 +19,7 @@ from __future__ import annotations
 import logging
 from collections import defaultdict
 from datetime import datetime, time, timedelta
+from time import monotonic
 
 from flask import current_app
 from flask_babel import gettext as _
@@ -238,11 +239,23 @@ def _external_batch(now: datetime, channels: dict, counts: dict) -> int:
     db.session.rollback()  # no transaction (SQLite: no write lock) is held while waiting on the network
     _record_problems(rows, problems, now, counts)
     db.session.commit()
-    for row in rows:
-        if row.id not in messages or row.id in problems:
-            continue
+    # A slow gateway must not keep rows claimed past their lease (another pass would then send them again):
+    # what is not sent within half the lease goes back to pending, untried, for the next pass.
+    deadline = monotonic() + _setting("REMINDER_SENDING_LEASE", 300) / 2
+    to_send = [row for row in rows if row.id in messages and row.id not in problems]
+    for n, row in enumerate(to_send):
+        if monotonic() > deadline:
+            _put_back(to_send[n:], now, counts)
+            return 0  # this pass stops sending; the next one goes on
         _send_one(row, people.get(row.recipient_id), messages[row.id], channels[row.channel], now, counts)
     return len(rows)
+
+
+def _put_back(rows: list[Reminder], now: datetime, counts: dict) -> None:
+    """Claimed rows this pass had no time to try: pending again, their attempt not counted."""
+    counts["put_back"] += len(rows)
+    _finish([row.id for row in rows], now, state="pending", attempts=Reminder.attempts - 1)
+    db.session.commit()
 
 
 def _drop_channels_turned_off(rows: list[Reminder], problems: dict) -> None:
@@ -307,7 +320,7 @@ def run_due(now: datetime | None = None) -> dict:
             channel.close()
         db.session.commit()
     return {key: counts[key] for key in ("sent", "expired", "held", "retrying", "failed", "cancelled",
-                                         "reclaimed")}
+                                         "reclaimed", "put_back")}
 
 
 def dispatch_task(_job_id, now_iso: str | None = None) -> None:
