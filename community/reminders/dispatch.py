@@ -114,14 +114,16 @@ def _hold_for_quiet_hours(now: datetime, counts: dict) -> None:
     db.session.commit()
 
 
-def _claim(now: datetime, channels: list[str], limit: int) -> list[Reminder]:
-    """Take up to `limit` due rows of `channels` for this pass (pending -> sending); the rows it got."""
+def _claim(now: datetime, channels: list[str], limit: int, *, state: str = "sending") -> list[Reminder]:
+    """Take up to `limit` due rows of `channels` for this pass (pending -> `state`); the rows it got. The inbox
+    claims straight as `sent`: its notifications commit in the claim's own transaction."""
     candidates = (select(Reminder.id).where(_due(now), Reminder.channel.in_(channels))
                   .order_by(Reminder.due_at, Reminder.id).limit(limit))
     if db.engine.dialect.name == "postgresql":
         candidates = candidates.with_for_update(skip_locked=True)
     statement = (update(Reminder).where(Reminder.id.in_(candidates), Reminder.state == "pending")
-                 .values(state="sending", attempts=Reminder.attempts + 1, updated_at=now).returning(Reminder))
+                 .values(state=state, attempts=Reminder.attempts + 1, updated_at=now,
+                         **({"sent_at": now} if state == "sent" else {})).returning(Reminder))
     rows = list(db.session.scalars(statement, execution_options={"synchronize_session": False,
                                                                  "populate_existing": True}))
     _detach(rows)
@@ -171,24 +173,27 @@ def _checked(message) -> Message | None:
     return Message(title=str(message.title)[:200], body=str(message.body or ""), url=str(message.url or "")[:300])
 
 
-def _finish(row_ids: list[int], now: datetime, **values) -> None:
-    """Record an outcome for rows this pass holds (only while they are still `sending`)."""
+def _finish(row_ids: list[int], now: datetime, held_as: str = "sending", **values) -> None:
+    """Record an outcome for rows this pass holds (only while they are still as it claimed them)."""
+    if held_as == "sent":
+        values.setdefault("sent_at", None)
     if row_ids:
-        db.session.execute(update(Reminder).where(Reminder.id.in_(row_ids), Reminder.state == "sending")
+        db.session.execute(update(Reminder).where(Reminder.id.in_(row_ids), Reminder.state == held_as)
                            .values(updated_at=now, **values).execution_options(synchronize_session=False))
 
 
-def _retry_or_fail(row: Reminder, reason: str, now: datetime, counts: dict) -> None:
+def _retry_or_fail(row: Reminder, reason: str, now: datetime, counts: dict, held_as: str = "sending") -> None:
     if row.attempts >= _setting("REMINDER_MAX_ATTEMPTS", 5):
-        _finish([row.id], now, state="failed", last_error=reason[:300])
+        _finish([row.id], now, held_as, state="failed", last_error=reason[:300])
         counts["failed"] += 1
         return
     wait = timedelta(seconds=_setting("REMINDER_RETRY_SECONDS", 60) * 2 ** max(row.attempts - 1, 0))
-    _finish([row.id], now, state="pending", next_try_at=now + wait, last_error=reason[:300])
+    _finish([row.id], now, held_as, state="pending", next_try_at=now + wait, last_error=reason[:300])
     counts["retrying"] += 1
 
 
-def _record_problems(rows: list[Reminder], problems: dict, now: datetime, counts: dict) -> None:
+def _record_problems(rows: list[Reminder], problems: dict, now: datetime, counts: dict,
+                     held_as: str = "sending") -> None:
     """Record the rows that could not be worded: retried, cancelled or failed (a statement per outcome)."""
     final = defaultdict(lambda: defaultdict(list))
     for row in rows:
@@ -196,18 +201,18 @@ def _record_problems(rows: list[Reminder], problems: dict, now: datetime, counts
             continue
         outcome, reason = problems[row.id]
         if outcome == "retry":
-            _retry_or_fail(row, reason, now, counts)
+            _retry_or_fail(row, reason, now, counts, held_as)
         else:
             final[outcome][reason].append(row.id)
     for outcome, reasons in final.items():
         for reason, ids in reasons.items():
-            _finish(ids, now, state=outcome, last_error=reason)
+            _finish(ids, now, held_as, state=outcome, last_error=reason)
             counts[outcome] += len(ids)
 
 
 def _inbox_batch(now: datetime, counts: dict) -> int:
     """Claim, word and deliver one batch of inbox rows in a single transaction; the number claimed."""
-    rows = _claim(now, ["inbox"], BATCH)
+    rows = _claim(now, ["inbox"], BATCH, state="sent")
     if not rows:
         db.session.commit()
         return 0
@@ -218,9 +223,8 @@ def _inbox_batch(now: datetime, counts: dict) -> int:
                           "title": messages[row.id].title, "body": messages[row.id].body,
                           "url": messages[row.id].url, "created_at": now} for row in delivered]
         db.session.execute(insert_ignoring_duplicates(Notification.__table__, ["reminder_id"]), notifications)
-        _finish([row.id for row in delivered], now, state="sent", sent_at=now)
         counts["sent"] += len(delivered)
-    _record_problems(rows, problems, now, counts)
+    _record_problems(rows, problems, now, counts, held_as="sent")
     db.session.commit()
     return len(rows)
 
