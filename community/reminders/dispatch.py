@@ -10,9 +10,9 @@ One pass (`run_due(now)`, run by the task queue every minute, or `flask reminder
 5. e-mail and webhook rows are claimed (committed: the intent), sent, and each result recorded after its send;
    a retryable failure waits `REMINDER_RETRY_SECONDS * 2**(attempts-1)` and fails after REMINDER_MAX_ATTEMPTS.
 
-A claim is a conditional UPDATE (state pending -> sending) whose RETURNING rows are this pass's; on PostgreSQL
-its sub-select skips rows another pass has locked (FOR UPDATE SKIP LOCKED), so two passes at the same moment
-share the work instead of both sending it.
+A claim is a conditional UPDATE (pending -> sending; inbox rows straight to sent) whose RETURNING rows are this
+pass's; on PostgreSQL its sub-select skips rows another pass has locked (FOR UPDATE SKIP LOCKED), so two passes
+at the same moment share the work instead of both sending it.
 """
 from __future__ import annotations
 
