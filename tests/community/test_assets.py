@@ -78,7 +78,13 @@ def test_the_stylesheet_names_the_font_it_was_built_with():
     assert f'url("icons.woff2?v={font}")' in build.SITE_CSS.read_text(encoding="utf-8"), RERUN
 
 
+def test_the_stylesheet_carries_the_current_app_css():
+    assert build.APP_CSS.read_text(encoding="utf-8") in build.SITE_CSS.read_text(encoding="utf-8"), (
+        f"static/css/app.css changed since the build: {RERUN}")
+
+
 def test_pages_load_only_the_built_files():
     base = (ROOT / "templates/base.html").read_text(encoding="utf-8")
     assert "build/site.css" in base
-    assert "bootstrap.min.css" not in base and "bootstrap-icons.min.css" not in base
+    for unbuilt in ("bootstrap.min.css", "bootstrap-icons.min.css", "filename='css/app.css'"):
+        assert unbuilt not in base, unbuilt

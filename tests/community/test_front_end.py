@@ -51,7 +51,7 @@ def test_downloads_go_out_byte_for_byte(client, places):
 def test_static_addresses_carry_the_content_hash_and_are_cached_for_a_year(client, app, places):
     page = client.get("/login").get_data(as_text=True)
     links = re.findall(r'(?:href|src)="(/static/[^"]+)"', page)
-    assert {"build/site.css", "css/app.css", "vendor/bootstrap/bootstrap.bundle.min.js", "favicon.svg"} <= {
+    assert {"build/site.css", "build/icons.woff2", "vendor/bootstrap/bootstrap.bundle.min.js", "favicon.svg"} <= {
         urlsplit(link).path.removeprefix("/static/") for link in links}
     for link in links:
         parts = urlsplit(link.replace("&amp;", "&"))
