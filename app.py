@@ -125,6 +125,7 @@ class Config:
         # images) are not in the list, so they go out byte for byte, streamed as before.
         self.COMPRESS_ALGORITHM = ["br", "gzip"]
         self.COMPRESS_ALGORITHM_STREAMING = ["br", "gzip"]  # static files are streamed from disk
+        self.COMPRESS_REGISTER = False  # create_app registers it, leaving byte ranges alone
         self.COMPRESS_MIMETYPES = ["text/html", "text/css", "text/plain", "text/javascript", "application/javascript",
                                    "application/json", "image/svg+xml", "image/x-icon", "image/vnd.microsoft.icon"]
         for key, value in overrides.items():
@@ -203,7 +204,9 @@ def create_app(config: Config | dict | None = None, extra_packages=()) -> Flask:
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale, timezone_selector=lambda: TIME_ZONE)
     limiter.init_app(app)
-    compress.init_app(app)  # registered first, so its after_request runs last, on the finished answer
+    compress.init_app(app)
+    # Registered first, so it runs last, on the finished answer; a byte range (206) must stay the bytes asked for.
+    app.after_request(lambda response: response if response.status_code == 206 else compress.after_request(response))
     from community.apitools import ApiErrorSchema
 
     api.ERROR_SCHEMA = ApiErrorSchema  # documented error responses show the body the API really returns

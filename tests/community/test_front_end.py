@@ -48,6 +48,12 @@ def test_downloads_go_out_byte_for_byte(client, places):
     assert font.get_data() == (STATIC / "build/icons.woff2").read_bytes()
 
 
+def test_a_byte_range_is_sent_as_asked_not_compressed(client, places):
+    whole = (STATIC / "build/site.css").read_bytes()
+    part = client.get("/static/build/site.css", headers={"Accept-Encoding": "br, gzip", "Range": "bytes=0-9999"})
+    assert part.status_code == 206 and "Content-Encoding" not in part.headers and part.get_data() == whole[:10000]
+
+
 def test_static_addresses_carry_the_content_hash_and_are_cached_for_a_year(client, app, places):
     page = client.get("/login").get_data(as_text=True)
     links = re.findall(r'(?:href|src)="(/static/[^"]+)"', page)
