@@ -7,7 +7,7 @@ FLASK := $(VENV)/bin/flask --app app
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run worker scheduler test setup setup-dev browser translations i18n lint bench deploy-check
+.PHONY: run worker scheduler test setup setup-dev browser translations i18n lint bench deploy-check assets lighthouse
 
 $(VENV)/bin/python:
 	python3 -m venv $(VENV)
@@ -78,3 +78,17 @@ i18n: $(VENV)/.installed
 
 bench: setup-dev
 	$(PY) -m bench $(BENCH_ARGS)
+
+
+# Front-end build and audit tools (Node 20; pinned in package.json / package-lock.json). The app never needs them.
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
+
+# Rebuild static/build/ (Bootstrap and icons the templates use) and the favicons; commit the result.
+assets: node_modules/.installed $(VENV)/.installed-dev
+	$(PY) scripts/build-assets
+
+# Lighthouse (mobile) on gunicorn with a throw-away demo database: the sign-in, home, ballot and receipts pages.
+lighthouse: node_modules/.installed $(VENV)/.installed browser
+	VENV=$(VENV) $(PY) scripts/lighthouse
