@@ -17,4 +17,6 @@ __all__ = ["CHANNELS", "Message", "ReminderKind", "init_app"]
 
 def init_app(app: Flask) -> None:
     """Register the reminders' tables (and, as they come, their tasks and commands)."""
-    from community.reminders import models  # noqa: F401  (tables)
+    from community.reminders import hooks, models  # noqa: F401  (tables)
+
+    hooks.init_app(app)  # the inbox, preferences, calendar feed and administrator pages, and their API
