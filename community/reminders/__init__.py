@@ -16,7 +16,15 @@ __all__ = ["CHANNELS", "Message", "ReminderKind", "init_app"]
 
 
 def init_app(app: Flask) -> None:
-    """Register the reminders' tables (and, as they come, their tasks and commands)."""
-    from community.reminders import hooks, models  # noqa: F401  (tables)
+    """Register the reminders' tables, the digest's kind, the queue's tasks and the commands; then the inbox,
+    preferences, calendar feed and administrator pages with their API (hooks.py)."""
+    from community.registry import registry
+    from community.reminders import cli, digest, dispatch, hooks, models, scheduler  # noqa: F401  (models: tables)
 
-    hooks.init_app(app)  # the inbox, preferences, calendar feed and administrator pages, and their API
+    reg = registry(app)
+    reg.reminder_kind(digest.KIND, digest.DIGEST_KIND)
+    reg.task("reminders.dispatch", dispatch.dispatch_task)
+    reg.task("reminders.approvals_digest", digest.digest_task)
+    cli.register(app)
+    scheduler.register(app)
+    hooks.init_app(app)
