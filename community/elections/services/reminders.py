@@ -102,6 +102,9 @@ def on_step(election: Election, step: str, now: datetime) -> None:
         outbox.cancel(subject(election), occasion="nominations_closing")
         outbox.notify("election_candidates_published", subject(election), "candidates_published",
                       reminder_recipients(election, "roll_published"), payload=_payload(election), now=now)
+    elif step == "closed":  # closed early (everyone voted): nobody is to be chased any more
+        for occasion in (f"voting_open:{election.current_round}", f"voting_closing:{election.current_round}"):
+            outbox.cancel(subject(election), occasion=occasion)
     elif step == "published":
         outbox.cancel(subject(election))  # nothing still pending makes sense once the results are out
         outbox.notify("election_results_published", subject(election), f"results_published:{election.current_round}",

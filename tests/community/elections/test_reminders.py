@@ -147,3 +147,16 @@ def test_renders_a_batch_in_a_fixed_number_of_queries(published_roll, community)
     finally:
         event.remove(db.engine, "before_cursor_execute", listener)
     assert len(messages) == 24 and len(statements) <= 2
+
+
+def test_dispatch_puts_the_notice_in_the_inbox_in_chinese(published_roll):
+    from community.reminders.dispatch import run_due
+    from community.reminders.models import Notification
+
+    election, voters = published_roll
+    run_due(T0 + timedelta(minutes=1))
+    db.session.commit()
+    notice = db.session.scalar(select(Notification).where(Notification.person_id == voters[0].id))
+    assert notice.title == f"选民名单已公布：{election.title}" and notice.url == f"/elections/{election.id}"
+    assert "投票将于2026年12月5日（星期六）08:00开始" in notice.body
+    assert "2026年11月15日（星期日）09:00前提出" in notice.body  # objections: 5 days after publication

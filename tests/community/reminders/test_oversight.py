@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import insert, select
+from sqlalchemy import func, insert, select
 
 from app import db
 from community.audit.models import AuditEntry
@@ -113,3 +113,17 @@ def test_a_community_administrator_may_not(client, places):
     grant(admin, "community_admin", "community", places["east"].id)
     login(client, admin)
     assert client.get("/admin/reminders/").status_code == 403
+
+
+def test_simultaneous_resends_resend_once(app, backend, places):
+    from community.accounts.services import issue_token
+    from tests.community.elections.test_concurrency import _fire
+
+    near, _away, street_admin = world(places)
+    failed, = outbox(near, 1, "failed")
+    token, _row = issue_token(street_admin)
+    db.session.commit()
+    n = 20 if backend == "postgresql" else 6
+    statuses = _fire(app, [(f"/api/v1/reminders/{failed}/resend", {"Authorization": f"Bearer {token}"}, {})] * n)
+    assert statuses.count(200) == 1 and statuses.count(422) == n - 1, statuses
+    assert db.session.scalar(select(func.count(AuditEntry.id)).where(AuditEntry.action == "reminder.resend")) == 1
