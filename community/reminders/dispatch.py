@@ -29,7 +29,8 @@ from community.database import LOCAL_ZONE, parse_local, utcnow
 from community.people.models import Person
 from community.registry import registry
 from community.reminders.channels import Failed, Retry, external_channels
-from community.reminders.models import Notification, Reminder
+from community.reminders.kinds import Message
+from community.reminders.models import Notification, Reminder, ReminderPreference
 from community.reminders.services import insert_ignoring_duplicates
 
 log = logging.getLogger(__name__)
@@ -143,17 +144,30 @@ def _render(rows: list[Reminder], counts: dict) -> tuple[dict, dict]:
             problems.update({r.id: ("failed", _("This kind of reminder is no longer known.")) for r in batch})
             continue
         try:
-            worded = spec.render(batch)
+            # In a savepoint: a failed query of the kind's own (PostgreSQL then refuses every later statement
+            # of the transaction) undoes only the render, never this pass's claim of the other kinds' rows.
+            with db.session.begin_nested():
+                worded = spec.render(batch)
         except Exception:  # one kind's bug must not stop the others: its rows are retried later
             log.exception("rendering %d reminders of kind %s failed", len(batch), kind)
             problems.update({r.id: ("retry", _("The reminder could not be worded.")) for r in batch})
             continue
         for row in batch:
-            if row.id in worded:
-                messages[row.id] = worded[row.id]
+            message = _checked(worded.get(row.id))
+            if message is not None:
+                messages[row.id] = message
+            elif row.id in worded:
+                problems[row.id] = ("failed", _("The reminder could not be worded."))
             else:
                 problems[row.id] = ("cancelled", _("What it was about no longer exists."))
     return messages, problems
+
+
+def _checked(message) -> Message | None:
+    """The message in the shape the inbox stores (strings, within the columns' lengths), or None."""
+    if not isinstance(message, Message) or not str(message.title or "").strip():
+        return None
+    return Message(title=str(message.title)[:200], body=str(message.body or ""), url=str(message.url or "")[:300])
 
 
 def _finish(row_ids: list[int], now: datetime, **values) -> None:
@@ -200,8 +214,8 @@ def _inbox_batch(now: datetime, counts: dict) -> int:
     delivered = [row for row in rows if row.id in messages]
     if delivered:
         notifications = [{"person_id": row.recipient_id, "reminder_id": row.id, "kind": row.kind,
-                          "title": messages[row.id].title[:200], "body": messages[row.id].body,
-                          "url": (messages[row.id].url or "")[:300], "created_at": now} for row in delivered]
+                          "title": messages[row.id].title, "body": messages[row.id].body,
+                          "url": messages[row.id].url, "created_at": now} for row in delivered]
         db.session.execute(insert_ignoring_duplicates(Notification.__table__, ["reminder_id"]), notifications)
         _finish([row.id for row in delivered], now, state="sent", sent_at=now)
         counts["sent"] += len(delivered)
@@ -217,6 +231,7 @@ def _external_batch(now: datetime, channels: dict, counts: dict) -> int:
     if not rows:
         return 0
     messages, problems = _render(rows, counts)
+    _drop_channels_turned_off(rows, problems)
     people = {p.id: p for p in db.session.scalars(
         select(Person).where(Person.id.in_({row.recipient_id for row in rows})))}
     _detach(people.values())
@@ -224,10 +239,22 @@ def _external_batch(now: datetime, channels: dict, counts: dict) -> int:
     _record_problems(rows, problems, now, counts)
     db.session.commit()
     for row in rows:
-        if row.id not in messages:
+        if row.id not in messages or row.id in problems:
             continue
         _send_one(row, people.get(row.recipient_id), messages[row.id], channels[row.channel], now, counts)
     return len(rows)
+
+
+def _drop_channels_turned_off(rows: list[Reminder], problems: dict) -> None:
+    """A person who turned a channel off since the reminder was scheduled gets nothing on it (one query)."""
+    wanted = db.session.execute(
+        select(ReminderPreference.person_id, ReminderPreference.kind, ReminderPreference.channel)
+        .where(ReminderPreference.person_id.in_({row.recipient_id for row in rows}),
+               ReminderPreference.is_enabled.is_(True))).all()
+    wanted = set(map(tuple, wanted))
+    for row in rows:
+        if row.id not in problems and (row.recipient_id, row.kind, row.channel) not in wanted:
+            problems[row.id] = ("cancelled", _("The person has turned this channel off."))
 
 
 def _send_one(row: Reminder, person, message, channel, now: datetime, counts: dict) -> None:

@@ -203,3 +203,18 @@ def test_a_pass_interrupted_after_sending_retries_with_the_same_key(toy_kind, ho
     assert hook.delivered_keys() == {webhook_row.key}
     ids = {str(m["Message-ID"]) for m in mail.messages}
     assert len(ids) == 1 and len(mail.messages) in (1, 2)
+
+
+def test_a_channel_turned_off_after_scheduling_sends_nothing(toy_kind, hook_settings):
+    (person,) = make_people(1)
+    _choose([person], "webhook")
+    schedule("toy", "meeting:7", "before:60", [person], T0)
+    db.session.commit()
+    pref = db.session.scalar(select(ReminderPreference))
+    pref.is_enabled = False
+    db.session.commit()
+    with Webhook(["ok"]) as hook:
+        hook_settings(hook.url)
+        counts = run_due(T0)
+    assert counts["cancelled"] == 1 and counts["sent"] == 1 and hook.requests == []  # the inbox still got it
+    assert _row("webhook").state == "cancelled" and "关闭" in _row("webhook").last_error

@@ -59,3 +59,25 @@ def test_simultaneous_passes_call_the_webhook_once_per_reminder(toy_kind, app, b
         results = _passes_at_once(app, 4)
     assert sum(r["sent"] for r in results) == 2 * len(people)  # inbox and webhook rows
     assert len(hook.requests) == len(people) == len(hook.delivered_keys())
+
+
+def test_simultaneous_producers_scheduling_the_same_reminders_make_each_once(toy_kind, app, backend):
+    people = make_people(500 if backend == "postgresql" else 100)
+    db.session.close()
+    barrier, created, lock = threading.Barrier(4), [], threading.Lock()
+
+    def produce():
+        with app.app_context():
+            barrier.wait()
+            n = schedule("toy", "meeting:9", "before:1440", people, T0)  # commits: its own unit of work
+            db.session.remove()
+        with lock:
+            created.append(n)
+
+    threads = [threading.Thread(target=produce) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert len(created) == 4 and sum(created) == len(people)
+    assert db.session.scalar(select(func.count()).select_from(Reminder)) == len(people)

@@ -113,6 +113,30 @@ def test_a_kind_whose_render_fails_does_not_stop_the_others(toy_kind, app, monke
     assert broken_row.state == "pending" and broken_row.next_try_at > T0 and broken_row.last_error
 
 
+def test_a_render_whose_query_fails_or_whose_message_is_malformed_spoils_nothing_else(toy_kind, app, monkeypatch):
+    from sqlalchemy import text
+
+    from community.registry import registry
+    from community.reminders import Message, ReminderKind
+
+    def failing_query(_reminders):
+        db.session.execute(text("SELECT * FROM no_such_table"))  # PostgreSQL: the transaction is now aborted
+
+    def malformed(reminders):
+        return {r.id: Message(title="", body="无标题") for r in reminders}
+
+    kinds = registry(app).reminder_kinds
+    monkeypatch.setitem(kinds, "toy_sql", ReminderKind(label="坏查询", render=failing_query))
+    monkeypatch.setitem(kinds, "toy_malformed", ReminderKind(label="坏消息", render=malformed))
+    (person,) = make_people(1)
+    for kind in ("toy_sql", "toy_malformed", "toy"):
+        schedule(kind, "meeting:1", "before:60", [person], T0)
+    db.session.commit()
+    counts = run_due(T0)
+    assert (counts["sent"], counts["retrying"], counts["failed"]) == (1, 1, 1)
+    assert [n.title for n in _notifications()] == ["提醒：开会"]
+
+
 def test_a_row_left_sending_by_a_dead_pass_is_sent_after_the_lease(toy_kind):
     (person,) = make_people(1)
     schedule("toy", "meeting:1", "before:60", [person], T0)
