@@ -160,3 +160,19 @@ def test_dispatch_puts_the_notice_in_the_inbox_in_chinese(published_roll):
     assert notice.title == f"选民名单已公布：{election.title}" and notice.url == f"/elections/{election.id}"
     assert "投票将于2026年12月5日（星期六）08:00开始" in notice.body
     assert "2026年11月15日（星期日）09:00前提出" in notice.body  # objections: 5 days after publication
+
+
+def test_approvals_waiting_for_each_committee_member(published_roll, community):
+    from community.elections.agenda import approvals_waiting
+    from community.elections.services.common import officials
+
+    election, voters = published_roll
+    migrant = make_person(community, name="外来居民", hukou_place="贵州省毕节市")
+    roll.apply_for_roll(migrant, election, promise_signed=True, now=T0 + timedelta(days=1))
+    roll.file_objection(voters[0], election, "漏登了一户", now=T0 + timedelta(days=1))
+    waiting = approvals_waiting()
+    committee = set(officials(election, "election_committee"))
+    assert {person for person, *_rest in waiting} == committee
+    mine = sorted((label, count, url) for person, label, count, url in waiting if person == min(committee))
+    assert mine == [("选民名单异议", 1, f"/elections/{election.id}/manage"),
+                    ("选民登记申请", 1, f"/elections/{election.id}/manage")]
