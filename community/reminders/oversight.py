@@ -44,14 +44,15 @@ def state_counts(actor) -> dict:
 
 
 def reminders_query(actor, states=PROBLEMS, kind: str | None = None, channel: str | None = None):
-    """Reminders the actor oversees in `states` (failed and expired by default), latest due first."""
+    """Reminders the actor oversees in `states` (failed and expired by default): failed first, each state latest
+    due first, which is the (state, due_at) index read backwards (no sort of every failed row)."""
     require(actor, ACTION)
     statement = select(Reminder).where(Reminder.state.in_(list(states)))
     if kind:
         statement = statement.where(Reminder.kind == kind)
     if channel:
         statement = statement.where(Reminder.channel == channel)
-    return _scoped(actor, statement).order_by(Reminder.due_at.desc(), Reminder.id.desc())  # (state, due_at)
+    return _scoped(actor, statement).order_by(Reminder.state.desc(), Reminder.due_at.desc(), Reminder.id.desc())
 
 
 def with_recipients(reminders: list[Reminder]) -> dict[int, Person]:
