@@ -33,6 +33,7 @@ class CalendarFeed(db.Model):
 
 
 def digest(token: str) -> str:
+    """What is stored of a token: its SHA-256 (the token is 192 random bits, so no salt or stretching)."""
     return hashlib.sha256(token.encode()).hexdigest()
 
 

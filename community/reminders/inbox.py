@@ -69,6 +69,7 @@ def kinds() -> dict:
 
 
 def optional_channels(spec) -> list[str]:
+    """The channels a person may tick for a kind (the inbox is always on)."""
     return [c for c in spec.channels if c not in DEFAULT_CHANNELS]
 
 

@@ -27,10 +27,12 @@ FEED_TOKEN = "calendar_feed_token"  # the new link, shown once after it was made
 
 
 def channel_labels() -> dict:
+    """Words for the channels, in the current language."""
     return {"inbox": _("In-app inbox"), "email": _("E-mail"), "webhook": _("SMS or WeChat")}
 
 
 def state_labels() -> dict:
+    """Words for the outbox's states, in the current language."""
     return {"pending": _("Waiting"), "sending": _("Sending"), "sent": _("Sent"), "cancelled": _("Cancelled"),
             "expired": _("Expired"), "failed": _("Failed")}
 

@@ -30,10 +30,12 @@ def reminder_recipients(election: Election, kind: str) -> list[int]:
 
 
 def subject(election: Election) -> str:
+    """The outbox subject of an election's reminders."""
     return f"election:{election.id}"
 
 
 def _payload(election: Election, round_no: int | None = None) -> dict:
+    """Plain values the wording needs to find the live election and round."""
     return {"election_id": election.id, "round": round_no or election.current_round or 1}
 
 
