@@ -104,6 +104,8 @@ class Config:
         self.QUIET_HOURS_START = os.environ.get("QUIET_HOURS_START", "21:00")
         self.QUIET_HOURS_END = os.environ.get("QUIET_HOURS_END", "08:00")
         self.REMINDER_MAX_ATTEMPTS = int(os.environ.get("REMINDER_MAX_ATTEMPTS", "5"))
+        self.REMINDER_RETRY_SECONDS = int(os.environ.get("REMINDER_RETRY_SECONDS", "60"))  # doubled each try
+        self.REMINDER_SENDING_LEASE = int(os.environ.get("REMINDER_SENDING_LEASE", "300"))  # then a row is retried
         self.PUBLIC_URL = os.environ.get("PUBLIC_URL", "")  # e.g. https://tongxin.example.cn: links in e-mails
         self.TIME_ZONE = TIME_ZONE
         self.BABEL_DEFAULT_LOCALE = "zh_Hans_CN"

@@ -10,22 +10,23 @@ One pass (`run_due(now)`, run by the task queue every minute, or `flask reminder
 5. e-mail and webhook rows are claimed (committed: the intent), sent, and each result recorded after its send;
    a retryable failure waits `REMINDER_RETRY_SECONDS * 2**(attempts-1)` and fails after REMINDER_MAX_ATTEMPTS.
 
-A claim is a conditional UPDATE (state pending -> sending) whose RETURNING rows are this pass's; on PostgreSQL
-its sub-select skips rows another pass has locked (FOR UPDATE SKIP LOCKED), so two passes at the same moment
-share the work instead of both sending it.
+A claim is a conditional UPDATE (pending -> sending; inbox rows straight to sent) whose RETURNING rows are this
+pass's; on PostgreSQL its sub-select skips rows another pass has locked (FOR UPDATE SKIP LOCKED), so two passes
+at the same moment share the work instead of both sending it.
 """
 from __future__ import annotations
 
 import logging
 from collections import defaultdict
 from datetime import datetime, time, timedelta
+from time import monotonic
 
 from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import and_, or_, select, update
 
 from app import db
-from community.database import LOCAL_ZONE, parse_local, utcnow
+from community.database import LOCAL_ZONE, current_unit, parse_local, utcnow
 from community.people.models import Person
 from community.registry import registry
 from community.reminders.channels import Failed, Retry, external_channels
@@ -113,14 +114,16 @@ def _hold_for_quiet_hours(now: datetime, counts: dict) -> None:
     db.session.commit()
 
 
-def _claim(now: datetime, channels: list[str], limit: int) -> list[Reminder]:
-    """Take up to `limit` due rows of `channels` for this pass (pending -> sending); the rows it got."""
+def _claim(now: datetime, channels: list[str], limit: int, *, state: str = "sending") -> list[Reminder]:
+    """Take up to `limit` due rows of `channels` for this pass (pending -> `state`); the rows it got. The inbox
+    claims straight as `sent`: its notifications commit in the claim's own transaction."""
     candidates = (select(Reminder.id).where(_due(now), Reminder.channel.in_(channels))
                   .order_by(Reminder.due_at, Reminder.id).limit(limit))
     if db.engine.dialect.name == "postgresql":
         candidates = candidates.with_for_update(skip_locked=True)
     statement = (update(Reminder).where(Reminder.id.in_(candidates), Reminder.state == "pending")
-                 .values(state="sending", attempts=Reminder.attempts + 1, updated_at=now).returning(Reminder))
+                 .values(state=state, attempts=Reminder.attempts + 1, updated_at=now,
+                         **({"sent_at": now} if state == "sent" else {})).returning(Reminder))
     rows = list(db.session.scalars(statement, execution_options={"synchronize_session": False,
                                                                  "populate_existing": True}))
     _detach(rows)
@@ -170,24 +173,27 @@ def _checked(message) -> Message | None:
     return Message(title=str(message.title)[:200], body=str(message.body or ""), url=str(message.url or "")[:300])
 
 
-def _finish(row_ids: list[int], now: datetime, **values) -> None:
-    """Record an outcome for rows this pass holds (only while they are still `sending`)."""
+def _finish(row_ids: list[int], now: datetime, held_as: str = "sending", **values) -> None:
+    """Record an outcome for rows this pass holds (only while they are still as it claimed them)."""
+    if held_as == "sent":
+        values.setdefault("sent_at", None)
     if row_ids:
-        db.session.execute(update(Reminder).where(Reminder.id.in_(row_ids), Reminder.state == "sending")
+        db.session.execute(update(Reminder).where(Reminder.id.in_(row_ids), Reminder.state == held_as)
                            .values(updated_at=now, **values).execution_options(synchronize_session=False))
 
 
-def _retry_or_fail(row: Reminder, reason: str, now: datetime, counts: dict) -> None:
+def _retry_or_fail(row: Reminder, reason: str, now: datetime, counts: dict, held_as: str = "sending") -> None:
     if row.attempts >= _setting("REMINDER_MAX_ATTEMPTS", 5):
-        _finish([row.id], now, state="failed", last_error=reason[:300])
+        _finish([row.id], now, held_as, state="failed", last_error=reason[:300])
         counts["failed"] += 1
         return
     wait = timedelta(seconds=_setting("REMINDER_RETRY_SECONDS", 60) * 2 ** max(row.attempts - 1, 0))
-    _finish([row.id], now, state="pending", next_try_at=now + wait, last_error=reason[:300])
+    _finish([row.id], now, held_as, state="pending", next_try_at=now + wait, last_error=reason[:300])
     counts["retrying"] += 1
 
 
-def _record_problems(rows: list[Reminder], problems: dict, now: datetime, counts: dict) -> None:
+def _record_problems(rows: list[Reminder], problems: dict, now: datetime, counts: dict,
+                     held_as: str = "sending") -> None:
     """Record the rows that could not be worded: retried, cancelled or failed (a statement per outcome)."""
     final = defaultdict(lambda: defaultdict(list))
     for row in rows:
@@ -195,18 +201,18 @@ def _record_problems(rows: list[Reminder], problems: dict, now: datetime, counts
             continue
         outcome, reason = problems[row.id]
         if outcome == "retry":
-            _retry_or_fail(row, reason, now, counts)
+            _retry_or_fail(row, reason, now, counts, held_as)
         else:
             final[outcome][reason].append(row.id)
     for outcome, reasons in final.items():
         for reason, ids in reasons.items():
-            _finish(ids, now, state=outcome, last_error=reason)
+            _finish(ids, now, held_as, state=outcome, last_error=reason)
             counts[outcome] += len(ids)
 
 
 def _inbox_batch(now: datetime, counts: dict) -> int:
     """Claim, word and deliver one batch of inbox rows in a single transaction; the number claimed."""
-    rows = _claim(now, ["inbox"], BATCH)
+    rows = _claim(now, ["inbox"], BATCH, state="sent")
     if not rows:
         db.session.commit()
         return 0
@@ -217,9 +223,8 @@ def _inbox_batch(now: datetime, counts: dict) -> int:
                           "title": messages[row.id].title, "body": messages[row.id].body,
                           "url": messages[row.id].url, "created_at": now} for row in delivered]
         db.session.execute(insert_ignoring_duplicates(Notification.__table__, ["reminder_id"]), notifications)
-        _finish([row.id for row in delivered], now, state="sent", sent_at=now)
         counts["sent"] += len(delivered)
-    _record_problems(rows, problems, now, counts)
+    _record_problems(rows, problems, now, counts, held_as="sent")
     db.session.commit()
     return len(rows)
 
@@ -238,11 +243,23 @@ def _external_batch(now: datetime, channels: dict, counts: dict) -> int:
     db.session.rollback()  # no transaction (SQLite: no write lock) is held while waiting on the network
     _record_problems(rows, problems, now, counts)
     db.session.commit()
-    for row in rows:
-        if row.id not in messages or row.id in problems:
-            continue
+    # A slow gateway must not keep rows claimed past their lease (another pass would then send them again):
+    # what is not sent within half the lease goes back to pending, untried, for the next pass.
+    deadline = monotonic() + _setting("REMINDER_SENDING_LEASE", 300) / 2
+    to_send = [row for row in rows if row.id in messages and row.id not in problems]
+    for n, row in enumerate(to_send):
+        if monotonic() > deadline:
+            _put_back(to_send[n:], now, counts)
+            return 0  # this pass stops sending; the next one goes on
         _send_one(row, people.get(row.recipient_id), messages[row.id], channels[row.channel], now, counts)
     return len(rows)
+
+
+def _put_back(rows: list[Reminder], now: datetime, counts: dict) -> None:
+    """Claimed rows this pass had no time to try: pending again, their attempt not counted."""
+    counts["put_back"] += len(rows)
+    _finish([row.id for row in rows], now, state="pending", attempts=Reminder.attempts - 1)
+    db.session.commit()
 
 
 def _drop_channels_turned_off(rows: list[Reminder], problems: dict) -> None:
@@ -283,7 +300,12 @@ def _record_sent(row: Reminder, now: datetime) -> None:
 
 
 def run_due(now: datetime | None = None) -> dict:
-    """Send every reminder due at `now` (default: the current time); returns counts of what happened."""
+    """Send every reminder due at `now` (default: the current time); returns counts of what happened.
+
+    The pass commits as it goes (claims, then results), so it runs on its own (the queue's task, the command),
+    never inside a caller's unit of work, whose half-done work it would commit."""
+    if current_unit() is not None:
+        raise RuntimeError("run_due commits on its own: call it outside any unit of work")
     now = now or utcnow()
     counts = defaultdict(int)
     _reclaim_stuck(now, counts)
@@ -302,7 +324,7 @@ def run_due(now: datetime | None = None) -> dict:
             channel.close()
         db.session.commit()
     return {key: counts[key] for key in ("sent", "expired", "held", "retrying", "failed", "cancelled",
-                                         "reclaimed")}
+                                         "reclaimed", "put_back")}
 
 
 def dispatch_task(_job_id, now_iso: str | None = None) -> None:

@@ -218,3 +218,34 @@ def test_a_channel_turned_off_after_scheduling_sends_nothing(toy_kind, hook_sett
         counts = run_due(T0)
     assert counts["cancelled"] == 1 and counts["sent"] == 1 and hook.requests == []  # the inbox still got it
     assert _row("webhook").state == "cancelled" and "关闭" in _row("webhook").last_error
+
+
+def test_a_slow_gateway_never_keeps_rows_claimed_past_their_lease(toy_kind, hook_settings, app, monkeypatch):
+    import time
+
+    monkeypatch.setitem(app.config, "REMINDER_SENDING_LEASE", 0.8)  # seconds: half of it to send a batch
+    monkeypatch.setitem(app.config, "WEBHOOK_TIMEOUT", 2)
+    people = make_people(6)
+    _choose(people, "webhook")
+    schedule("toy", "meeting:7", "before:60", people, T0)
+    db.session.commit()
+    with Webhook(["ok"]) as hook:
+        original = hook.server.RequestHandlerClass.do_POST
+
+        def slow(handler):
+            time.sleep(0.25)
+            original(handler)
+
+        monkeypatch.setattr(hook.server.RequestHandlerClass, "do_POST", slow)
+        hook_settings(hook.url)
+        first = run_due(T0)
+        assert 0 < first["put_back"] < 6 and first["sent"] == 6 + 6 - first["put_back"]
+        back = db.session.scalars(select(Reminder).where(Reminder.channel == "webhook",
+                                                         Reminder.state == "pending")).all()
+        assert len(back) == first["put_back"] and all(r.attempts == 0 for r in back)
+        passes = 0
+        while db.session.scalar(select(Reminder.id).where(Reminder.state == "pending")) and passes < 10:
+            run_due(T0 + timedelta(seconds=1))
+            db.session.expire_all()
+            passes += 1
+    assert len(hook.requests) == 6 == len(hook.delivered_keys())  # each once, none doubled by a reclaim

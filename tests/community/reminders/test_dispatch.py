@@ -172,3 +172,12 @@ def test_the_dispatch_task_runs_on_the_queue(toy_kind):
     db.session.close()
     enqueue("reminders.dispatch", (T0 + timedelta(minutes=1)).isoformat())  # immediate mode in tests
     assert len(_notifications()) == 1
+
+
+def test_run_due_refuses_to_run_inside_a_unit_of_work(toy_kind):
+    import pytest
+
+    from community.database import unit_of_work
+
+    with pytest.raises(RuntimeError), unit_of_work():
+        run_due(T0)
