@@ -36,7 +36,8 @@ def _dismiss(actor, grant) -> None:
 
 
 def init_app(app: Flask) -> None:
-    """Register the elections' scope, roles, actions, pages, API, menu, home cards, demo data and access rows."""
+    """Register the elections' scope, roles, actions, pages, API, menu, home cards, demo data, access rows,
+    reminder kinds, calendar deadlines and waiting approvals."""
     from community.elections import access, key_views, models, sealed_models  # noqa: F401  (ceremony pages; tables)
     from community.elections.api import blp as elections_api
     from community.elections.demo import seed_elections
@@ -60,3 +61,8 @@ def init_app(app: Flask) -> None:
     reg.home_card(home_panels)
     reg.demo_step(seed_elections)
     reg.access(access.ACCESS_ROWS)
+    from community.elections import agenda, reminder_kinds
+
+    reminder_kinds.register(reg)  # roll published … results published, worded with full dates
+    reg.calendar_source(agenda.calendar_events)  # deadlines in the personal .ics feed
+    reg.approval_source(agenda.approvals_waiting)  # the committee's waiting work, for the 09:00 digest

@@ -16,9 +16,10 @@ __all__ = ["CHANNELS", "Message", "ReminderKind", "init_app"]
 
 
 def init_app(app: Flask) -> None:
-    """Register the reminders' tables, the digest's kind, the queue's tasks and the commands."""
+    """Register the reminders' tables, the digest's kind, the queue's tasks and the commands; then the inbox,
+    preferences, calendar feed and administrator pages with their API (hooks.py)."""
     from community.registry import registry
-    from community.reminders import cli, digest, dispatch, models, scheduler  # noqa: F401  (models: tables)
+    from community.reminders import cli, digest, dispatch, hooks, models, scheduler  # noqa: F401  (models: tables)
 
     reg = registry(app)
     reg.reminder_kind(digest.KIND, digest.DIGEST_KIND)
@@ -26,3 +27,4 @@ def init_app(app: Flask) -> None:
     reg.task("reminders.approvals_digest", digest.digest_task)
     cli.register(app)
     scheduler.register(app)
+    hooks.init_app(app)

@@ -9,6 +9,7 @@ from app import db
 from community.authz import require
 from community.database import transactional
 from community.elections.models import STATUSES, Candidate, Election, ElectionRound, RoundTally
+from community.elections.services import reminders as election_reminders
 from community.elections.services.common import (
     candidate_count,
     current_round,
@@ -85,6 +86,7 @@ def _enter(actor, election: Election, target: str, now: datetime, data: dict) ->
         election.published_at = election.published_at or now  # a recall vote re-publishes, keeping the date
     election.status = target
     record_step(actor, election, target, at=now)
+    election_reminders.on_step(election, target, now)  # outbox rows in this step's transaction
 
 
 def _open_first_round(election: Election, now: datetime) -> None:
@@ -174,4 +176,5 @@ def open_next_round(actor, election: Election, opens_at, closes_at, now: datetim
                      opens_at, closes_at)
     election.status = "voting"
     record_step(actor, election, "voting", note=plan["kind"], at=now)
+    election_reminders.on_round_opened(election, new, now)
     return new

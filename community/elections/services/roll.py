@@ -13,6 +13,7 @@ from community.authz import can, require
 from community.database import as_local, transactional
 from community.elections.models import Candidate, Election, RollObjection, VoterRecord
 from community.elections.rules import eligibility_problems, excuse_deadline, objections_close_at
+from community.elections.services import reminders as election_reminders
 from community.elections.services.common import (
     excuses_count_until,
     flush_or_conflict,
@@ -122,6 +123,7 @@ def add_voter(actor, election: Election, person: Person, *, promise_signed: bool
     _insert(row)
     record(actor, "election.voter_add", election, summary=f"{person.id} {person.name}",
            detail={"migrant_approved": person.is_migrant})
+    election_reminders.schedule_ahead(election, now, [person.id])  # a voter added after publication
     return row
 
 
@@ -159,6 +161,7 @@ def remove_voter(actor, election: Election, person_id: int, reason: str) -> None
                           code="candidate_on_roll")
     record(actor, "election.voter_remove", election, summary=f"{person_id}: {reason}"[:300])
     db.session.delete(row)
+    election_reminders.on_left_roll(election, person_id)
 
 
 @transactional
@@ -175,6 +178,7 @@ def excuse_voter(actor, election: Election, person_id: int, now: datetime | None
                             "part.", n=election.absence_notice_days), code="excuse_late")
     row.excused_at = now
     record(actor, "election.voter_excused", election, summary=str(person_id))
+    election_reminders.on_excused(election, person_id)
     return row
 
 
@@ -285,4 +289,6 @@ def build_roll(actor, election: Election, now: datetime | None = None) -> dict:
         added += 1
     flush_or_conflict(None, _("The roll changed meanwhile; try again."), "other_roll")
     record(actor, "election.roll_build", election, summary=f"added {added}", detail={"skipped": skipped})
+    if added:
+        election_reminders.schedule_ahead(election, now)
     return {"added": added, "skipped": skipped}
