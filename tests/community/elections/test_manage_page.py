@@ -223,3 +223,26 @@ def test_the_manage_page_statement_count_does_not_grow_with_the_roll(client, com
     make_voters(election, community, 30)
     many, _page = count_statements(client, f"/elections/{election.id}/manage")
     assert many == few, (few, many)
+
+
+def test_two_members_standing_at_once_leave_the_committee_at_its_minimum(app, backend, community):
+    """Simultaneous requests: of two members of a committee of 8 (7 needed) added as candidates at once, one
+    is refused; the election's row lock orders them, so the committee never drops to 6."""
+    from tests.community.elections.test_concurrency import _fire
+    from tests.factories import token_for
+
+    later = utcnow() + timedelta(days=10)
+    election = make_election(community, committee=8, voting_opens_at=later,
+                             voting_closes_at=later + timedelta(hours=8))
+    make_voters(election, community, 3)
+    members = [db.session.get(RoleGrant, gid).person for gid in db.session.scalars(select(RoleGrant.id).where(
+        RoleGrant.scope_type == "election", RoleGrant.role == "election_committee").limit(2))]
+    for member in members:
+        roll.add_voter(election.test_admin, election, member)
+    lifecycle.change_status(election.test_admin, election, "nominating")
+    headers = token_for(app.test_client(), election.test_admin)
+    url = f"/api/v1/elections/{election.id}/candidates"
+    statuses = _fire(app, [(url, headers, {"person_id": member.id}) for member in members])
+    assert sorted(statuses) == [201, 422], statuses
+    db.session.expire_all()
+    assert len(officials(election, "election_committee")) == 7
