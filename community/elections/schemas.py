@@ -172,14 +172,20 @@ class IntroductionOut(ma.Schema):
     party_label = F.String()
 
 
-def _introduction(candidate):
-    """The candidate's introduction; the election comes from the session's identity map (no query)."""
-    from app import db
-    from community.elections.models import Election
-    from community.elections.services.introductions import introduction, introduction_day
+class _Introduced:
+    """A candidate with its introduction beside it, for dumping."""
 
-    election = db.session.get(Election, candidate.election_id)
-    return IntroductionOut().dump(introduction(candidate, introduction_day(election)))
+    def __init__(self, candidate):
+        from app import db
+        from community.elections.models import Election
+        from community.elections.services.introductions import introduction, introduction_day
+
+        self._candidate = candidate
+        election = db.session.get(Election, candidate.election_id)  # in the identity map: no query
+        self.introduction = introduction(candidate, introduction_day(election))
+
+    def __getattr__(self, name):
+        return getattr(self._candidate, name)
 
 
 class CandidateOut(ma.Schema):
@@ -190,7 +196,11 @@ class CandidateOut(ma.Schema):
     is_elected = F.Boolean()
     elected_round = F.Integer(allow_none=True)
     is_recalled = F.Boolean()
-    introduction = F.Function(_introduction, metadata={"description": "what voters read about the candidate"})
+    introduction = F.Nested(IntroductionOut, metadata={"description": "what voters read about the candidate"})
+
+    @ma.pre_dump
+    def _introduce(self, candidate, **_kwargs):
+        return _Introduced(candidate)
 
 
 class IntroductionIn(ma.Schema):

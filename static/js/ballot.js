@@ -20,6 +20,15 @@
     }));
     show();
   }
+  // A double tap on 确认投票 sends one ballot, not two requests racing for the session cookie (the loser
+  // would be refused and could overwrite the cookie that holds the receipt).
+  const confirm = document.getElementById("ballot-confirm");
+  if (confirm) {
+    confirm.addEventListener("submit", (event) => {
+      if (confirm.dataset.sent) event.preventDefault();
+      confirm.dataset.sent = "1";
+    });
+  }
   const status = document.getElementById("copy-status");
   document.querySelectorAll("button.copy-receipt").forEach((button) => {
     button.hidden = false;

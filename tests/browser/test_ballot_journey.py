@@ -1,29 +1,61 @@
-"""On a phone: a voter ticks candidates (the counter, a refused extra tick), checks the summary, goes back,
-casts, refreshes the receipt page (nothing is cast again), and sees the receipt again on the election page and
-marked on the receipts board (issue #9)."""
+"""On phones: a committee member writes a candidate's introduction; then a voter reads it, ticks candidates
+(the counter, a refused extra tick), checks the summary, goes back, casts, refreshes the receipt page (nothing is
+cast again), and sees the receipt again on the election page and marked on the receipts board (issue #9)."""
 from __future__ import annotations
 
 from sqlalchemy import func, select
 
 from app import db
 from tests.browser.phone import Phone
-from tests.community.elections.conftest import make_voting
+from tests.community.elections.conftest import make_election, make_voters
 from tests.factories import PASSWORD
 
 
 def _world(places) -> dict:
-    """An election open for voting for 2 seats among 3 introduced candidates; 选民4 will vote."""
-    from community.elections.services.introductions import update_introduction
+    """A draft election for 2 seats among 3 candidates, with a committee member (委员0); 选民4 will vote."""
+    from sqlalchemy import select as select_
 
-    election, voters, candidates = make_voting(places["east"], seats=2, n_voters=5, n_candidates=3)
-    election.status = "candidates_published"  # introductions are written before voting opens
-    update_introduction(election.test_admin, election, candidates[0], {
-        "occupation": "针织厂质检员", "statement": "为新居民办好积分入学。", "party": "mobile"})
-    election.status = "voting"
-    db.session.commit()
-    world = {"election": election.id, "voter": voters[4].phone}
+    from community.elections.services import candidates as cands
+    from community.people.models import Person
+    from community.roles.models import RoleGrant
+
+    community = places["east"]
+    election = make_election(community, seats=2, committee=2, committee_min=2, committee_max=9)
+    voters = make_voters(election, community, 5, hometown="贵州毕节")
+    candidates = [cands.add_candidate(election.test_admin, election, v) for v in voters[:3]]
+    member = db.session.scalar(select_(Person).join(RoleGrant, RoleGrant.person_id == Person.id).where(
+        RoleGrant.role == "election_committee", RoleGrant.scope_id == election.id).order_by(Person.name))
+    world = {"election": election.id, "admin": election.test_admin.id, "voter": voters[4].phone,
+             "member": member.phone, "candidate": candidates[0].id}
     db.session.remove()  # the test thread holds no transaction while the server writes
     return world
+
+
+def _open_voting(world: dict) -> None:
+    from community.elections.models import Election
+    from community.elections.services import lifecycle
+    from community.people.models import Person
+
+    lifecycle.change_status(db.session.get(Person, world["admin"]), db.session.get(Election, world["election"]),
+                            "voting")
+    db.session.remove()
+
+
+def _committee_writes_the_introduction(phone: Phone, world: dict) -> None:
+    page = phone.page
+    phone.goto(f"/elections/{world['election']}/manage")
+    page.locator(f"a[href$='/candidates/{world['candidate']}/introduction']").click()
+    page.wait_for_url("**/introduction")
+    assert "贵州毕节人" in page.content()  # hometown and age come from the record
+    phone.check("introduction page")
+    page.get_by_label("职业").fill("针织厂质检员")
+    page.get_by_label("当选后打算做的事").fill("为新居民办好积分入学。")
+    page.get_by_label("选票上显示的党员身份").select_option("mobile")
+    page.get_by_role("button", name="保存介绍").click()
+    page.wait_for_load_state("load")
+    assert "的介绍已保存。" in page.content() and "流动党员" in page.locator("section").first.inner_text()
+    phone.check("introduction page, saved")
+    phone.done()
 
 
 def _participations() -> int:
@@ -37,6 +69,10 @@ def _participations() -> int:
 def test_a_voter_ticks_confirms_casts_and_finds_the_receipt_again(places, live, chromium, tmp_path):
     world = _world(places)
     election_id = world["election"]
+    committee = Phone(chromium, live)
+    committee.sign_in(world["member"], PASSWORD)
+    _committee_writes_the_introduction(committee, world)
+    _open_voting(world)
     phone = Phone(chromium, live)
     page = phone.page
     phone.sign_in(world["voter"], PASSWORD)
