@@ -1,9 +1,10 @@
-"""Do the pages added with the key ceremony, the recall vote, the import check, the branches, the election's
-manage page and the person picker stay as fast with a whole community as with a tenth of it?
+"""Do the pages added with the key ceremony, the recall vote, the ballot, the import check, the branches, the
+election's manage page and the person picker stay as fast with a whole community as with a tenth of it?
 
 One database per size holds: an election of N voters, counted from N opened ballots and published (its
 results page); a second one of N voters, closed with N ballots still sealed (the count page where the
-supervisors type their shares, and a supervisor's share page); a checked import workbook of N rows (the check
+supervisors type their shares, and a supervisor's share page); a third open for voting, with one candidate per
+ten voters and N receipts (the ballot page and the receipts board); a checked import workbook of N rows (the check
 result page); B branches with M members (the branches list and the members list). Each page is timed as a
 multiple of /healthz in the same run, with its SQL statements per request; the statement count must not grow
 with the rows (checked, and printed as "grows!" when it does).
@@ -41,8 +42,10 @@ def _people(community, n: int, prefix: str, start: int) -> list[int]:
     return list(db.session.scalars(select(Person.id).where(Person.name.like(f"{prefix}%")).order_by(Person.id)))
 
 
-def _election(admin, community, committee, voter_ids: list[int], title: str, term: str):
-    """An election whose voters all voted online, closed: its N ballots sealed to the round's key."""
+def _election(admin, community, committee, voter_ids: list[int], title: str, term: str, candidates: int = 8,
+              close: bool = True):
+    """An election whose voters all voted online, closed (unless `close` is False): its N ballots sealed to the
+    round's key."""
     from app import db
     from community.database import utcnow
     from community.elections import ballot_crypto
@@ -64,7 +67,8 @@ def _election(admin, community, committee, voter_ids: list[int], title: str, ter
          "is_migrant": False, "promise_signed": False, "added_by_id": admin.id, "added_at": now}
         for pid in voter_ids])
     db.session.commit()
-    candidates = [cands.add_candidate(admin, election, db.session.get(Person, pid)) for pid in voter_ids[:8]]
+    candidates = [cands.add_candidate(admin, election, db.session.get(Person, pid))
+                  for pid in voter_ids[:candidates]]
     lifecycle.change_status(admin, election, "voting")
     key = ballot_key.round_key(election)
     db.session.execute(insert(Participation), [{"election_id": election.id, "round_no": 1, "voter_id": pid,
@@ -79,7 +83,8 @@ def _election(admin, community, committee, voter_ids: list[int], title: str, ter
     db.session.execute(insert(SealedBallot), sealed)
     db.session.execute(insert(BallotReceipt), receipts)
     db.session.commit()
-    lifecycle.change_status(admin, election, "closed")  # everyone on the roll voted: it may close early
+    if close:
+        lifecycle.change_status(admin, election, "closed")  # everyone on the roll voted: it may close early
     return election
 
 
@@ -119,6 +124,9 @@ def _seed(app, scale: float) -> dict:
     for step in ("counted", "published"):
         lifecycle.change_status(admin, published, step)
     sealed = _election(admin, community, committee, voter_ids, "密封中的选举", "2026")
+    # Open for voting: the ballot lists one candidate per 10 voters (20 or 200), the board N receipts.
+    voting = _election(admin, community, committee, voter_ids, "投票中的选举", "2027",
+                       candidates=max(8, voters // 10), close=False)
 
     from branches.models import Branch, BranchMember, HomeOrganisation
 
@@ -137,7 +145,8 @@ def _seed(app, scale: float) -> dict:
     job_id = start_job(admin.id, "import_check", admin.id, _workbook(admin.id, n_rows))
     db.session.execute(text("ANALYZE"))
     db.session.commit()
-    return {"published": published.id, "sealed": sealed.id, "job": job_id, "supervisor": committee[0].phone}
+    return {"published": published.id, "sealed": sealed.id, "voting": voting.id, "job": job_id,
+            "supervisor": committee[0].phone}
 
 
 def _workbook(owner_id: int, n: int) -> str:
@@ -179,6 +188,8 @@ def _measure(url: str, folder: str, scale: float) -> dict:
         "key share page (supervisor)": (supervisor, f"/elections/{world['sealed']}/ballot-key/share"),
         "open sealed ballots page": (admin, f"/elections/{world['sealed']}/ballot-key/open"),
         "results, opened round": (admin, f"/elections/{world['published']}/results"),
+        "ballot page (voting open)": (admin, f"/elections/{world['voting']}/vote"),
+        "receipts board (voting open)": (admin, f"/elections/{world['voting']}/receipts"),
         "import check result": (admin, f"/admin/people/import/check/{world['job']}"),
         "election manage page": (admin, f"/elections/{world['sealed']}/manage"),
         "person picker search": (admin, f"/api/v1/people/picker?scope_type=election&scope_id={world['sealed']}"
@@ -211,7 +222,7 @@ def main() -> bool:
     sizes = [f"{int(FULL['voters'] * s):,}v/{int(FULL['members'] * s):,}m" for s in SCALES]
     for backend in BACKENDS:
         results = {scale: run(backend, scale) for scale in SCALES}
-        print(f"\n{backend}: key ceremony, results, import check, branches; time as a multiple of /healthz "
+        print(f"\n{backend}: key ceremony, results, ballot, import check, branches; time as a multiple of /healthz "
               "(SQL statements per request); v = voters and ballots, m = branch members")
         print(f"{'':<32}" + "".join(f"{size:>18}" for size in sizes))
         for label in [k for k in results[SCALES[0]] if k != "baseline_ms"]:

@@ -38,7 +38,7 @@ def _dismiss(actor, grant) -> None:
 def init_app(app: Flask) -> None:
     """Register the elections' scope, roles, actions, pages, API, menu, home cards, demo data, access rows,
     reminder kinds, calendar deadlines and waiting approvals."""
-    from community.elections import access, key_views, models, sealed_models  # noqa: F401  (ceremony pages; tables)
+    from community.elections import access, intro_views, key_views, models, sealed_models  # noqa: F401  (pages; tables)
     from community.elections.api import blp as elections_api
     from community.elections.demo import seed_elections
     from community.elections.hooks import home_panels

@@ -35,6 +35,8 @@ ACCESS_ROWS = [
     row("GET /elections/{election}", SIGNED_IN),
     row("GET /api/v1/elections/{election}", SIGNED_IN),
     row("GET /elections/{election}/receipts", SIGNED_IN),
+    # One's own receipt, from one's own session cookie (nothing on the server names it).
+    row("GET /elections/{election}/receipt", SIGNED_IN),
     row("GET /api/v1/elections/{election}/receipts", SIGNED_IN),
     row("GET /api/v1/elections/{election}/receipts/{receipt}", SIGNED_IN),
     row("GET /api/v1/elections/{election}/candidates", SIGNED_IN),
@@ -95,6 +97,11 @@ ACCESS_ROWS = [
     *lookup_rows("POST /elections/{nominating}/manage/candidates", OFFICIALS, {"person": "{voter_phone}"}),
     row("POST /api/v1/elections/{nominating}/candidates", OFFICIALS, json={"person_id": "{voter}"}),
     row("POST /elections/{election}/manage/candidates/{candidate}/remove", OFFICIALS),
+    # A candidate's introduction: the committee writes it (until voting opens: 400/422 for {election} after).
+    row("GET /elections/{election}/manage/candidates/{candidate}/introduction", OFFICIALS),
+    row("POST /elections/{election}/manage/candidates/{candidate}/introduction", OFFICIALS,
+        form={"occupation": "厨师"}),
+    row("PATCH /api/v1/elections/{election}/candidates/{candidate}", OFFICIALS, json={"occupation": "厨师"}),
     row("POST /api/v1/elections/{election}/kinship", OFFICIALS,
         json={"person_id": "{person}", "relative_id": "{voter}"}),
     *lookup_rows("POST /elections/{election}/manage/proxies", OFFICIALS,

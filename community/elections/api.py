@@ -17,9 +17,9 @@ from community.apitools import (
 )
 from community.authz import can, require
 from community.elections import schemas as S
-from community.elections.models import Election, Nomination, RollObjection
+from community.elections.models import Candidate, Election, Nomination, RollObjection
 from community.elections.services import candidates as cands
-from community.elections.services import lifecycle, roll, setup
+from community.elections.services import introductions, lifecycle, roll, setup
 from community.elections.services.common import elections_query, get_election, get_or_404
 from community.errors import Forbidden, NotFound
 from community.people.models import Person
@@ -278,5 +278,18 @@ def add_candidate(data, election_id):
     require(current_actor(), "election.manage", election)
     return cands.add_candidate(current_actor(), election, _person(data["person_id"]))
 
+
+
+@blp.route("/elections/<int:election_id>/candidates/<int:candidate_id>", methods=["PATCH"])
+@bearer_required
+@blp.arguments(S.IntroductionIn)
+@blp.response(200, S.CandidateOut)
+@document_errors(blp, 400, 401, 403, 404, 422)
+def update_introduction(data, election_id, candidate_id):
+    """Write a candidate's introduction: occupation, statement, the party membership to show (the committee,
+    until voting opens). Age and hometown come from the person's record."""
+    election = _permitted(election_id)  # before the candidate is looked up
+    candidate = get_or_404(Candidate, candidate_id)
+    return introductions.update_introduction(current_actor(), election, candidate, data)
 
 from community.elections import api_voting  # noqa: E402,F401  (routes on the same blueprint)

@@ -54,15 +54,24 @@ def _committee(election: Election, people: list[Person], admin) -> None:
                                  scope_id=election.id, granted_by_id=admin.id))
 
 
+# Introductions as a committee would write them (the demo's candidates take them in turn).
+INTRODUCTIONS = [("针织厂质检员", "为新居民子女积分入学多跑腿，每月在幸福驿站听大家说事。", "mobile"),
+                 ("社区网格员", "把楼道照明和车棚修好，有事找我，当天回话。", "member"),
+                 ("快递站站长", "组织志愿者帮老人取件送药。", ""),
+                 ("退休教师", "办好周末作业辅导班，新老居民的孩子一起来。", "member")]
+
+
 def _candidates(election: Election, people: list[Person], admin, at: datetime) -> list[Candidate]:
     rows = []
-    for person in people:
+    for n, person in enumerate(people):
+        occupation, statement, party = INTRODUCTIONS[n % len(INTRODUCTIONS)]
         nomination = Nomination(election_id=election.id, nominee_id=person.id, kind="committee",
                                 submitted_by_id=admin.id, submitted_at=at)
         db.session.add(nomination)
         db.session.flush()
         rows.append(Candidate(election_id=election.id, person_id=person.id, nomination_id=nomination.id,
-                              added_by_id=admin.id, added_at=at))
+                              added_by_id=admin.id, added_at=at, occupation=occupation, statement=statement,
+                              party=party))
     db.session.add_all(rows)
     db.session.flush()
     return rows

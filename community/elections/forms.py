@@ -1,6 +1,14 @@
 """The election set-up form of the committee's pages."""
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, DateTimeLocalField, IntegerField, SelectField, StringField, SubmitField
+from wtforms import (
+    BooleanField,
+    DateTimeLocalField,
+    IntegerField,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from community.text_input import CheckedForm
@@ -47,3 +55,15 @@ class ElectionForm(CheckedForm):
         data = {name: getattr(self, name).data for name in names if getattr(self, name).data not in (None, "")}
         data["grid_id"] = data.get("grid_id") or None
         return data
+
+
+class IntroductionForm(CheckedForm):
+    """What the committee writes about a candidate (age and hometown come from the person's record)."""
+
+    occupation = StringField(_l("Occupation"), validators=[Optional(), Length(max=60)],
+                             description=_l("For example 针织厂质检员"))
+    statement = TextAreaField(_l("What they will do"), validators=[Optional(), Length(max=500)],
+                              description=_l("A few sentences in the candidate's own words, at most 500 characters."))
+    party = SelectField(_l("Party membership shown on the ballot"), default="",
+                        description=_l("Shown only if the candidate wishes."))
+    submit = SubmitField(_l("Save the introduction"))

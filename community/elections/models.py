@@ -223,6 +223,10 @@ class Candidate(db.Model):
     is_elected: Mapped[bool] = mapped_column(Boolean, default=False)
     elected_round: Mapped[int | None] = mapped_column(Integer)
     is_recalled: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The introduction the committee enters (age and hometown come from the person's record).
+    occupation: Mapped[str] = mapped_column(String(60), default="", server_default="")
+    statement: Mapped[str] = mapped_column(String(500), default="", server_default="")
+    party: Mapped[str] = mapped_column(String(16), default="", server_default="")  # "" = not shown
 
     person: Mapped[Person] = relationship(foreign_keys=[person_id])
 

@@ -163,6 +163,31 @@ class PersonRef(ma.Schema):
     person_id = Id(required=True, strict=True)
 
 
+class IntroductionOut(ma.Schema):
+    age = F.Integer(allow_none=True, metadata={"description": "on the voting day, from the person's record"})
+    hometown = F.String(metadata={"description": "from the person's record"})
+    occupation = F.String()
+    statement = F.String()
+    party = F.String(allow_none=True, metadata={"description": "null: not shown; member, probationary, mobile"})
+    party_label = F.String()
+
+
+class _Introduced:
+    """A candidate with its introduction beside it, for dumping."""
+
+    def __init__(self, candidate):
+        from app import db
+        from community.elections.models import Election
+        from community.elections.services.introductions import introduction, introduction_day
+
+        self._candidate = candidate
+        election = db.session.get(Election, candidate.election_id)  # in the identity map: no query
+        self.introduction = introduction(candidate, introduction_day(election))
+
+    def __getattr__(self, name):
+        return getattr(self._candidate, name)
+
+
 class CandidateOut(ma.Schema):
     id = F.Integer()
     person_id = F.Integer()
@@ -171,6 +196,18 @@ class CandidateOut(ma.Schema):
     is_elected = F.Boolean()
     elected_round = F.Integer(allow_none=True)
     is_recalled = F.Boolean()
+    introduction = F.Nested(IntroductionOut, metadata={"description": "what voters read about the candidate"})
+
+    @ma.pre_dump
+    def _introduce(self, candidate, **_kwargs):
+        return _Introduced(candidate)
+
+
+class IntroductionIn(ma.Schema):
+    occupation = F.String(validate=ma.validate.Length(max=60))
+    statement = F.String(validate=ma.validate.Length(max=500))
+    party = F.String(allow_none=True, validate=ma.validate.OneOf(["", "member", "probationary", "mobile"]),
+                     metadata={"description": "null or \"\": not shown"})
 
 
 class OfficialIn(ma.Schema):

@@ -1,7 +1,7 @@
 """Residents' pages: elections, the timeline, voting on a phone, receipts, results and documents."""
 from __future__ import annotations
 
-from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -24,9 +24,9 @@ from community.elections.services.common import (
     status_label,
     voter_record,
 )
+from community.elections.services.introductions import introduction, introduction_day
 from community.errors import NotFound
 from community.errors import run_form_action as run
-from community.people.models import Person
 
 bp = Blueprint("elections", __name__, url_prefix="/elections")
 PER_PAGE = 20
@@ -79,10 +79,13 @@ def index():
 @login_required
 def detail(election_id: int):
     """The timeline, one's place on the roll, the candidates and what one can do now."""
+    from community.elections.ballot_views import kept_receipts
+
     election = get_election(election_id)
     manage = can(current_user, "election.manage", election)
     record = voter_record(election, current_user.id)
     show_candidates = manage or election.status not in ("draft", "roll_published", "nominating")
+    candidates = cands.candidates(election) if show_candidates else []
     objections = db.session.scalars(select(RollObjection).where(RollObjection.election_id == election.id)
                                     .order_by(RollObjection.filed_at)).all() if roll.may_see_roll(
         current_user, election) else []
@@ -94,59 +97,15 @@ def detail(election_id: int):
                                                  election.voting_day or as_local(utcnow()).date())
     return render_template(
         "elections/detail.html", election=election, manage=manage, record=record,
-        candidates=cands.candidates(election) if show_candidates else [],
+        candidates=candidates, intros={c.id: introduction(c, introduction_day(election)) for c in candidates},
         nominations=cands.nominations(election) if election.status in ("roll_published", "nominating") else [],
         objections=objections, round=current_round(election), voted=voting.has_voted(election, current_user.id),
         may_see_roll=roll.may_see_roll(current_user, election), nominations_close=nominations_close_at(election),
         objections_open=election.status != "draft" and bool(objections_close_at(election))
         and utcnow() <= objections_close_at(election),
         eligible_problems=eligible_problems, principals=voting.principals_of(election, current_user.id),
-        key_share=ballot_key.my_share(current_user, election), now=utcnow())
-
-
-@bp.route("/<int:election_id>/vote", methods=["GET", "POST"])
-@login_required
-def vote(election_id: int):
-    """The ballot: tick at most `seats` names; the receipt is shown once."""
-    election = get_election(election_id)
-    round_ = current_round(election)
-    if request.method == "POST":
-        chosen = _ints(request.form.getlist("candidate_id"))
-        principal_id = request.form.get("on_behalf_of", type=int)
-        principal = get_or_404(Person, principal_id) if principal_id else None
-        back = url_for("elections.vote", election_id=election.id)
-        redirect_to, receipt = run(lambda: voting.cast_ballot(current_user, election, chosen, on_behalf_of=principal),
-                                   None, back)
-        if redirect_to:
-            return redirect_to
-        return render_template("elections/receipt.html", election=election, receipt=receipt)
-    standing = []
-    if round_ is not None:
-        standing = db.session.scalars(select(Candidate).where(Candidate.id.in_(
-            [t.candidate_id for t in round_.tallies])).options(selectinload(Candidate.person))
-            .order_by(Candidate.id)).all()
-    return render_template("elections/vote.html", election=election, round=round_, standing=standing,
-                           voted=voting.has_voted(election, current_user.id),
-                           principals=voting.principals_of(election, current_user.id))
-
-
-@bp.route("/<int:election_id>/receipts")
-@login_required
-def receipts(election_id: int):
-    """The public receipts board, and a box to check one's own receipt."""
-    election = get_election(election_id)
-    if not voting.receipts_public(election):
-        raise NotFound(_("The receipts board opens when voting opens."))
-    checked = None
-    wanted = (request.args.get("receipt") or "").strip()
-    if wanted:
-        try:
-            checked = voting.check_receipt(current_user, election, wanted[:40])
-        except NotFound as error:
-            flash(error.message, "danger")
-            checked = False
-    return render_template("elections/receipts.html", election=election, receipts=voting.receipts(election),
-                           checked=checked, wanted=wanted)
+        key_share=ballot_key.my_share(current_user, election), now=utcnow(),
+        kept_receipts=kept_receipts(election, election.current_round))
 
 
 def _results_or_404(election: Election) -> dict:
@@ -316,3 +275,6 @@ def open_recall_vote(election_id: int, recall_id: int):
     redirect_to, _r = run(lambda: recall.open_recall_vote(current_user, election, row, None, closes_at),
                           _("The recall vote is open."), back)
     return redirect_to or redirect(url_for("elections.vote", election_id=election.id))
+
+
+from community.elections import ballot_views  # noqa: E402,F401  (the ballot's routes on the same blueprint)

@@ -46,20 +46,8 @@ def voting_round(election: Election, now: datetime):
     return round_
 
 
-@transactional
-def cast_ballot(actor, election: Election, candidate_ids, on_behalf_of: Person | None = None,
-                now: datetime | None = None) -> str:
-    """Cast one secret ballot (for oneself, or as an approved proxy) and return its receipt.
-
-    Who took part goes into `participation`; the choices are sealed to the round's public key and
-    stored as a fixed-length `sealed_ballot` with a random key: nobody can read them until k vote
-    supervisors open the round for the count. The receipt goes on the board, never beside the marks.
-    All is written in one transaction; the unique key on participation makes a second ballot by the
-    same voter impossible, even when requests arrive at the same moment.
-    """
-    from community.elections.services.ballot_key import round_key
-
-    now = now_or(now)
+def _checked(actor, election: Election, candidate_ids, on_behalf_of: Person | None, now: datetime):
+    """Every rule of a ballot before anything is written: (round, voter, channel, chosen ids)."""
     voter = on_behalf_of or actor
     round_ = voting_round(election, now)
     if round_ is None:
@@ -80,6 +68,11 @@ def cast_ballot(actor, election: Election, candidate_ids, on_behalf_of: Person |
             _refuse(actor, election, Forbidden(_("Rule: both the voter and the proxy must be on the roll."),
                                                code="proxy_not_voter"))
         channel = "proxy"
+    if db.session.scalar(select(Participation.id).where(
+            Participation.election_id == election.id, Participation.round_no == round_.number,
+            Participation.voter_id == voter.id)) is not None:  # said first; the unique key below still decides
+        _refuse(actor, election, Conflict(_("Rule: one ballot per voter; this voter has already voted."),
+                                          code="already_voted"))
     chosen = clean_candidate_ids(candidate_ids)
     if len(chosen) != len(candidate_ids):
         _refuse(actor, election, DomainError(_("A ballot marks each candidate at most once."), code="duplicate_mark"))
@@ -89,6 +82,31 @@ def cast_ballot(actor, election: Election, candidate_ids, on_behalf_of: Person |
     if len(chosen) > round_.seats:
         _refuse(actor, election, DomainError(_("Rule: a ballot marks at most %(n)d names.", n=round_.seats),
                                              code="too_many_marks"))
+    return round_, voter, channel, chosen
+
+
+@transactional
+def review_ballot(actor, election: Election, candidate_ids, on_behalf_of: Person | None = None,
+                  now: datetime | None = None) -> list[int]:
+    """Check a ballot before it is cast (the confirm step): the chosen ids, or the rule it breaks.
+    Nothing of the choice is kept; a refusal leaves only its audit row, as when casting."""
+    return _checked(actor, election, candidate_ids, on_behalf_of, now_or(now))[3]
+
+
+@transactional
+def cast_ballot(actor, election: Election, candidate_ids, on_behalf_of: Person | None = None,
+                now: datetime | None = None) -> str:
+    """Cast one secret ballot (for oneself, or as an approved proxy) and return its receipt.
+
+    Who took part goes into `participation`; the choices are sealed to the round's public key and
+    stored as a fixed-length `sealed_ballot` with a random key: nobody can read them until k vote
+    supervisors open the round for the count. The receipt goes on the board, never beside the marks.
+    All is written in one transaction; the unique key on participation makes a second ballot by the
+    same voter impossible, even when requests arrive at the same moment.
+    """
+    from community.elections.services.ballot_key import round_key
+
+    round_, voter, channel, chosen = _checked(actor, election, candidate_ids, on_behalf_of, now_or(now))
     key = round_key(election, round_.number)
     if key is None or key.opened_at is not None:
         _refuse(actor, election, DomainError(_("This round has no ballot key; voting cannot take place."),

@@ -86,11 +86,15 @@ def test_phone_pages_vote_and_receipt(client, community):
     assert client.get(f"/elections/{election.id}").status_code == 200
     assert client.get(f"/elections/{election.id}/vote").status_code == 200
     page = client.post(f"/elections/{election.id}/vote", data={"candidate_id": [str(candidates[0].id)]})
+    assert page.status_code == 200 and not voting.receipts(election)  # the summary: nothing cast yet
+    page = client.post(f"/elections/{election.id}/vote", data={"candidate_id": [str(candidates[0].id)],
+                                                                "confirm": "1"}, follow_redirects=True)
     assert page.status_code == 200
     receipt = voting.receipts(election)[0]
     assert receipt in page.get_data(as_text=True)
-    again = client.post(f"/elections/{election.id}/vote", data={"candidate_id": [str(candidates[0].id)]})
-    assert again.status_code == 302
+    again = client.post(f"/elections/{election.id}/vote", data={"candidate_id": [str(candidates[0].id)],
+                                                                 "confirm": "1"})
+    assert again.status_code == 303
     board = client.get(f"/elections/{election.id}/receipts?receipt={receipt}")
     assert board.status_code == 200 and receipt in board.get_data(as_text=True)
     assert client.get(f"/elections/{election.id}/roll").status_code == 200
