@@ -6,8 +6,10 @@ import sys
 if "--quick" in sys.argv:
     os.environ.setdefault("BENCH_SIZES", "1000,10000")
 
-from bench import ceremony_pages, people_list  # noqa: E402  (the sizes are read when they are imported)
+from bench import ceremony_pages, meeting_pages, people_list  # noqa: E402  (the sizes are read when they are imported)
 
 if __name__ == "__main__":
     people_list.main()
-    sys.exit(0 if ceremony_pages.main() else 1)
+    steady = ceremony_pages.main()
+    steady = meeting_pages.main() and steady
+    sys.exit(0 if steady else 1)

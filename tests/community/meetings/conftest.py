@@ -21,14 +21,15 @@ def when(**extra) -> dict:
 
 @pytest.fixture
 def world():
-    """Branch 1 (secretary and 3 full members: 4 voting, 1 probationary), branch 2 with its own secretary, community A with
-    its administrator and two discussion-group members, and a resident."""
+    """Branch 1 (a secretary and 3 full members: 4 voting; 1 probationary), branch 2 with its own secretary,
+    community A with its administrator and two discussion-group members, and a resident."""
     street = make_street()
     a = make_community(street, "东门社区")
     branch, other = Branch(street_id=street.id, name="第一流动党支部"), Branch(street_id=street.id, name="第二支部")
     db.session.add_all([branch, other])
     db.session.commit()
-    secretary, other_secretary, admin, resident = (make_person(a, name=n) for n in ("陈书记", "王书记", "林主任", "李晓"))
+    secretary, other_secretary, admin, resident = (make_person(a, name=name)
+                                                   for name in ("陈书记", "王书记", "林主任", "李晓"))
     full = make_people(a, 3, "正式党员")
     probationary, = make_people(a, 1, "预备党员")
     db.session.add_all([BranchMember(branch_id=branch.id, person_id=p.id, status="full") for p in [secretary, *full]]

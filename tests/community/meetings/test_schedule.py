@@ -10,7 +10,7 @@ from app import db
 from community.errors import DomainError, Forbidden
 from community.meetings import records
 from community.meetings.models import MeetingChange
-from community.meetings.reminders import render_changes, render_reminders, reminder_sentence
+from community.meetings.reminders import reminder_sentence, render_changes, render_reminders
 from community.meetings.services import cancel_meeting, create_meeting, move_meeting
 from community.reminders.models import Reminder
 from tests.community.meetings.conftest import NOW, STARTS, when
