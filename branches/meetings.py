@@ -46,7 +46,7 @@ def register(app: Flask) -> None:
     from community.registry import registry
 
     reg = registry(app)
-    reg.actions_of("branch meetings", ACTIONS)
+    reg.actions_of("branch meetings", ACTIONS, picking=set(ACTIONS))  # invitees: the person picker
     everyone = {"scope_type": "branch", "manage_action": "meeting.manage_branch", "members": branch_members,
                 "members_label": _l("Invite all members of the branch")}
     no_vote = {**everyone, "invitees_vote": False, "resolution": None}

@@ -50,7 +50,7 @@ def init_app(app: Flask) -> None:
     from community.registry import registry
 
     reg = registry(app)
-    reg.actions_of("meetings", ACTIONS)
+    reg.actions_of("meetings", ACTIONS, picking=set(ACTIONS))  # invitees are chosen with the person picker
     reg.meeting_kind("discussion", MeetingKind(
         label=_l("Discussion meeting"), scope_type="community", manage_action="meeting.manage_discussion",
         resolution=None, members=_discussion_group, members_label=_l("Invite the whole discussion group"),

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import DateField, DateTimeLocalField, HiddenField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import DateField, DateTimeLocalField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from community.text_input import CheckedForm
@@ -48,11 +48,6 @@ class MoveForm(CheckedForm):
 class CancelForm(CheckedForm):
     reason = StringField(_l("Reason for cancelling"), validators=[DataRequired(), Length(max=300)],
                          description=_l("The invitees are told at once; their reminders are withdrawn."))
-
-
-class InviteForm(CheckedForm):
-    person_id = HiddenField(_l("Person"))
-    person_query = StringField(_l("Invite one person: search by name"), validators=[Optional(), Length(max=50)])
 
 
 class MinutesForm(CheckedForm):

@@ -14,7 +14,7 @@ from community.authz import scope_names
 from community.database import as_local, utcnow
 from community.errors import DomainError
 from community.meetings import records, services
-from community.meetings.forms import CancelForm, InviteForm, MeetingForm, MinutesForm, MoveForm, ResolutionForm
+from community.meetings.forms import CancelForm, MeetingForm, MinutesForm, MoveForm, ResolutionForm
 from community.meetings.ics import meeting_file
 from community.meetings.kinds import FREQUENCY_LABELS, meeting_kinds
 from community.text_input import text_checked_by
@@ -117,7 +117,7 @@ def _page(meeting, status: int = 200, **forms):
         "meetings/detail.html", meeting=meeting, kind=kind, manager=manager, invitees=invitees,
         quorum=records.quorum(meeting), resolutions=records.resolutions(meeting), changes=services.changes(meeting),
         scope=scope_names([(meeting.scope_type, meeting.scope_id)]).get((meeting.scope_type, meeting.scope_id), ""),
-        move=move, minutes=minutes, invite=forms.get("invite") or InviteForm(formdata=None),
+        move=move, minutes=minutes, invite_posted=forms.get("invite_posted"), invite_error=forms.get("invite_error"),
         resolution=forms.get("resolution") or ResolutionForm(formdata=None),
         attendance_errors=forms.get("attendance_errors", {}), attendance_posted=forms.get("attendance_posted"),
         frequency=FREQUENCY_LABELS.get(kind.frequency) if kind else None, now=utcnow()), status
@@ -194,29 +194,27 @@ def cancel(meeting_id: int):
 
 
 @bp.route("/<int:meeting_id>/invite", methods=["POST"])
-@text_checked_by(InviteForm)
 @login_required
 def invite(meeting_id: int):
-    """Invite every member of the group, or one person chosen by name."""
+    """Invite every member of the group, or one person chosen by name with the person picker."""
+    from community.people.picker import picked_person
+
     meeting = _managed(meeting_id)
-    form = InviteForm()
     try:
         if request.form.get("all_members"):
             count = records.invite_members(current_user, meeting)
             flash(_("%(count)s more people invited; their reminders are scheduled.", count=count), "success")
         else:
-            person_id = request.form.get("person_id", type=int)
-            if not person_id:
-                form.validate()
-                form.person_query.errors = [_("Choose a person from the list.")]
-                return _page(meeting, 422, invite=form)
-            row = records.invite(current_user, meeting, person_id)
+            kind = meeting_kinds()[meeting.kind]
+            person = picked_person(current_user, request.form, meeting.authz_scope, kind.manage_action, "person")
+            row = records.invite(current_user, meeting, person.id)
             flash(_("%(name)s is invited.", name=row.person.name), "success")
     except DomainError as error:
         if error.status == 403:
             raise
-        form.person_query.errors = [error.message]
-        return _page(meeting, 422, invite=form)
+        if "person" not in (error.fields or {}):
+            error.fields = {**(error.fields or {}), "person": error.message}
+        return _page(meeting, 422, invite_posted=request.form, invite_error=error)
     return _back(meeting, "invitees")
 
 

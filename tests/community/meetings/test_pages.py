@@ -111,3 +111,17 @@ def test_the_ics_has_time_place_and_follows_a_move(client, world):
     move_meeting(world["secretary"], meeting, {"place": "东门社区党群服务站"}, now=NOW)
     event = Calendar.from_ical(client.get(f"/meetings/{meeting.id}.ics").data).walk("VEVENT")[0]
     assert str(event["LOCATION"]) == "东门社区党群服务站" and int(event["SEQUENCE"]) == 1
+
+
+def test_one_person_is_invited_by_name_with_the_picker(client, world):
+    meeting = create_meeting(world["secretary"], "general_meeting", world["branch"].id, when(), now=NOW)
+    login(client, world["secretary"])
+    page = client.get(f"/meetings/{meeting.id}").get_data(as_text=True)
+    assert "data-person-picker" in page and "picker.js" in page
+    nobody = client.post(f"/meetings/{meeting.id}/invite", data={"person": "不存在的人"})
+    text = nobody.get_data(as_text=True)
+    assert nobody.status_code == 422 and 'id="invite-person-error"' in text and 'value="不存在的人"' in text
+    invited = client.post(f"/meetings/{meeting.id}/invite", data={"person": "李晓"})
+    assert invited.status_code == 302 and invited.headers["Location"].endswith("#invitees")
+    guest, = [row for row in records.invitees(meeting) if row.person_id == world["resident"].id]
+    assert guest.is_voting is False  # not a member of the branch: invited without a vote
