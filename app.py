@@ -96,6 +96,17 @@ class Config:
         self.MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD", "")
         self.MAIL_USE_TLS = os.environ.get("MAIL_USE_TLS", "") in ("1", "true", "yes")
         self.MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "noreply@tongxin.local")
+        self.MAIL_TIMEOUT = float(os.environ.get("MAIL_TIMEOUT", "10"))
+        # Reminders (community.reminders): a webhook for SMS or WeChat gateways, quiet hours, retries, links.
+        self.WEBHOOK_URL = os.environ.get("WEBHOOK_URL", "")
+        self.WEBHOOK_SECRET = os.environ.get("WEBHOOK_SECRET", "")
+        self.WEBHOOK_TIMEOUT = float(os.environ.get("WEBHOOK_TIMEOUT", "5"))
+        self.QUIET_HOURS_START = os.environ.get("QUIET_HOURS_START", "21:00")
+        self.QUIET_HOURS_END = os.environ.get("QUIET_HOURS_END", "08:00")
+        self.REMINDER_MAX_ATTEMPTS = int(os.environ.get("REMINDER_MAX_ATTEMPTS", "5"))
+        self.REMINDER_RETRY_SECONDS = int(os.environ.get("REMINDER_RETRY_SECONDS", "60"))  # doubled each try
+        self.REMINDER_SENDING_LEASE = int(os.environ.get("REMINDER_SENDING_LEASE", "300"))  # then a row is retried
+        self.PUBLIC_URL = os.environ.get("PUBLIC_URL", "")  # e.g. https://tongxin.example.cn: links in e-mails
         self.TIME_ZONE = TIME_ZONE
         self.BABEL_DEFAULT_LOCALE = "zh_Hans_CN"
         self.BABEL_DEFAULT_TIMEZONE = TIME_ZONE

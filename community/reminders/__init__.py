@@ -16,5 +16,13 @@ __all__ = ["CHANNELS", "Message", "ReminderKind", "init_app"]
 
 
 def init_app(app: Flask) -> None:
-    """Register the reminders' tables (and, as they come, their tasks and commands)."""
-    from community.reminders import models  # noqa: F401  (tables)
+    """Register the reminders' tables, the digest's kind, the queue's tasks and the commands."""
+    from community.registry import registry
+    from community.reminders import cli, digest, dispatch, models, scheduler  # noqa: F401  (models: tables)
+
+    reg = registry(app)
+    reg.reminder_kind(digest.KIND, digest.DIGEST_KIND)
+    reg.task("reminders.dispatch", dispatch.dispatch_task)
+    reg.task("reminders.approvals_digest", digest.digest_task)
+    cli.register(app)
+    scheduler.register(app)

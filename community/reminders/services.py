@@ -57,9 +57,11 @@ def channels_for(kind: str, recipient_ids: list[int]) -> dict[int, set[str]]:
 
 @transactional
 def schedule(kind: str, subject: str, occasion: str, recipient_ids: Iterable[int], due_at: datetime, *,
-             expires_at: datetime | None = None, payload: dict | None = None) -> int:
+             expires_at: datetime | None = None, payload: dict | None = None,
+             payloads: dict[int, dict] | None = None) -> int:
     """Schedule one reminder per recipient and chosen channel (inbox always); a reminder already scheduled (same
-    kind, subject, occasion, recipient and channel) is left as it is. Returns the number of rows created."""
+    kind, subject, occasion, recipient and channel) is left as it is. `payloads`: a payload per recipient (a
+    digest), instead of one `payload` for all. Returns the number of rows created."""
     if kind not in registry().reminder_kinds:
         raise KeyError(f"unknown reminder kind {kind!r}")
     _aware(due_at, "due_at")
@@ -70,7 +72,8 @@ def schedule(kind: str, subject: str, occasion: str, recipient_ids: Iterable[int
     now = utcnow()
     rows = [{"key": reminder_key(kind, subject, occasion, person_id, channel), "kind": kind, "subject": subject,
              "occasion": occasion, "recipient_id": person_id, "channel": channel, "due_at": due_at,
-             "expires_at": expires_at, "state": "pending", "payload": payload, "attempts": 0,
+             "expires_at": expires_at, "state": "pending",
+             "payload": payloads.get(person_id, payload) if payloads else payload, "attempts": 0,
              "created_at": now, "updated_at": now}
             for person_id, channels in channels_for(kind, ids).items() for channel in sorted(channels)]
     statement = insert_ignoring_duplicates(Reminder.__table__, ["key"]).returning(Reminder.__table__.c.id)
