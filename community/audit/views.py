@@ -4,13 +4,17 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from flask import Blueprint, render_template, request
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy.orm import selectinload
 
 from app import db
+from community.audit import kinds
 from community.audit.models import AuditEntry
 from community.audit.services import audit_query
+from community.authz import scope_names
 from community.database import id_or_none, paginate, parse_local
+from community.registry import registry
 
 bp = Blueprint("audit", __name__, url_prefix="/admin/audit")
 
@@ -34,5 +38,19 @@ def index():
                             since=_day("since"), until=until + timedelta(days=1) if until else None)
     page = max(request.args.get("page", 1, type=int) or 1, 1)
     entries, total = paginate(db.session, statement.options(selectinload(AuditEntry.actor)), page, 50)
-    return render_template("audit/index.html", entries=entries, total=total, page=page,
-                           pages=max(1, -(-total // 50)))
+    names = scope_names(kinds.role_scopes(entries))  # one query per scope type, not one per row
+    rows = [(entry, kinds.label_of(entry.action), kinds.summary_of(entry, names)) for entry in entries]
+    return render_template("audit/index.html", rows=rows, total=total, page=page, pages=max(1, -(-total // 50)),
+                           action_choices=_action_choices(), object_labels=_object_labels())
+
+
+def _action_choices() -> list[tuple[str, str]]:
+    """The filter's choices: each kind by its label (the value: the stored action, or a family's prefix)."""
+    choices = {action.removesuffix("*"): str(kind.label) for action, kind in registry().audit_kinds.items()}
+    return sorted(choices.items(), key=lambda item: item[1])
+
+
+def _object_labels() -> dict[str, str]:
+    """What each stored object type is called (scope types from the registry, and the core's own)."""
+    labels = {name: str(scope.label) for name, scope in registry().scope_types.items()}
+    return labels | {"person": _("Person"), "role_grant": _("Role")}

@@ -37,7 +37,7 @@ def _dismiss(actor, grant) -> None:
 
 def init_app(app: Flask) -> None:
     """Register the elections' scope, roles, actions, pages, API, menu, home cards, demo data and access rows."""
-    from community.elections import access, key_views, models, sealed_models  # noqa: F401  (ceremony pages; tables)
+    from community.elections import access, audit_kinds, key_views, models, sealed_models  # noqa: F401  (ceremony pages; tables)
     from community.elections.api import blp as elections_api
     from community.elections.demo import seed_elections
     from community.elections.hooks import home_panels
@@ -60,3 +60,4 @@ def init_app(app: Flask) -> None:
     reg.home_card(home_panels)
     reg.demo_step(seed_elections)
     reg.access(access.ACCESS_ROWS)
+    audit_kinds.register(reg)

@@ -8,6 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from app import db
+from community import confirm
 from community.authz import is_platform_admin, require, scope_condition, scope_names
 from community.database import paginate
 from community.errors import run_form_action
@@ -82,5 +83,12 @@ def revoke(grant_id: int):
     require(current_user, "role.grant")
     grant = get_or_404(RoleGrant, grant_id)
     back = url_for("people.detail", person_id=grant.person_id)
+    if not confirm.is_confirmed():
+        services.check_revoke(current_user, grant)  # the confirmation shows only what the actor may do
+        role, place = services.grant_words(grant)
+        return confirm.ask(_("Revoke a role"), _("%(name)s will no longer be %(role)s in %(place)s; to give it back, "
+                                                 "the role must be granted again.", name=grant.person.name,
+                                                 role=role, place=place),
+                           _("Revoke the role"), back)
     return run_form_action(lambda: services.revoke_role(current_user, grant), _("Role revoked."),
                            back)[0] or redirect(back)
