@@ -83,15 +83,15 @@ def check_revoke(actor, grant: RoleGrant) -> None:
 
 
 def grant_words(grant: RoleGrant) -> tuple[str, str]:
-    """The role and where it is held, in the reader's language ("Community administrator", "Community 东门社区")."""
+    """The role and where it is held, in the reader's language ("Community administrator", "东门社区")."""
     from community.authz import scope_names
 
     reg = registry()
     role = reg.roles.get(grant.role)
     scope = reg.scope_types.get(grant.scope_type)
     place = str(scope.label) if scope else ""
-    if grant.scope_type != "platform":
-        place = f"{place} {scope_names([grant.scope]).get(grant.scope, '')}".strip()
+    if grant.scope_type != "platform":  # the place's own name says what it is ("东门社区", "2026 年选举")
+        place = scope_names([grant.scope]).get(grant.scope) or place
     return (str(role.label) if role else grant.role), place
 
 

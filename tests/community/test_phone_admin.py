@@ -170,3 +170,74 @@ def test_first_sign_in_names_the_one_time_password_and_says_a_weak_password_once
     error = re.search(r'id="new_password-error">(.*?)</div>', page, re.S)[1]
     assert "字母和数字" in error
     assert page.count(error.strip()) == 1  # beside its field only, not again in a flash
+
+
+# ---------------------------------------------------------------- granting a role by name on the roles page
+
+
+def test_the_roles_page_grants_a_role_to_a_person_chosen_by_name(client, places):
+    admin = make_admin("community_admin", ("community", places["east"].id), places["east"])
+    person = make_person(places["east"], name="王芳")
+    login(client, admin)
+    page = client.get("/admin/roles/").get_data(as_text=True)
+    assert 'role="combobox"' in page and "授予角色" in page and "picker.js" in page
+    response = client.post("/admin/roles/", data={"person": "王芳", "role": "discussion_member",
+                                                  "scope": f"community:{places['east'].id}"})
+    assert response.status_code == 302 and response.headers["Location"].endswith("/admin/roles/")
+    assert db.session.query(RoleGrant).filter_by(person_id=person.id, role="discussion_member").count() == 1
+    page = client.get("/admin/roles/").get_data(as_text=True)
+    assert "王芳现在是东门社区的议事团成员。" in page and 'role="status"' in page
+
+
+def test_a_name_not_found_is_said_beside_the_field_and_kept(client, places):
+    admin = make_admin("community_admin", ("community", places["east"].id), places["east"])
+    make_person(places["west"], name="李四")  # another community: not found from here
+    login(client, admin)
+    response = client.post("/admin/roles/", data={"person": "李四", "role": "discussion_member",
+                                                  "scope": f"community:{places['east'].id}"})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert 'id="person-error"' in page and "李四" in page and 'value="李四"' in page
+    assert db.session.query(RoleGrant).filter_by(role="discussion_member").count() == 0
+
+
+def test_residents_cannot_grant_by_name(client, places):
+    make_person(places["east"], name="王芳")
+    login(client, make_person(places["east"]))
+    assert client.post("/admin/roles/", data={"person": "王芳", "role": "discussion_member",
+                                              "scope": f"community:{places['east'].id}"}).status_code == 403
+
+
+def test_the_audit_page_query_count_does_not_grow_with_its_rows(client, places):
+    from tests.factories import count_statements, make_community
+
+    actor = make_admin()
+    login(client, actor)
+
+    def add_rows(start: int, end: int) -> None:
+        for i in range(start, end):
+            community = make_community(places["street"], f"社区{i}")
+            person = make_person(community, name=f"甲{i}")
+            row = grant(person, "community_admin", "community", community.id)
+            record(actor, "role.grant", row, summary=f"{person.name}: community_admin @ community:{community.id}")
+            record(actor, "person.export", None, object_type="person", detail={"rows": i})
+        db.session.commit()
+
+    add_rows(0, 3)
+    few, _page = count_statements(client, "/admin/audit/")
+    add_rows(3, 20)
+    many, page = count_statements(client, "/admin/audit/")
+    assert "社区19" in page and many == few
+
+
+def test_the_audit_log_is_filtered_by_who_did_it_by_name(client, places):
+    actor = _log_world(places)
+    other = make_person(places["east"], name="赵六")
+    record(other, "person.export_own", other, summary=other.name)
+    db.session.commit()
+    login(client, actor)
+    page = client.get("/admin/audit/?actor=赵六").get_data(as_text=True)
+    main = page[page.index("<table"):page.index("</table>")]
+    assert "下载本人数据" in main and "查看个人档案" not in main and 'value="赵六"' in page
+    page = client.get("/admin/audit/?actor=无此人").get_data(as_text=True)
+    assert 'id="actor-error"' in page and 'value="无此人"' in page and "没有符合条件的记录" in page
