@@ -4,7 +4,8 @@ administrator and a platform administrator, in Chinese and in English.
 The crawl is generic, so pages other packages add are measured too: it starts from the home page, the
 menu and every GET route of `app.url_map` that needs no argument, then follows the links of each page
 (a few pages per endpoint). On every page: no visible text below 16 px, no visible link, button or form
-field below 44×44 px (the exemptions below, each with its reason), no sideways scroll, no server error.
+field below 44×44 px (the exemptions below, each with its reason), no sideways scroll, no server error,
+no code shown, and in English no Chinese on the interface's buttons and headings.
 The menu is measured open. The database plays no part in sizes: the crawl runs on SQLite only.
 """
 from __future__ import annotations
@@ -88,6 +89,21 @@ MEASURE = """(exempt) => {
   return problems;
 }"""
 
+# Words of the interface, not data: in English no Chinese on buttons, column heads and legends (the 中文
+# switch is marked lang="zh-CN"); in either language no code ("person.view", "migrant_applies") in the text.
+LANGUAGE = """(english) => {
+  const problems = [];
+  if (english) {
+    for (const el of document.querySelectorAll('button, th, legend')) {
+      if (!el.closest('[lang="zh-CN"]') && /[\u4e00-\u9fff]/.test(el.innerText))
+        problems.push('Chinese in the English interface: ' + el.tagName.toLowerCase() + ' "' + el.innerText.trim().slice(0, 30) + '"');
+    }
+  }
+  const codes = document.body.innerText.match(/\b(person|account|role|election|audit|branch)\.[a-z_]+\b|\b[a-z]+_[a-z_]+\b/g);
+  if (codes) problems.push('codes shown: ' + [...new Set(codes)].slice(0, 5).join(', '));
+  return problems;
+}"""
+
 PEOPLE = {"resident": "13800000004", "community admin": "13800000002", "platform admin": "13800000000"}
 
 
@@ -147,7 +163,7 @@ def _crawl(app, phone: Phone, label: str) -> dict[str, list[str]]:
         if here.path.startswith("/login"):  # a page that needs another person
             continue
         per_endpoint[endpoint] = per_endpoint.get(endpoint, 0) + 1
-        problems = phone.page.evaluate(MEASURE, exempt)
+        problems = phone.page.evaluate(MEASURE, exempt) + phone.page.evaluate(LANGUAGE, label.endswith("(en)"))
         if response.status >= 500:
             problems.append(f"server error {response.status}")
         if endpoint in OWNED_ELSEWHERE and problems:
@@ -191,6 +207,7 @@ def test_every_page_meets_the_phone_sizes(app, demo, live, chromium, who):
         label = f"{who} ({language})"
         found = _crawl(app, phone, label) | _menu(phone, label)
         assert len(found) >= 5, found  # the crawl did reach pages
+        print(f"{label}: {len(found)} pages measured")
         problems |= {page: issues for page, issues in found.items() if issues}
         phone.done()
     assert problems == {}, "\n".join(f"{page}: {issues[:6]}" for page, issues in problems.items())
