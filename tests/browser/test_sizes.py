@@ -91,15 +91,17 @@ MEASURE = """(exempt) => {
 
 # Words of the interface, not data: in English no Chinese on buttons, column heads and legends (the 中文
 # switch is marked lang="zh-CN"); in either language no code ("person.view", "migrant_applies") in the text.
-LANGUAGE = """(english) => {
+LANGUAGE = r"""(english) => {
   const problems = [];
   if (english) {
     for (const el of document.querySelectorAll('button, th, legend')) {
       if (!el.closest('[lang="zh-CN"]') && /[\u4e00-\u9fff]/.test(el.innerText))
-        problems.push('Chinese in the English interface: ' + el.tagName.toLowerCase() + ' "' + el.innerText.trim().slice(0, 30) + '"');
+        problems.push('Chinese in the English interface: ' + el.tagName.toLowerCase() + ' "'
+                      + el.innerText.trim().slice(0, 30) + '"');
     }
   }
-  const codes = document.body.innerText.match(/\b(person|account|role|election|audit|branch)\.[a-z_]+\b|\b[a-z]+_[a-z_]+\b/g);
+  const code = /\b(person|account|role|election|audit|branch)\.[a-z_]+\b|\b[a-z]+_[a-z_]+\b/g;
+  const codes = document.body.innerText.match(code);
   if (codes) problems.push('codes shown: ' + [...new Set(codes)].slice(0, 5).join(', '));
   return problems;
 }"""
@@ -211,3 +213,22 @@ def test_every_page_meets_the_phone_sizes(app, demo, live, chromium, who):
         problems |= {page: issues for page, issues in found.items() if issues}
         phone.done()
     assert problems == {}, "\n".join(f"{page}: {issues[:6]}" for page, issues in problems.items())
+
+
+def test_the_checks_catch_what_users_saw(chromium, backend):
+    """The measurements themselves, on a page made of what issue #9 reported (no server needed)."""
+    if backend != "sqlite":
+        pytest.skip("no database involved")
+    page = chromium.new_page(viewport={"width": 390, "height": 844})
+    page.set_content("""<body style="font-size:16px"><p style="font-size:14px">截止时间</p>
+      <button style="width:46px;height:31px;padding:0">≡</button>
+      <p>see <a href="/x">this link</a> in a sentence</p><p><a href="/back">返回</a></p>
+      <table><tr><td>person.view</td><td>migrant_applies</td></tr></table>
+      <button>撤销</button><div style="width:398px">wide</div></body>""")
+    problems = page.evaluate(MEASURE, []) + page.evaluate(LANGUAGE, True)
+    page.close()
+    text = "\n".join(problems)
+    for expected in ("text 14px", "target 46x31", 'a "返回"', "sideways scroll", "person.view",
+                     "migrant_applies", 'Chinese in the English interface: button "撤销"'):
+        assert expected in text, (expected, problems)
+    assert "this link" not in text  # a link inside a sentence is exempt
