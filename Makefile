@@ -7,7 +7,7 @@ FLASK := $(VENV)/bin/flask --app app
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run worker test setup setup-dev browser translations i18n lint bench deploy-check
+.PHONY: run worker scheduler test setup setup-dev browser translations i18n lint bench deploy-check assets lighthouse
 
 $(VENV)/bin/python:
 	python3 -m venv $(VENV)
@@ -29,17 +29,26 @@ setup: $(VENV)/.installed translations
 	$(FLASK) seed-demo
 
 # Sets everything up on a fresh machine and serves http://127.0.0.1:5000 on SQLite with demo data, with the
-# background-job consumer (imports, exports) beside the web server. Ctrl-C stops both.
+# background-job consumer (imports, exports, reminders) and the scheduler (queues the reminders' dispatch every
+# minute) beside the web server. Ctrl-C stops all three (a shell starts background commands with SIGINT ignored,
+# so one still starting up when Ctrl-C comes gets SIGTERM after ten seconds).
 # The development server speaks plain HTTP: its cookies go without the Secure flag (production keeps it).
 run: setup
-	@echo "同心圆 Tongxin: http://$(HOST):$(PORT)/  (Ctrl-C stops the web server and the worker)"
+	@echo "同心圆 Tongxin: http://$(HOST):$(PORT)/  (Ctrl-C stops the web server, the worker and the scheduler)"
 	@$(FLASK) worker & worker=$$!; \
-	trap 'kill -INT $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
+	$(FLASK) scheduler & scheduler=$$!; \
+	trap 'kill -INT $$worker $$scheduler 2>/dev/null; for i in 1 2 3 4 5 6 7 8 9 10; do \
+	      kill -0 $$worker 2>/dev/null || kill -0 $$scheduler 2>/dev/null || break; sleep 1; done; \
+	      kill -TERM $$worker $$scheduler 2>/dev/null; wait $$worker $$scheduler 2>/dev/null' EXIT INT TERM; \
 	COOKIE_SECURE=$${COOKIE_SECURE:-0} $(FLASK) run --host $(HOST) --port $(PORT)
 
 # The background-job consumer alone (production: one or more of these beside gunicorn).
 worker: $(VENV)/.installed
 	$(FLASK) worker
+
+# The scheduler alone (production: one per deployment; a second one waits on its lease in the database).
+scheduler: $(VENV)/.installed
+	$(FLASK) scheduler
 
 # Debian's Chromium and a Chinese font for the browser tests (Playwright's own download does not work here).
 browser:
@@ -69,3 +78,17 @@ i18n: $(VENV)/.installed
 
 bench: setup-dev
 	$(PY) -m bench $(BENCH_ARGS)
+
+
+# Front-end build and audit tools (Node 20; pinned in package.json / package-lock.json). The app never needs them.
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
+
+# Rebuild static/build/ (Bootstrap and icons the templates use) and the favicons; commit the result.
+assets: node_modules/.installed $(VENV)/.installed-dev
+	$(PY) scripts/build-assets
+
+# Lighthouse (mobile) on gunicorn with a throw-away demo database: the sign-in, home, ballot and receipts pages.
+lighthouse: node_modules/.installed $(VENV)/.installed browser
+	VENV=$(VENV) $(PY) scripts/lighthouse

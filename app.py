@@ -10,6 +10,7 @@ from pathlib import Path
 
 from flask import Flask, has_request_context, request, session
 from flask_babel import Babel
+from flask_compress import Compress
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
@@ -45,6 +46,7 @@ csrf = CSRFProtect()
 babel = Babel()
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
 api = Api()
+compress = Compress()
 
 
 def _instance_secret(instance: Path) -> str:
@@ -96,6 +98,17 @@ class Config:
         self.MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD", "")
         self.MAIL_USE_TLS = os.environ.get("MAIL_USE_TLS", "") in ("1", "true", "yes")
         self.MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "noreply@tongxin.local")
+        self.MAIL_TIMEOUT = float(os.environ.get("MAIL_TIMEOUT", "10"))
+        # Reminders (community.reminders): a webhook for SMS or WeChat gateways, quiet hours, retries, links.
+        self.WEBHOOK_URL = os.environ.get("WEBHOOK_URL", "")
+        self.WEBHOOK_SECRET = os.environ.get("WEBHOOK_SECRET", "")
+        self.WEBHOOK_TIMEOUT = float(os.environ.get("WEBHOOK_TIMEOUT", "5"))
+        self.QUIET_HOURS_START = os.environ.get("QUIET_HOURS_START", "21:00")
+        self.QUIET_HOURS_END = os.environ.get("QUIET_HOURS_END", "08:00")
+        self.REMINDER_MAX_ATTEMPTS = int(os.environ.get("REMINDER_MAX_ATTEMPTS", "5"))
+        self.REMINDER_RETRY_SECONDS = int(os.environ.get("REMINDER_RETRY_SECONDS", "60"))  # doubled each try
+        self.REMINDER_SENDING_LEASE = int(os.environ.get("REMINDER_SENDING_LEASE", "300"))  # then a row is retried
+        self.PUBLIC_URL = os.environ.get("PUBLIC_URL", "")  # e.g. https://tongxin.example.cn: links in e-mails
         self.TIME_ZONE = TIME_ZONE
         self.BABEL_DEFAULT_LOCALE = "zh_Hans_CN"
         self.BABEL_DEFAULT_TIMEZONE = TIME_ZONE
@@ -119,6 +132,13 @@ class Config:
         self.MAX_CONTENT_LENGTH = 20 * 1024 * 1024
         self.API_TOKEN_DAYS = 30
         self.TRUST_PROXY = os.environ.get("TRUST_PROXY", "") in ("1", "true", "yes")
+        # Flask-Compress: text answers (pages, JSON, CSS, JS, SVG) in Brotli or gzip; downloads (xlsx, pdf, fonts,
+        # images) are not in the list, so they go out byte for byte, streamed as before.
+        self.COMPRESS_ALGORITHM = ["br", "gzip"]
+        self.COMPRESS_ALGORITHM_STREAMING = ["br", "gzip"]  # static files are streamed from disk
+        self.COMPRESS_REGISTER = False  # create_app registers it, leaving byte ranges alone
+        self.COMPRESS_MIMETYPES = ["text/html", "text/css", "text/plain", "text/javascript", "application/javascript",
+                                   "application/json", "image/svg+xml", "image/x-icon", "image/vnd.microsoft.icon"]
         for key, value in overrides.items():
             setattr(self, key, value)
         self.SQLALCHEMY_DATABASE_URI = normalise_database_url(self.SQLALCHEMY_DATABASE_URI)
@@ -195,6 +215,9 @@ def create_app(config: Config | dict | None = None, extra_packages=()) -> Flask:
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale, timezone_selector=lambda: TIME_ZONE)
     limiter.init_app(app)
+    compress.init_app(app)
+    # Registered first, so it runs last, on the finished answer; a byte range (206) must stay the bytes asked for.
+    app.after_request(lambda response: response if response.status_code == 206 else compress.after_request(response))
     from community.apitools import ApiErrorSchema
 
     api.ERROR_SCHEMA = ApiErrorSchema  # documented error responses show the body the API really returns

@@ -1,5 +1,5 @@
-"""Do the pages added with the key ceremony, the recall vote, the import check and the branches stay as fast
-with a whole community as with a tenth of it?
+"""Do the pages added with the key ceremony, the recall vote, the import check, the branches, the election's
+manage page and the person picker stay as fast with a whole community as with a tenth of it?
 
 One database per size holds: an election of N voters, counted from N opened ballots and published (its
 results page); a second one of N voters, closed with N ballots still sealed (the count page where the
@@ -180,6 +180,9 @@ def _measure(url: str, folder: str, scale: float) -> dict:
         "open sealed ballots page": (admin, f"/elections/{world['sealed']}/ballot-key/open"),
         "results, opened round": (admin, f"/elections/{world['published']}/results"),
         "import check result": (admin, f"/admin/people/import/check/{world['job']}"),
+        "election manage page": (admin, f"/elections/{world['sealed']}/manage"),
+        "person picker search": (admin, f"/api/v1/people/picker?scope_type=election&scope_id={world['sealed']}"
+                                        "&action=election.manage&q=选民0"),
         "branches list": (admin, "/admin/branches/"),
         "branch members list": (admin, "/admin/branches/members"),
     }

@@ -57,9 +57,10 @@ def init_app(app: Flask) -> None:
                 raise Invalid(_("The request body is not valid JSON."), code="invalid",
                               fields={"json": _("Invalid JSON body.")}) from None
 
-    from community import security_headers, text_input
+    from community import security_headers, static_assets, text_input
 
     security_headers.register(app)
+    static_assets.register(app)
     text_input.register(app)
     errors.register_error_handlers(app)
     register_template_helpers(app)

@@ -82,7 +82,7 @@ ACCESS_ROWS = [
     row("POST /api/v1/auth/token", public="exchanging phone and password for a token"),
     row("GET /api/v1/openapi.json", public="the API's description holds no data"),
     # Everyone signed in: their own things, and place names.
-    row("GET /", SIGNED_IN),
+    row("GET /", public="the home page; visitors get the sign-in form there, without a redirect"),
     row("GET /password", SIGNED_IN),
     row("POST /password", SIGNED_IN),
     row("POST /api/v1/me/password", SIGNED_IN),

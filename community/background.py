@@ -80,8 +80,25 @@ def task_queue():
     return current_app.extensions["task_queue"]
 
 
-def _run(job_id: str, kind: str, arguments: list) -> None:
+def enqueue(kind: str, *arguments) -> None:
+    """Put a registered task on the queue that no person asked for (the scheduler's periodic work): it has no
+    `job` row and no owner; its failure is logged. `arguments` are plain values."""
+    if kind not in registry().tasks:
+        raise KeyError(f"unknown task {kind!r}")
+    current_app.extensions["task_queue.run_job"](None, kind, list(arguments))
+
+
+def _run(job_id: str | None, kind: str, arguments: list) -> None:
     """Run one job in this (the task's own) app context; its failure is shown to its owner, not lost."""
+    if job_id is None:  # periodic work (enqueue): no progress row to keep
+        try:
+            registry().tasks[kind](None, *arguments)
+        except Exception:
+            current_app.logger.exception("background task %s failed", kind)
+        finally:
+            db.session.rollback()
+            db.session.remove()
+        return
     try:
         set_progress(job_id, state="running")
         registry().tasks[kind](job_id, *arguments)

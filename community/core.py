@@ -105,6 +105,9 @@ def register(app: Flask) -> None:
     reg.blueprint(home.bp)
     for part in (accounts, places, people, roles, audit):
         part(app)
+    from community import reminders
+
+    reminders.init_app(app)  # the outbox, its dispatch and scheduler; producers register their kinds
     reg.menu_link(_l("People"), "people.index", _can("person.list"))
     reg.menu_link(_l("Places"), "places.index", _can("person.list"))
     reg.menu_link(_l("Roles"), "roles.index", _can("person.list"))

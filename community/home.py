@@ -3,10 +3,11 @@ from __future__ import annotations
 
 from flask import Blueprint, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user
 from sqlalchemy import func, select
 
 from app import LANGUAGES, db
+from community.accounts.forms import LoginForm
 from community.authz import can, grants_of, scope_ids
 from community.people.models import Person
 from community.registry import registry
@@ -39,9 +40,10 @@ def _admin_panel(person) -> dict | None:
 
 
 @bp.route("/")
-@login_required
 def index():
-    """What this person has to do today, by role."""
+    """What this person has to do today, by role; a visitor gets the sign-in form here, with no redirect."""
+    if not current_user.is_authenticated:  # a redirect to /login costs a phone a whole round trip
+        return render_template("accounts/login.html", form=LoginForm())
     panels = [panel for cards in registry().home_cards for panel in cards(current_user)]
     return render_template("home.html", grants=grants_of(current_user), admin=_admin_panel(current_user),
                            panels=panels)

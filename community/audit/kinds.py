@@ -120,3 +120,6 @@ def register_core(reg) -> None:
     reg.audit_kind("person.export", _l("People exported"), _exported)
     reg.audit_kind("role.grant", _l("Role granted"), _role)
     reg.audit_kind("role.revoke", _l("Role revoked"), _role)
+    reg.audit_kind("calendar.renew", _l("Calendar feed address renewed"))
+    reg.audit_kind("reminder.resend", _l("Reminder sent again"))
+    reg.audit_kind("reminder.preferences", _l("Reminder preferences changed"), _nothing)  # stored as kind:channel codes

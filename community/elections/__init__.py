@@ -36,8 +36,9 @@ def _dismiss(actor, grant) -> None:
 
 
 def init_app(app: Flask) -> None:
-    """Register the elections' scope, roles, actions, pages, API, menu, home cards, demo data and access rows."""
-    from community.elections import access, audit_kinds, key_views, models, sealed_models  # noqa: F401  (ceremony pages; tables)
+    """Register the elections' scope, roles, actions, pages, API, menu, home cards, demo data, access rows,
+    reminder kinds, calendar deadlines, waiting approvals and audit labels."""
+    from community.elections import access, audit_kinds, key_views, models, sealed_models  # noqa: F401  (tables)
     from community.elections.api import blp as elections_api
     from community.elections.demo import seed_elections
     from community.elections.hooks import home_panels
@@ -62,3 +63,8 @@ def init_app(app: Flask) -> None:
     reg.demo_step(seed_elections)
     reg.access(access.ACCESS_ROWS)
     audit_kinds.register(reg)
+    from community.elections import agenda, reminder_kinds
+
+    reminder_kinds.register(reg)  # roll published … results published, worded with full dates
+    reg.calendar_source(agenda.calendar_events)  # deadlines in the personal .ics feed
+    reg.approval_source(agenda.approvals_waiting)  # the committee's waiting work, for the 09:00 digest

@@ -16,8 +16,9 @@ ROLL_READERS = OFFICIALS | {"counter", "resident"}
 VOTER = frozenset({"resident"})
 # who held a share of {election}'s key when its voting opened
 SUPERVISORS = frozenset({"committee", "counter"})
-# The permission check must come before looking up the resident a form names by phone number: an unknown
-# number must not be answered ("no such resident") to someone who may not use the form at all.
+# The permission check must come before looking up the resident a form names (the person picker's text: a
+# name or a whole phone number): an unknown one must not be answered ("nobody found") to someone who may not
+# use the form at all.
 UNKNOWN_PHONE = "13000000000"
 
 
@@ -80,7 +81,7 @@ ACCESS_ROWS = [
     row("POST /api/v1/elections/{election}/status", OFFICIALS, json={"status": "draft"}),
     row("GET /api/v1/elections/{election}/reminders", OFFICIALS),
     row("POST /elections/{nominating}/manage/build-roll", OFFICIALS),
-    *lookup_rows("POST /elections/{nominating}/manage/voters", OFFICIALS, {"phone": "{person_phone}"}),
+    *lookup_rows("POST /elections/{nominating}/manage/voters", OFFICIALS, {"person": "{person_phone}"}),
     row("POST /api/v1/elections/{nominating}/voters", OFFICIALS, json={"person_id": "{person}"}),
     row("POST /elections/{election}/manage/voters/{voter_3}/remove", OFFICIALS),
     row("DELETE /api/v1/elections/{election}/voters/{voter_4}", OFFICIALS),
@@ -90,8 +91,8 @@ ACCESS_ROWS = [
         form={"answer": "已核实", "outcome": "rejected"}),
     row("POST /api/v1/elections/{nominating}/objections/{objection}/answer", OFFICIALS,
         json={"answer": "已核实", "outcome": "rejected"}),
-    *lookup_rows("POST /elections/{nominating}/manage/nominations", OFFICIALS, {"phone": "{voter_phone}"}),
-    *lookup_rows("POST /elections/{nominating}/manage/candidates", OFFICIALS, {"phone": "{voter_phone}"}),
+    *lookup_rows("POST /elections/{nominating}/manage/nominations", OFFICIALS, {"person": "{voter_phone}"}),
+    *lookup_rows("POST /elections/{nominating}/manage/candidates", OFFICIALS, {"person": "{voter_phone}"}),
     row("POST /api/v1/elections/{nominating}/candidates", OFFICIALS, json={"person_id": "{voter}"}),
     row("POST /elections/{election}/manage/candidates/{candidate}/remove", OFFICIALS),
     row("POST /api/v1/elections/{election}/kinship", OFFICIALS,
@@ -100,7 +101,7 @@ ACCESS_ROWS = [
                  {"principal": "{voter_phone}", "proxy": "{resident_phone}"}),
     row("POST /api/v1/elections/{election}/proxies", OFFICIALS,
         json={"principal_id": "{voter}", "proxy_id": "{resident}"}),
-    *lookup_rows("POST /elections/{election}/manage/paper-issued", OFFICIALS, {"phone": "{voter_phone}"}),
+    *lookup_rows("POST /elections/{election}/manage/paper-issued", OFFICIALS, {"person": "{voter_phone}"}),
     row("POST /api/v1/elections/{election}/paper-participation", OFFICIALS, json={"person_id": "{voter}"}),
     row("POST /elections/{published}/recalls/{recall}/result", OVER_A, form={"votes_cast": "1", "votes_for": "5"}),
     row("POST /elections/{published}/recalls/{recall}/vote", OVER_A),
@@ -110,8 +111,10 @@ ACCESS_ROWS = [
         json={"votes_cast": 1, "votes_for": 5}),
     # Appointing officials: administrators over the community, not the committee itself.
     *lookup_rows("POST /elections/{election}/manage/officials", OVER_A,
-                 {"phone": "{person_phone}", "role": "counter"}),
+                 {"person": "{person_phone}", "role": "counter"}),
     row("POST /api/v1/elections/{election}/officials", OVER_A, json={"person_id": "{person}", "role": "counter"}),
+    # Removing one: the form without "confirmed" answers with the confirmation step, changing nothing.
+    row("POST /elections/{election}/manage/officials/{committee}/remove", OVER_A, form={"role": "election_committee"}),
     # Paper ballots: counters type sheets in, the committee settles differences; both may see the sheets.
     row("GET /elections/{election}/paper", OFFICIALS | {"counter"}),
     # The sealed ballots' key: each supervisor (committee member or counter when the round opened) sees their

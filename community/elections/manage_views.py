@@ -20,11 +20,11 @@ from community.elections.services.common import (
     get_election,
     get_or_404,
     officials,
-    resident,
     roll_counts,
 )
 from community.elections.views import _ints, run
 from community.errors import DomainError
+from community.pages import FormFailure, redirect_to_section
 from community.people.models import Person
 from community.places.models import Community, Grid
 from community.places.services import communities_for
@@ -32,11 +32,6 @@ from community.roles.models import RoleGrant
 from community.text_input import text_checked_by
 
 bp = Blueprint("elections_manage", __name__, url_prefix="/elections")
-
-
-def _person_from_form(election, field: str = "phone") -> Person:
-    """The resident a form names by phone number (or id)."""
-    return resident(election, request.form.get(field), field)
 
 
 def _back(election) -> str:
@@ -81,6 +76,12 @@ def manage(election_id: int):
     """Everything the committee does, by step."""
     election = get_election(election_id)
     require(current_user, "election.manage", election)
+    return page(election)
+
+
+def page(election, failed: FormFailure | None = None, confirm: dict | None = None, status: int = 200):
+    """The manage page; after a refused form, with its error beside the field and what was typed kept, or with
+    a confirmation step (`confirm`: section, text, action, hidden fields, button) in its section."""
     registered, excused = roll_counts(election)
     grants = db.session.scalars(select(RoleGrant).where(RoleGrant.scope_type == "election",
                                                         RoleGrant.scope_id == election.id)
@@ -91,139 +92,48 @@ def manage(election_id: int):
     objections = db.session.scalars(select(RollObjection).where(RollObjection.election_id == election.id)
                                     .order_by(RollObjection.filed_at)).all()
     round_ = current_round(election)
+    steps = lifecycle.next_steps(election)
     return render_template(
         "elections/manage.html", election=election, registered=registered, excused=excused, grants=grants,
         people=people, applications=applications, objections=objections, candidates=cands.candidates(election),
         nominations=cands.nominations(election), proxies=voting.proxies(election), round=round_,
         committee=len(officials(election, "election_committee")), key=ballot_key.key_status(election),
         may_appoint=can(current_user, "election.appoint", election),
+        reachable=[s for s, why in steps if why is None], blocked=[(s, why) for s, why in steps if why],
+        failed=failed or FormFailure(), confirm=confirm, scope=("election", election.id),
         sheets=paper.sheets(election) if round_ and round_.status == "closed" else [],
-        reminders=[(kind, due, REMINDER_AUDIENCE[kind]) for kind, due in reminder_moments(election)])
+        reminders=[(kind, due, REMINDER_AUDIENCE[kind]) for kind, due in reminder_moments(election)]), status
 
 
-def _post(election_id: int, action, success: str, need: str = "election.manage"):
-    """Run a committee form's action; permission is checked first, before any form value is looked up,
-    so a stranger gets the same 403 whatever they post (no phone-number oracle)."""
+def act(election_id: int, form: str, anchor: str, action, *, main: str | None = "person", fields=(),
+        need: str = "election.manage"):
+    """Run one of the committee's forms: permission first (before any value of the form is looked up, so a
+    stranger gets the same 403 whatever they post); then the action, which returns the sentence saying what
+    happened (flashed, then back to the form's section), or a response of its own (a confirmation step). A
+    refusal re-renders the page with the error beside the field (`main` for a rule naming no field)."""
     election = get_election(election_id)
     require(current_user, need, election)
-    redirect_to, _result = run(lambda: action(election), success, _back(election))
-    return redirect_to or redirect(_back(election))
+    try:
+        outcome = action(election)
+    except DomainError as error:
+        if error.status == 404:
+            raise
+        failed = FormFailure(form, error, request.form)
+        failed.attach(main, (main, *fields) if main else fields)
+        return page(election, failed, status=422 if error.status == 403 else error.status)
+    if not isinstance(outcome, str):
+        return outcome
+    flash(outcome, "success")
+    return after(election, anchor)
 
 
-@bp.route("/<int:election_id>/manage/status", methods=["POST"])
-@login_required
-def status(election_id: int):
-    """Take the next step (rules checked by the service)."""
-    data = {key: request.form.get(key) or None for key in ("opens_at", "closes_at")}
-    for key, value in list(data.items()):
-        if value:
-            from datetime import datetime
-
-            try:
-                data[key] = datetime.fromisoformat(value)
-            except ValueError:
-                data[key] = None
-    return _post(election_id, lambda e: lifecycle.change_status(current_user, e, request.form.get("status", ""),
-                                                                 data=data), _("Done."))
-
-
-@bp.route("/<int:election_id>/manage/build-roll", methods=["POST"])
-@login_required
-def build_roll(election_id: int):
-    """Add every eligible local resident."""
-    election = get_election(election_id)
-    require(current_user, "election.manage", election)
-    redirect_to, result = run(lambda: roll.build_roll(current_user, election), None, _back(election))
-    if redirect_to:
-        return redirect_to
-    flash(_("%(n)d voters added. Not added: %(skipped)s", n=result["added"],
-            skipped=", ".join(f"{k} {v}" for k, v in result["skipped"].items()) or "—"), "success")
-    return redirect(_back(election))
-
-
-@bp.route("/<int:election_id>/manage/voters", methods=["POST"])
-@login_required
-def add_voter(election_id: int):
-    """Add (or approve the application of) one resident."""
-    return _post(election_id, lambda e: roll.add_voter(
-        current_user, e, _person_from_form(e), promise_signed=bool(request.form.get("promise")),
-        household=request.form.get("household")), _("Added to the roll."))
-
-
-@bp.route("/<int:election_id>/manage/voters/<int:person_id>/excuse", methods=["POST"])
-@login_required
-def excuse(election_id: int, person_id: int):
-    """Mark a voter as excused."""
-    return _post(election_id, lambda e: roll.excuse_voter(current_user, e, person_id), _("Recorded."))
-
-
-@bp.route("/<int:election_id>/manage/voters/<int:person_id>/remove", methods=["POST"])
-@login_required
-def remove_voter(election_id: int, person_id: int):
-    """Take a person off the roll."""
-    return _post(election_id, lambda e: roll.remove_voter(current_user, e, person_id,
-                                                           request.form.get("reason", "")), _("Removed."))
-
-
-@bp.route("/<int:election_id>/manage/objections/<int:objection_id>", methods=["POST"])
-@login_required
-def answer(election_id: int, objection_id: int):
-    """Answer an objection."""
-    return _post(election_id, lambda e: roll.answer_objection(
-        current_user, e, get_or_404(RollObjection, objection_id), request.form.get("answer"),
-        request.form.get("outcome")), _("Answered."))
-
-
-@bp.route("/<int:election_id>/manage/officials", methods=["POST"])
-@login_required
-def appoint(election_id: int):
-    """Appoint a committee member or a counter."""
-    return _post(election_id, lambda e: setup.appoint(current_user, e, _person_from_form(e),
-                                                       request.form.get("role", "")), _("Appointed."),
-                 need="election.appoint")
-
-
-@bp.route("/<int:election_id>/manage/candidates", methods=["POST"])
-@login_required
-def add_candidate(election_id: int):
-    """Put a nominee or the committee's own nominee on the list."""
-    return _post(election_id, lambda e: cands.add_candidate(current_user, e, _person_from_form(e)),
-                 _("Added to the candidate list."))
-
-
-@bp.route("/<int:election_id>/manage/candidates/<int:candidate_id>/remove", methods=["POST"])
-@login_required
-def remove_candidate(election_id: int, candidate_id: int):
-    """Withdraw a candidate before the list is published."""
-    return _post(election_id, lambda e: cands.remove_candidate(current_user, e, get_or_404(Candidate, candidate_id)),
-                 _("Removed."))
-
-
-@bp.route("/<int:election_id>/manage/nominations", methods=["POST"])
-@login_required
-def nominate(election_id: int):
-    """Nominate on behalf of a residents' group or the committee."""
-    return _post(election_id, lambda e: cands.nominate(current_user, e, _person_from_form(e),
-                                                       request.form.get("kind", "committee"),
-                                                       request.form.get("group_name", "")), _("Nominated."))
-
-
-@bp.route("/<int:election_id>/manage/proxies", methods=["POST"])
-@login_required
-def approve_proxy(election_id: int):
-    """Record an approved written proxy."""
-    return _post(election_id, lambda e: voting.approve_proxy(current_user, e, _person_from_form(e, "principal"),
-                                                             _person_from_form(e, "proxy"),
-                                                             request.form.get("note", "")), _("Proxy approved."))
-
-
-@bp.route("/<int:election_id>/manage/paper-issued", methods=["POST"])
-@login_required
-def issue_paper(election_id: int):
-    """Tick off a voter who took a paper ballot."""
-    return _post(election_id, lambda e: paper.issue_paper_ballot(current_user, e, _person_from_form(e),
-                                                                 request.form.get("box", "hall")),
-                 _("Recorded: the voter took a paper ballot."))
+def after(election, anchor: str):
+    """Back to the section; or, when the actor may no longer run the election (he left its committee to stand
+    as a candidate), to the election's own page: never a success message over a refusal."""
+    if can(current_user, "election.manage", election):
+        return redirect_to_section(_back(election), anchor)
+    flash(_("You are no longer on the election committee, so you no longer run this election."), "info")
+    return redirect(url_for("elections.detail", election_id=election.id))
 
 
 @bp.route("/<int:election_id>/paper", methods=["GET", "POST"])
@@ -283,3 +193,6 @@ def settings(election_id: int):
             flash(_("Saved."), "success")
             return redirect(_back(election))
     return render_template("elections/form.html", form=form, election=election)
+
+
+from community.elections import manage_forms  # noqa: E402,F401  (the committee's forms, on this blueprint)

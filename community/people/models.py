@@ -36,6 +36,7 @@ class Person(UserMixin, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(50))
     phone: Mapped[str] = mapped_column(String(20), unique=True)
+    email: Mapped[str | None] = mapped_column(String(254))  # for reminders by e-mail, when the person chose them
     password_hash: Mapped[str | None] = mapped_column(String(255))
     gender: Mapped[str | None] = mapped_column(String(1))  # "M" / "F"
     born_on: Mapped[date | None] = mapped_column(Date)

@@ -82,7 +82,7 @@ def test_supervisors_open_the_sealed_ballots_and_the_committee_publishes(places,
     first.check("manage page, voting")
     page.get_by_label("变更为").select_option("closed")
     page.get_by_role("button", name="执行").click()
-    page.wait_for_url(f"**/elections/{election_id}/manage")
+    page.wait_for_url(f"**/elections/{election_id}/manage?section=next-step#next-step")
     assert page.get_by_role("link", name="开启密封选票").is_visible()
 
     for n, counter in enumerate(world["counters"]):  # each counter types the paper sheet on their phone
@@ -115,13 +115,13 @@ def test_supervisors_open_the_sealed_ballots_and_the_committee_publishes(places,
     first.check("open page, one share mistyped")
     field.fill(shares[1].lower().replace("-", " "))  # capitals, spaces and dashes do not matter
     page.get_by_role("button", name="开启选票").click()
-    page.wait_for_url(f"**/elections/{election_id}/manage")
+    page.wait_for_url(f"**/elections/{election_id}/manage**")
     assert "已开启 6 张密封选票" in page.locator(".alert-success").inner_text()
 
     for step in ("counted", "published"):
         page.get_by_label("变更为").select_option(step)
         page.get_by_role("button", name="执行").click()
-        page.wait_for_url(f"**/elections/{election_id}/manage")
+        page.wait_for_url(f"**/elections/{election_id}/manage?section=next-step#next-step")
     first.goto(f"/elections/{election_id}/results")
     first.check("results page")
     rows = page.locator("table tbody tr")
@@ -215,11 +215,11 @@ def test_recall_voted_on_the_platform_is_opened_voted_and_counted(places, live, 
     page.get_by_label("第 1 份", exact=True).fill(shares[0])
     page.get_by_label("第 2 份", exact=True).fill(shares[1])
     page.get_by_role("button", name="开启选票").click()
-    page.wait_for_url(f"**/elections/{election_id}/manage")
+    page.wait_for_url(f"**/elections/{election_id}/manage**")
     for step in ("counted", "published"):
         page.get_by_label("变更为").select_option(step)
         page.get_by_role("button", name="执行").click()
-        page.wait_for_url(f"**/elections/{election_id}/manage")
+        page.wait_for_url(f"**/elections/{election_id}/manage?section=next-step#next-step")
     committee.goto(f"/elections/{election_id}/results")
     assert page.locator(".list-group-item", has_text=world["representative"]).locator(".badge").inner_text() == "已罢免"
     committee.check("results page, recall counted")

@@ -47,7 +47,7 @@ WORLD_KEYS = frozenset({
     "street_1", "street_2", "community_a", "community_b", "community_c", "person", "spare", "voter",
     "person_phone", "voter_phone", "resident_phone", "election", "nominating", "published", "other_election",
     "receipt", "candidate", "elected", "recall", "nomination", "objection", "voter_3", "voter_4", "voter_5",
-    "spare_grant", "spare_grant_2", "job", *SIGNED_IN})
+    "spare_grant", "spare_grant_2", "job", "notification", "reminder", "feed_token", *SIGNED_IN})
 
 
 # ---------------------------------------------------------------------------------------------- the world
@@ -125,6 +125,7 @@ def build_world() -> World:
     from community.background import start_job
 
     job = start_job(admin_a.id, "export", admin_a.id, {})
+    notification, reminder, feed_token = _reminders_world(resident)
     ids = {
         "street_1": street_1.id, "street_2": street_2.id, "community_a": a.id, "community_b": b.id,
         "community_c": c.id, "person": person.id, "spare": spare.id, "voter": voter.id,
@@ -134,11 +135,26 @@ def build_world() -> World:
         "objection": objection.id, "voter_3": v[3].id, "voter_4": v[4].id, "voter_5": v[5].id,
         "spare_grant": grant(spare, "discussion_member", "community", a.id).id,
         "spare_grant_2": grant(spare, "organiser", "community", a.id).id, "job": job,
-        "other_election": other.id,
+        "other_election": other.id, "notification": notification, "reminder": reminder, "feed_token": feed_token,
         **{name: p.id for name, p in who.items()},
     }
     assert ids.keys() == WORLD_KEYS
     return World(ids, {name: p.id for name, p in who.items()})
+
+
+def _reminders_world(resident) -> tuple[int, int, str]:
+    """A message in the resident's inbox, a failed reminder to them, and their private calendar link."""
+    from community.reminders.feed import renew_feed
+    from community.reminders.models import Notification, Reminder
+
+    now = utcnow()
+    notification = Notification(person_id=resident.id, kind="election_voting_open", title="投票开始", url="/")
+    reminder = Reminder(key=f"election_voting_open|world|1|{resident.id}|email", kind="election_voting_open",
+                        subject="world", occasion="1", recipient_id=resident.id, channel="email", due_at=now,
+                        state="failed", attempts=5, last_error="SMTP refused")
+    db.session.add_all([notification, reminder])
+    db.session.commit()
+    return notification.id, reminder.id, renew_feed(resident)
 
 
 # ---------------------------------------------------------------------------------------------- calling

@@ -16,7 +16,7 @@ def test_wrong_password_shows_chinese_message(client, places):
     person = make_person(places["east"])
     page = login(client, person, "wrong-password1").get_data(as_text=True)
     assert "手机号或密码错误" in page
-    assert client.get("/").status_code == 302
+    assert client.get("/me").status_code == 302
 
 
 def test_logout_requires_post_and_ends_session(client, places):
@@ -24,7 +24,7 @@ def test_logout_requires_post_and_ends_session(client, places):
     login(client, person)
     assert client.get("/logout").status_code == 405
     client.post("/logout")
-    assert client.get("/").status_code == 302
+    assert client.get("/me").status_code == 302
 
 
 def test_change_password_checks_current_and_strength(client, places):

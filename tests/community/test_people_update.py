@@ -102,7 +102,7 @@ def test_deactivate_and_reactivate(client, places, admin):
     assert db.session.get(Person, person.id).is_active_account is False
     assert len(audit_rows("person.deactivate")) == 1
     assert login(client, person).status_code == 200  # refused: the form shows again
-    assert client.get("/").status_code == 302
+    assert client.get("/me").status_code == 302
     services.set_active(admin, person, True)
     assert len(audit_rows("person.activate")) == 1
     assert login(client, person).status_code == 302

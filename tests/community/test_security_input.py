@@ -33,7 +33,7 @@ def test_login_page_phone_with_nul_shows_the_error_beside_the_field(client, plac
     page = response.get_data(as_text=True)
     beside_phone = page.split('id="phone"', 1)[1].split('id="password"', 1)[0]
     assert "invalid-feedback" in beside_phone and "控制字符" in beside_phone
-    assert client.get("/").status_code == 302  # not signed in
+    assert client.get("/me").status_code == 302  # not signed in
 
 
 def test_names_with_nul_in_create_bodies(client, places, platform):

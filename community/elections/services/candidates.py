@@ -20,7 +20,14 @@ from community.elections.models import (
     VoterRecord,
 )
 from community.elections.rules import nominations_close_at
-from community.elections.services.common import flush_or_conflict, is_registered, now_or, officials, require_status
+from community.elections.services.common import (
+    flush_or_conflict,
+    is_registered,
+    lock_election,
+    now_or,
+    officials,
+    require_status,
+)
 from community.elections.services.setup import relatives_of, remove_official
 from community.errors import DomainError, Forbidden, Invalid, NotFound
 from community.people.models import Person
@@ -106,11 +113,33 @@ def nominations(election: Election) -> list[tuple[Nomination, int]]:
     return [(row, counts.get(row.id, 0)) for row in rows]
 
 
+def committee_after_leaving(election: Election, person: Person) -> int | None:
+    """How many committee members would remain if `person`, a member, became a candidate; None if not one."""
+    committee = officials(election, "election_committee")
+    return len(committee) - 1 if person.id in committee else None
+
+
+def refuse_if_committee_too_small(election: Election, person: Person) -> None:
+    """Once the roll is published the committee must keep its 7–9 members: a member who would leave it by
+    standing as a candidate is refused until another member is appointed (in draft the committee is still
+    being formed, and the page warns instead)."""
+    remaining = committee_after_leaving(election, person)
+    if remaining is not None and election.status != "draft" and remaining < election.committee_min:
+        raise DomainError(_("Rule: a committee member who becomes a candidate leaves the committee, and the "
+                            "committee keeps %(low)d to %(high)d members. %(name)s leaving it would leave "
+                            "%(n)d. Appoint another member first.", low=election.committee_min,
+                            high=election.committee_max, name=person.name, n=remaining),
+                          code="committee_size")
+
+
 @transactional
 def add_candidate(actor, election: Election, person: Person, now: datetime | None = None) -> Candidate:
-    """Put a nominee on the candidate list. A committee member who becomes a candidate leaves the committee."""
+    """Put a nominee on the candidate list. A committee member who becomes a candidate leaves the committee,
+    which must keep its minimum size once the roll is published."""
     require(actor, "election.manage", election)
+    lock_election(election)  # the committee's size is judged while nobody else appoints or adds a candidate
     require_status(election, "draft", *NOMINATING)
+    refuse_if_committee_too_small(election, person)
     if not is_registered(election, person.id):
         raise DomainError(_("Rule: candidates must be voters on the roll."), code="candidate_not_voter")
     counters = set(officials(election, "counter"))

@@ -9,6 +9,7 @@ from app import db
 from community.authz import require
 from community.database import transactional
 from community.elections.models import STATUSES, Candidate, Election, ElectionRound, RoundTally
+from community.elections.services import reminders as election_reminders
 from community.elections.services.common import (
     candidate_count,
     current_round,
@@ -45,9 +46,12 @@ def _days_before_voting(election: Election, now: datetime, days: int, message: s
         _refuse(message, code)
 
 
-def _enter(actor, election: Election, target: str, now: datetime, data: dict) -> None:
-    """Check the rules of one step and take it."""
-    if target == "roll_published":
+def check_step(election: Election, step: str, now: datetime, taken: dict | None = None) -> None:
+    """Raise the DomainError of the first rule that keeps the election from entering `step` now. `taken` holds
+    the dates that earlier steps of the same move would set (a dry run sees them as if already taken); the
+    move itself (`_enter`) and the manage page's list of next steps (`next_steps`) both ask this one place."""
+    taken = taken or {}
+    if step == "roll_published":
         _committee_rule(election)
         if election.voting_opens_at is None or election.voting_closes_at is None:
             raise Invalid(_("Set when voting opens and closes first."),
@@ -57,14 +61,44 @@ def _enter(actor, election: Election, target: str, now: datetime, data: dict) ->
             "roll_too_late")
         if roll_counts(election)[0] == 0:
             _refuse(_("The roll is empty."), "roll_empty")
-        election.roll_published_at = now
-    elif target == "nominating":
-        election.nominating_at = now
-    elif target == "candidates_published":
+    elif step == "candidates_published":
         _contested_rule(election)
         _days_before_voting(election, now, election.candidates_days_before, _(
             "Rule: the candidate list is published at least %(n)d days before voting.",
             n=election.candidates_days_before), "candidates_too_late")
+    elif step == "voting":
+        _check_first_round(election, now, taken.get("roll_published_at", election.roll_published_at),
+                           taken.get("candidates_published_at", election.candidates_published_at))
+    elif step == "closed":
+        from community.elections.services.tally import participants
+
+        round_ = current_round(election)
+        if round_ is None or round_.status != "voting":
+            _refuse(_("No round is open for voting."), "wrong_status")
+        registered, _excused = roll_counts(election)
+        if now < round_.closes_at and participants(election, round_.number) < registered:
+            _refuse(_("Voting closes at its scheduled time unless every voter has voted."), "too_early")
+    elif step == "counted":
+        from community.elections.services.ballot_key import require_opened
+
+        round_ = current_round(election)
+        if round_ is None or round_.status != "closed":
+            _refuse(_("Close voting before counting."), "wrong_status")
+        require_opened(election, round_)
+    elif step == "published":
+        round_ = current_round(election)
+        if round_ is not None and round_.next_plan:
+            _refuse(_("Another round must be held before the results can be published."), "round_pending")
+
+
+def _enter(actor, election: Election, target: str, now: datetime, data: dict) -> None:
+    """Check the rules of one step and take it."""
+    check_step(election, target, now)
+    if target == "roll_published":
+        election.roll_published_at = now
+    elif target == "nominating":
+        election.nominating_at = now
+    elif target == "candidates_published":
         election.candidates_published_at = now
     elif target == "voting":
         _open_first_round(election, now)
@@ -79,29 +113,69 @@ def _enter(actor, election: Election, target: str, now: datetime, data: dict) ->
 
             settle_recall_round(actor, election, round_, now)
     elif target == "published":
-        round_ = current_round(election)
-        if round_ is not None and round_.next_plan:
-            _refuse(_("Another round must be held before the results can be published."), "round_pending")
         election.published_at = election.published_at or now  # a recall vote re-publishes, keeping the date
     election.status = target
     record_step(actor, election, target, at=now)
+    election_reminders.on_step(election, target, now)  # outbox rows in this step's transaction
 
 
-def _open_first_round(election: Election, now: datetime) -> None:
+def _check_first_round(election: Election, now: datetime, roll_published_at, candidates_published_at) -> None:
+    from community.elections.services.ballot_key import supervisors
+
     _committee_rule(election)
     _contested_rule(election)
     if election.voting_opens_at is None or now < election.voting_opens_at:
         _refuse(_("Voting cannot open before its scheduled time."), "too_early")
     if election.voting_closes_at is None or now >= election.voting_closes_at:
         _refuse(_("The voting period has already ended; set a new closing time."), "too_late")
-    if election.roll_published_at > now - timedelta(days=election.roll_days_before):
+    if roll_published_at is None or roll_published_at > now - timedelta(days=election.roll_days_before):
         _refuse(_("Rule: the voter roll is published at least %(n)d days before voting.",
                   n=election.roll_days_before), "roll_too_late")
-    if election.candidates_published_at > now - timedelta(days=election.candidates_days_before):
+    if candidates_published_at is None or \
+            candidates_published_at > now - timedelta(days=election.candidates_days_before):
         _refuse(_("Rule: the candidate list is published at least %(n)d days before voting.",
                   n=election.candidates_days_before), "candidates_too_late")
+    if len(supervisors(election)) < 2:
+        _refuse(_("At least two vote supervisors (committee members or counters) are needed to hold "
+                  "the ballot key."), "too_few_supervisors")
+
+
+def _open_first_round(election: Election, now: datetime) -> None:
     ids = [c.id for c in db.session.scalars(db.select(Candidate).where(Candidate.election_id == election.id))]
     _new_round(election, 1, "first", False, election.seats, ids, now, election.voting_closes_at)
+
+
+def reachable_targets(election: Election) -> list[str]:
+    """The statuses `change_status` may be asked for from here: any later step up to voting (the skipped steps
+    are taken on the way), then one step at a time; after a count that calls for another round, voting again."""
+    here = STATUSES.index(election.status)
+    voting = STATUSES.index("voting")
+    later = STATUSES[here + 1:voting + 1] if here < voting else STATUSES[here + 1:here + 2]
+    round_ = current_round(election) if election.status == "counted" else None
+    return (["voting"] if round_ is not None and round_.next_plan else []) + later
+
+
+def next_steps(election: Election, now: datetime | None = None) -> list[tuple[str, str | None]]:
+    """(status, None when its rules allow it now, else the sentence saying why not yet) for each status the
+    election could be moved to; nothing is changed (the move re-checks the same rules)."""
+    now = now_or(now)
+    here = STATUSES.index(election.status)
+    steps = []
+    for target in reachable_targets(election):
+        if target == "voting" and election.status == "counted":
+            steps.append((target, None))  # the next round: its times are asked for in the form
+            continue
+        taken, reason = {}, None
+        for step in STATUSES[here + 1:STATUSES.index(target) + 1]:
+            try:
+                check_step(election, step, now, taken)
+            except DomainError as error:
+                reason = error.message
+                break
+            if step in ("roll_published", "candidates_published"):
+                taken[f"{step}_at"] = now
+        steps.append((target, reason))
+    return steps
 
 
 def _new_round(election, number, stage, is_runoff, seats, candidate_ids, opens_at, closes_at) -> ElectionRound:
@@ -122,12 +196,7 @@ def _deal_key(election: Election, round_no: int, now: datetime) -> None:
 
 
 def _close(election: Election, now: datetime) -> None:
-    from community.elections.services.tally import participants
-
     round_ = current_round(election)
-    registered, _excused = roll_counts(election)
-    if now < round_.closes_at and participants(election, round_.number) < registered:
-        _refuse(_("Voting closes at its scheduled time unless every voter has voted."), "too_early")
     round_.status = "closed"
     election.closed_at = now
 
@@ -174,4 +243,5 @@ def open_next_round(actor, election: Election, opens_at, closes_at, now: datetim
                      opens_at, closes_at)
     election.status = "voting"
     record_step(actor, election, "voting", note=plan["kind"], at=now)
+    election_reminders.on_round_opened(election, new, now)
     return new

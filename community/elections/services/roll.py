@@ -13,6 +13,7 @@ from community.authz import can, require
 from community.database import as_local, transactional
 from community.elections.models import Candidate, Election, RollObjection, VoterRecord
 from community.elections.rules import eligibility_problems, excuse_deadline, objections_close_at
+from community.elections.services import reminders as election_reminders
 from community.elections.services.common import (
     excuses_count_until,
     flush_or_conflict,
@@ -25,6 +26,7 @@ from community.errors import Conflict, DomainError, Forbidden, Invalid, NotFound
 from community.people.models import Person
 
 ROLL_OPEN = ("draft", "roll_published", "nominating")
+SKIPPED_NAMES = 5  # names the page shows for each reason a resident was left off the built roll
 
 
 def _voting_day(election: Election, now: datetime):
@@ -122,6 +124,7 @@ def add_voter(actor, election: Election, person: Person, *, promise_signed: bool
     _insert(row)
     record(actor, "election.voter_add", election, summary=f"{person.id} {person.name}",
            detail={"migrant_approved": person.is_migrant})
+    election_reminders.schedule_ahead(election, now, [person.id])  # a voter added after publication
     return row
 
 
@@ -159,6 +162,7 @@ def remove_voter(actor, election: Election, person_id: int, reason: str) -> None
                           code="candidate_on_roll")
     record(actor, "election.voter_remove", election, summary=f"{person_id}: {reason}"[:300])
     db.session.delete(row)
+    election_reminders.on_left_roll(election, person_id)
 
 
 @transactional
@@ -175,6 +179,7 @@ def excuse_voter(actor, election: Election, person_id: int, now: datetime | None
                             "part.", n=election.absence_notice_days), code="excuse_late")
     row.excused_at = now
     record(actor, "election.voter_excused", election, summary=str(person_id))
+    election_reminders.on_excused(election, person_id)
     return row
 
 
@@ -253,7 +258,8 @@ def build_roll(actor, election: Election, now: datetime | None = None) -> dict:
     """Put every eligible local resident of the community on the roll in one go.
 
     Migrants are not added here: they join on application (or the committee adds them one by one
-    with their written promise). Returns {"added": n, "skipped": {rule code: n}}.
+    with their written promise). Returns {"added": n, "skipped": {rule code: n}, "reasons": [{"code", "count",
+    "names" (the first few), "rule" (the sentence of the rule)}]}, so the page can say who was left out and why.
     """
     require(actor, "election.manage", election)
     require_status(election, *ROLL_OPEN)
@@ -268,21 +274,29 @@ def build_roll(actor, election: Election, now: datetime | None = None) -> dict:
     if election.grid_id:
         living_here = living_here.where(Person.grid_id == election.grid_id)
     residents = db.session.scalars(living_here.order_by(Person.id)).all()
-    added, skipped = 0, {}
+    added, skipped, reasons = 0, {}, {}
     for person in residents:
         if person.id in taken:
-            code = "already_on_roll"
+            code, rule = "already_on_roll", _("They are already on this roll, or on another roll of the same term "
+                                              "(nobody is on two voter rolls of the same term).")
         elif person.is_migrant:
-            code = "migrant_applies"
+            code, rule = "migrant_applies", _("Rule: a migrant registered elsewhere joins the roll on application, "
+                                              "or is added one by one with their written promise.")
         else:
             problems = eligibility_problems(person, election, day)
-            code = problems[0][0] if problems else None
+            code, rule = problems[0] if problems else (None, None)
         if code:
             skipped[code] = skipped.get(code, 0) + 1
+            reason = reasons.setdefault(code, {"code": code, "count": 0, "names": [], "rule": rule})
+            reason["count"] += 1
+            if len(reason["names"]) < SKIPPED_NAMES:
+                reason["names"].append(person.name)
             continue
         db.session.add(VoterRecord(election_id=election.id, person_id=person.id, term=election.term,
                                    status="registered", is_migrant=False, added_by_id=actor.id, added_at=now))
         added += 1
     flush_or_conflict(None, _("The roll changed meanwhile; try again."), "other_roll")
     record(actor, "election.roll_build", election, summary=f"added {added}", detail={"skipped": skipped})
-    return {"added": added, "skipped": skipped}
+    if added:
+        election_reminders.schedule_ahead(election, now)
+    return {"added": added, "skipped": skipped, "reasons": list(reasons.values())}

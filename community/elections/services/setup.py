@@ -118,8 +118,9 @@ def create_election(actor, community: Community, data: dict) -> Election:
 
 
 @transactional
-def update_settings(actor, election: Election, data: dict) -> Election:
-    """Change an election's seats, schedule or rules while it is still a draft."""
+def update_settings(actor, election: Election, data: dict, now: datetime | None = None) -> Election:
+    """Change an election's seats, schedule or rules while it is still a draft (after: the closing time, the
+    nomination deadline, the title; its reminders not sent yet move with them)."""
     require(actor, "election.manage", election)
     lock_election(election)  # the roll is re-checked against the new settings while nobody adds to it
     require_status(election, "draft", "roll_published", "nominating")
@@ -141,6 +142,10 @@ def update_settings(actor, election: Election, data: dict) -> Election:
     except IntegrityError:
         raise Conflict(_("Rule: nobody is on two voter rolls of the same term."), code="other_roll") from None
     record(actor, "election.settings", election, summary=", ".join(sorted(data))[:300])
+    from community.elections.services import reminders as election_reminders
+    from community.elections.services.common import now_or
+
+    election_reminders.on_settings_changed(election, set(data), now_or(now))
     return election
 
 

@@ -15,6 +15,7 @@ from community.database import as_local, transactional
 from community.elections import ballot_crypto
 from community.elections.models import Election, Participation, ProxyAuthorisation, new_receipt, random_key
 from community.elections.sealed_models import BallotReceipt, SealedBallot
+from community.elections.services import reminders as election_reminders
 from community.elections.services.common import (
     clean_candidate_ids,
     current_round,
@@ -105,6 +106,7 @@ def cast_ballot(actor, election: Election, candidate_ids, on_behalf_of: Person |
     except IntegrityError:  # the unit of work rolls the attempt back; the refusal's audit row is kept
         _refuse(actor, election, Conflict(_("Rule: one ballot per voter; this voter has already voted."),
                                           code="already_voted"))
+    election_reminders.on_voted(election, round_.number, voter.id)  # no "last day to vote" for this voter
     return receipt
 
 

@@ -103,10 +103,11 @@ def test_committee_pages(client, community):
     assert client.get("/elections/new").status_code == 200
     assert client.get(f"/elections/{election.id}/manage").status_code == 200
     response = client.post(f"/elections/{election.id}/manage/status", data={"status": "published"})
-    assert response.status_code == 302  # refused with a flash, nothing changed
+    assert response.status_code == 422  # refused: the page again, the reason beside the field, nothing changed
+    assert "alert alert-danger" in response.get_data(as_text=True).split('id="next-step"')[1].split("</section>")[0]
     assert db.session.get(Election, election.id).status == "voting"
-    response = client.post(f"/elections/{election.id}/manage/paper-issued", data={"phone": voters[0].phone})
-    assert response.status_code == 302
+    response = client.post(f"/elections/{election.id}/manage/paper-issued", data={"person": voters[0].phone})
+    assert response.status_code == 302 and response.headers["Location"].endswith("#proxies")
     assert client.get(f"/elections/{election.id}/paper").status_code == 200
 
 

@@ -83,6 +83,13 @@ def test_a_database_reader_during_voting_learns_nothing_of_the_choices(backend, 
         voting.cast_ballot(voter, election, chosen)
         after = dump(backend)
         added = new_rows(before, after)
+        # The voter's own "last day to vote" reminder is cancelled in the same transaction: the same change
+        # whatever was chosen, keeping its old updated_at (participation records no time, nor does it).
+        reminders = added.pop("reminder", [])
+        assert [(r["recipient_id"], r["occasion"], r["state"]) for r in reminders] == [
+            (voter.id, "voting_closing:1", "cancelled")]
+        earlier = {r["id"]: r["updated_at"] for r in before["reminder"]}
+        assert all(r["updated_at"] == earlier[r["id"]] for r in reminders)
         assert set(added) == {"participation", "sealed_ballot", "ballot_receipt"}, set(added)
         shapes.append(shape(added, voter.id))
         if backend == "postgresql":

@@ -1,0 +1,77 @@
+"""The scheduler: APScheduler set up as the pitfalls say, jobs that only queue work, and a lease in the database
+so that a second scheduler started by mistake queues nothing until the first stops renewing."""
+from __future__ import annotations
+
+import threading
+from datetime import timedelta
+
+from app import db
+from community.reminders import scheduler as scheduler_module
+from community.reminders.scheduler import LEASE_SECONDS, build_scheduler, release_lease, take_lease
+from tests.community.reminders.conftest import T0
+
+
+def test_one_holder_at_a_time_renewal_expiry_and_takeover():
+    assert take_lease("a", T0)
+    assert not take_lease("b", T0)
+    assert take_lease("a", T0 + timedelta(seconds=60))  # renewed: runs until +60+LEASE
+    assert not take_lease("b", T0 + timedelta(seconds=60 + LEASE_SECONDS - 1))
+    assert take_lease("b", T0 + timedelta(seconds=60 + LEASE_SECONDS))  # a stopped renewing: b takes over
+    assert not take_lease("a", T0 + timedelta(seconds=60 + LEASE_SECONDS + 1))
+    release_lease("b")
+    assert take_lease("a", T0 + timedelta(seconds=60 + LEASE_SECONDS + 2))  # released: no need to wait
+    assert take_lease("x", T0, name="other")  # leases of other names are separate
+
+
+def _at_once(app, holders, now) -> dict:
+    db.session.close()
+    barrier, won, lock = threading.Barrier(len(holders)), {}, threading.Lock()
+
+    def attempt(holder):
+        with app.app_context():
+            barrier.wait()
+            result = take_lease(holder, now)
+            db.session.remove()
+        with lock:
+            won[holder] = result
+
+    threads = [threading.Thread(target=attempt, args=(h,)) for h in holders]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    return won
+
+
+def test_simultaneous_schedulers_get_one_lease(app):
+    holders = [f"scheduler-{i}" for i in range(8)]
+    first = _at_once(app, holders, T0)  # no row yet: the INSERTs race
+    assert len(first) == 8 and sum(first.values()) == 1
+    later = T0 + timedelta(seconds=LEASE_SECONDS + 5)  # expired: the UPDATEs race
+    second = _at_once(app, holders, later)
+    assert sum(second.values()) == 1
+
+
+def test_only_the_lease_holder_queues_work(app, monkeypatch):
+    import community.background
+
+    queued = []
+    monkeypatch.setattr(community.background, "enqueue", lambda task, *args: queued.append((task, args)))
+    assert scheduler_module.queue_if_leader(app, "first", "reminders.dispatch")
+    assert not scheduler_module.queue_if_leader(app, "second", "reminders.dispatch")
+    assert scheduler_module.queue_if_leader(app, "first", "reminders.approvals_digest", with_time=True)
+    assert [task for task, _args in queued] == ["reminders.dispatch", "reminders.approvals_digest"]
+    assert len(queued[1][1]) == 1  # the digest gets the time it was due
+
+
+def test_the_scheduler_is_set_up_against_the_known_pitfalls(app):
+    scheduler = build_scheduler(app, "holder")
+    assert str(scheduler.timezone) == "Asia/Shanghai"
+    defaults = scheduler._job_defaults
+    assert defaults["coalesce"] is True and defaults["max_instances"] == 1 and defaults["misfire_grace_time"] >= 600
+    jobs = {job.id: job for job in scheduler.get_jobs()}
+    assert set(jobs) == {"reminders.dispatch", "reminders.approvals_digest"}
+    for job in jobs.values():
+        assert str(job.trigger.timezone) == "Asia/Shanghai"
+        assert job.func is scheduler_module.queue_if_leader  # the jobs only queue; workers do the work
+    assert "hour='9'" in str(jobs["reminders.approvals_digest"].trigger)
