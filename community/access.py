@@ -144,6 +144,10 @@ ACCESS_ROWS = [
     row("GET /admin/roles/", ADMINS),
     row("POST /admin/roles/person/{person}", OVER_A,
         form={"role": "discussion_member", "scope": "community:{community_a}"}),
+    # By name on the roles page: every administrator passes the permission (each searches their own area;
+    # the person of A is simply not found in B's), others are refused before any lookup.
+    row("POST /admin/roles/", ADMINS, form={"person_id": "{person}", "person": "", "role": "discussion_member",
+                                            "scope": "community:{community_a}"}),
     row("POST /api/v1/roles", OVER_A, json={"person_id": "{person}", "role": "discussion_member",
                                             "scope_type": "community", "scope_id": "{community_a}"}),
     row("POST /admin/roles/{spare_grant}/revoke", OVER_A),

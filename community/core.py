@@ -88,11 +88,13 @@ def roles(app: Flask) -> None:
 
 
 def audit(app: Flask) -> None:
+    from community.audit.kinds import register_core
     from community.audit.views import bp
 
     reg = registry(app)
     reg.actions_of("audit", {"audit.view": set()})  # platform administrators only: the log spans every street
     reg.blueprint(bp)
+    register_core(reg)
 
 
 def register(app: Flask) -> None:

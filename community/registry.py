@@ -80,6 +80,7 @@ class Registry:
     calendar_sources: list[Callable] = field(default_factory=list)
     approval_sources: list[Callable] = field(default_factory=list)
     access_rows: list = field(default_factory=list)
+    audit_kinds: dict[str, object] = field(default_factory=dict)
     app: Flask | None = field(default=None, repr=False)
     finalized: bool = False
 
@@ -166,6 +167,14 @@ class Registry:
         """`source()` -> [(person_id, label, count, url)]: approvals waiting for each person, for the daily
         digest at 09:00 on working days. One or a few queries for everyone, never one per person."""
         self.approval_sources.append(source)
+
+    def audit_kind(self, action: str, label, summary: Callable | None = None) -> None:
+        """How the audit log shows rows of `action` ("x.*": a family): a label, and `summary(entry, names)`
+        wording the stored row in the reader's language (community/audit/kinds.py)."""
+        from community.audit.kinds import AuditKind
+
+        self._unique(action, self.audit_kinds, "audit kind")
+        self.audit_kinds[action] = AuditKind(label, summary)
 
     def access(self, rows) -> None:
         """Rows of the access matrix for the package's routes (see community/access.py)."""

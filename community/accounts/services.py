@@ -110,7 +110,7 @@ def change_password(person: Person, current: str, new: str, now: datetime | None
                 if wait:  # this wrong guess locks the number
                     raise throttle.TooManyAttempts(wait)
                 raise Invalid(_("The current password is wrong."),
-                              fields={"current_password": _("Wrong password")})
+                              fields={"current_password": _("The current password is wrong.")})
             problem = password_problem(new, person.phone, current)
             if problem:
                 raise Invalid(problem, fields={"new_password": problem})

@@ -66,14 +66,18 @@ def logout():
 def change_password():
     """Change one's own password (required after an administrator's reset); other sessions end."""
     form = ChangePasswordForm()
+    if current_user.must_change_password:  # the first sign-in: what they hold is the administrator's password
+        form.current_password.label.text = _("One-time password")
+        form.current_password.description = _("The temporary password your administrator gave you.")
     if form.validate_on_submit():
         try:
             services.change_password(current_user, form.current_password.data, form.new_password.data)
         except DomainError as error:
-            for field, problem in error.fields.items():
-                if field in form:
-                    form[field].errors.append(problem)
-            flash(error.message, "danger")
+            placed = [field for field in error.fields if field in form]
+            for field in placed:
+                form[field].errors.append(error.fields[field])
+            if not placed:  # said once: beside its field, or on top when it belongs to no field
+                flash(error.message, "danger")
         else:
             sign_in(current_user._get_current_object())  # this browser stays signed in, with a new session
             flash(_("Your password has been changed."), "success")

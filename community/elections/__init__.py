@@ -37,8 +37,8 @@ def _dismiss(actor, grant) -> None:
 
 def init_app(app: Flask) -> None:
     """Register the elections' scope, roles, actions, pages, API, menu, home cards, demo data, access rows,
-    reminder kinds, calendar deadlines and waiting approvals."""
-    from community.elections import access, intro_views, key_views, models, sealed_models  # noqa: F401  (pages; tables)
+    reminder kinds, calendar deadlines, waiting approvals and audit labels."""
+    from community.elections import access, audit_kinds, intro_views, key_views, models, sealed_models  # noqa: F401  (pages; tables; audit labels)
     from community.elections.api import blp as elections_api
     from community.elections.demo import seed_elections
     from community.elections.hooks import home_panels
@@ -62,6 +62,7 @@ def init_app(app: Flask) -> None:
     reg.home_card(home_panels)
     reg.demo_step(seed_elections)
     reg.access(access.ACCESS_ROWS)
+    audit_kinds.register(reg)
     from community.elections import agenda, reminder_kinds
 
     reminder_kinds.register(reg)  # roll published … results published, worded with full dates

@@ -51,6 +51,26 @@ def work_folder(name: str) -> Path:
     return folder
 
 
+EXAMPLE_PHONES = [f"1380000{n:04d}" for n in range(100, 120)]
+
+
+def example_row(actor) -> list:
+    """The template's example row, filled so that it imports as it is for this administrator: a community
+    they may add people to (written street/community, which names one) and a phone number nobody holds."""
+    from community.authz import scope_condition
+
+    statement = select(Community, Street.name).join(Street).order_by(Community.id).limit(1)
+    condition = scope_condition(actor, "person.create", "community", Community.id)
+    if condition is not None:
+        statement = statement.where(condition)
+    found = db.session.execute(statement).first()
+    community = f"{found[1]}/{found[0].name}" if found else ""
+    taken = set(db.session.scalars(select(Person.phone).where(Person.phone.in_(EXAMPLE_PHONES))))
+    phone = next((p for p in EXAMPLE_PHONES if p not in taken), EXAMPLE_PHONES[0])
+    return ["李晓", phone, "女", "1999-03-02", "", "贵州省毕节市", community, "", "2023-05-01", "", "爵溪针织厂",
+            "毕节"]
+
+
 def read_rows(path: Path) -> tuple[list[str], list[dict]]:
     """Header and rows of the first sheet; Invalid when it is not a workbook we can use or exceeds the limits."""
     return workbook.read_rows(path, REQUIRED, list(COLUMNS))
@@ -109,7 +129,8 @@ def check_rows(actor, rows: list[dict]) -> list[dict]:
             fields = clean_person_fields({k: v for k, v in data.items() if k != "community_id"}
                                          | {"community_id": data.get("community_id", -1)}, creating=True)
         except Invalid as error:
-            problems.extend(f"{_field_label(k)}: {v}" for k, v in error.fields.items() if k != "community_id")
+            problems.extend(_("%(field)s: %(problem)s", field=_field_label(k), problem=v)
+                            for k, v in error.fields.items() if k != "community_id")
         phone = fields.get("phone")
         if phone and phone in phone_holders:
             if may_see(actor, phone_holders[phone]):

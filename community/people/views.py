@@ -24,6 +24,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from app import db
+from community import confirm
 from community.accounts.services import reset_password
 from community.authz import grants_of, require
 from community.background import get_progress, start_job
@@ -152,6 +153,13 @@ def reset(person_id: int):
     """Issue a one-time password to a person, shown once in this answer (never in the session cookie)."""
     require(current_user, "person.reset_password")
     person = get_or_404(Person, person_id)
+    if not confirm.is_confirmed():
+        require(current_user, "person.reset_password", person)  # the confirmation shows only what one may do
+        return confirm.ask(_("Issue a one-time password"),
+                           _("%(name)s's present password will stop working at once and they will be signed out "
+                             "everywhere; they sign in with the one-time password shown next and choose their own.",
+                             name=person.name), _("Issue the one-time password"),
+                           url_for("people.detail", person_id=person.id))
     new = reset_password(current_user, person)
     return show_once(person, _("One-time password for %(name)s: %(pw)s. They must change it when signing in.",
                                name=person.name, pw=new))
@@ -173,8 +181,19 @@ def toggle_active(person_id: int):
     """Deactivate or reactivate an account."""
     require(current_user, "person.edit")
     person = get_or_404(Person, person_id)
+    if person.is_active_account and not confirm.is_confirmed():
+        require(current_user, "person.edit", person)  # the confirmation shows only what one may do
+        return confirm.ask(_("Deactivate an account"),
+                           _("%(name)s will be signed out everywhere and can no longer sign in; their records "
+                             "stay. An administrator can reactivate the account later.", name=person.name),
+                           _("Deactivate the account"), url_for("people.detail", person_id=person.id),
+                           undoable=True)
     services.set_active(current_user, person, not person.is_active_account)
-    flash(_("Saved."), "success")
+    if person.is_active_account:
+        flash(_("%(name)s's account is active again; they can sign in.", name=person.name), "success")
+    else:
+        flash(_("%(name)s's account is deactivated; they have been signed out everywhere.", name=person.name),
+              "success")
     return redirect(url_for("people.detail", person_id=person.id))
 
 
@@ -306,8 +325,7 @@ def template():
 
     workbook = Workbook()
     workbook.active.append(list(excel.COLUMNS))
-    workbook.active.append(["李晓", "13800000000", "女", "1999-03-02", "", "贵州省毕节市", "", "", "2023-05-01",
-                            "", "爵溪针织厂", "毕节"])
+    workbook.active.append(excel.example_row(current_user))
     buffer = BytesIO()
     workbook.save(buffer)
     buffer.seek(0)

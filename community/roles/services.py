@@ -68,13 +68,11 @@ def _street_of(community_id: int) -> tuple[str, int]:
     return ("street", db.session.get(Community, community_id).street_id)
 
 
-@transactional
-def revoke_role(actor, grant: RoleGrant) -> None:
-    """Take a role away; the same rights are needed as to grant it."""
+def check_revoke(actor, grant: RoleGrant) -> None:
+    """Raise Forbidden unless the actor may take this role away (an appointed role's own rules are checked
+    when it is dismissed)."""
     require_covers(actor, grant.person)
-    appointer = registry().appointers.get(grant.role)
-    if appointer:
-        appointer[1](actor, grant)
+    if grant.role in registry().appointers:
         return
     if grant.role in platform_granted() and not is_platform_admin(actor):
         raise Forbidden(_("Only a platform administrator may revoke this role."))
@@ -82,6 +80,29 @@ def revoke_role(actor, grant: RoleGrant) -> None:
         require(actor, "role.grant", _street_of(grant.scope_id))
     else:
         require(actor, "role.grant", grant.scope)
+
+
+def grant_words(grant: RoleGrant) -> tuple[str, str]:
+    """The role and where it is held, in the reader's language ("Community administrator", "东门社区")."""
+    from community.authz import scope_names
+
+    reg = registry()
+    role = reg.roles.get(grant.role)
+    scope = reg.scope_types.get(grant.scope_type)
+    place = str(scope.label) if scope else ""
+    if grant.scope_type != "platform":  # the place's own name says what it is ("东门社区", "2026 年选举")
+        place = scope_names([grant.scope]).get(grant.scope) or place
+    return (str(role.label) if role else grant.role), place
+
+
+@transactional
+def revoke_role(actor, grant: RoleGrant) -> None:
+    """Take a role away; the same rights are needed as to grant it."""
+    check_revoke(actor, grant)
+    appointer = registry().appointers.get(grant.role)
+    if appointer:
+        appointer[1](actor, grant)
+        return
     if grant.role == "platform_admin" and db.session.scalar(
             select(db.func.count()).select_from(RoleGrant).where(RoleGrant.role == "platform_admin")) <= 1:
         raise Conflict(_("The last platform administrator cannot be removed."))

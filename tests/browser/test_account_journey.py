@@ -58,7 +58,7 @@ def test_one_time_password_then_own_password_then_vote(places, live, chromium):
     phone.goto(f"/elections/{world['election']}")  # nothing else opens before the password is changed
     assert page.url.endswith("/password")
 
-    page.get_by_label("当前密码").fill(world["one_time"])
+    page.get_by_label("一次性密码").fill(world["one_time"])
     page.get_by_label("新密码", exact=True).fill("abcdefgh")
     page.get_by_label("再次输入新密码").fill("abcdefgh")
     page.get_by_role("button", name="修改密码").click()
@@ -70,7 +70,7 @@ def test_one_time_password_then_own_password_then_vote(places, live, chromium):
     assert field.get_attribute("aria-invalid") == "true"
     phone.check("change password page, weak password refused")
 
-    page.get_by_label("当前密码").fill(world["one_time"])
+    page.get_by_label("一次性密码").fill(world["one_time"])
     field.fill("tongxin2026ok")
     page.get_by_label("再次输入新密码").fill("tongxin2026ok")
     page.get_by_role("button", name="修改密码").click()

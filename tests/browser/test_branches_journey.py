@@ -31,7 +31,7 @@ def _world(places) -> dict:
 def _open_lists(phone: Phone, branches: int, members: int) -> None:
     page = phone.page
     phone.goto("/admin/branches/")
-    assert page.locator(".list-group-item").count() == branches
+    assert page.locator("tbody tr").count() == branches
     phone.check("branches list")
     page.get_by_role("link", name="党员", exact=True).last.click()
     page.wait_for_url("**/admin/branches/members")

@@ -87,7 +87,7 @@ def test_sign_in_and_walk_the_main_pages(server, browser, backend):
     page.screenshot(path=SHOTS / f"{backend}-person.png", full_page=True)
 
     for path, text in (("/admin/places/", "东门社区"), ("/admin/people/import", "导入"),
-                       ("/admin/audit/", "person.view"), ("/me", "下载我的数据")):
+                       ("/admin/audit/", "查看个人档案"), ("/me", "下载我的数据")):
         page.goto(base + path)
         assert text in page.content(), path
         page.screenshot(path=SHOTS / f"{backend}{path.replace('/', '-').rstrip('-')}.png", full_page=True)

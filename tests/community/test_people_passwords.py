@@ -15,7 +15,7 @@ def test_reset_forces_password_change(client, places, admin, monkeypatch):
     monkeypatch.setattr(accounts, "generate_password", lambda: "tmpkey2345")
     person = make_person(places["east"])
     login(client, admin)
-    response = client.post(f"/admin/people/{person.id}/password", follow_redirects=True)
+    response = client.post(f"/admin/people/{person.id}/password", data={"confirmed": "1"}, follow_redirects=True)
     assert response.status_code == 200
     assert "tmpkey2345" in response.get_data(as_text=True)
     db.session.expire_all()
@@ -55,5 +55,5 @@ def test_reset_revokes_api_tokens(client, places, admin):
     headers = token_for(client, person)
     assert client.get("/api/v1/me", headers=headers).status_code == 200
     login(client, admin)
-    client.post(f"/admin/people/{person.id}/password")
+    client.post(f"/admin/people/{person.id}/password", data={"confirmed": "1"})
     assert client.get("/api/v1/me", headers=headers).status_code == 401

@@ -122,7 +122,7 @@ def test_deactivate_page_toggles_and_is_scoped(client, places, admin):
     person = make_person(places["east"])
     west_person = make_person(places["west"])
     login(client, admin)
-    assert client.post(f"/admin/people/{person.id}/active").status_code == 302
+    assert client.post(f"/admin/people/{person.id}/active", data={"confirmed": "1"}).status_code == 302
     db.session.expire_all()
     assert db.session.get(Person, person.id).is_active_account is False
     assert client.post(f"/admin/people/{west_person.id}/active").status_code == 403

@@ -124,14 +124,14 @@ def test_a_reset_and_a_deactivation_end_every_session(app, client, places, admin
     login(browser, person)
     headers = token_for(browser, person)
     login(client, admin)
-    client.post(f"/admin/people/{person.id}/password")
+    client.post(f"/admin/people/{person.id}/password", data={"confirmed": "1"})
     assert not _signed_in(browser)
     assert client.get("/api/v1/me", headers=headers).status_code == 401
 
     other = make_person(places["east"])
     login(browser, other)
     headers = token_for(browser, other)
-    client.post(f"/admin/people/{other.id}/active")
+    client.post(f"/admin/people/{other.id}/active", data={"confirmed": "1"})
     db.session.expire_all()
     assert db.session.get(Person, other.id).is_active_account is False
     assert not _signed_in(browser)
@@ -180,7 +180,7 @@ def test_one_time_passwords_and_id_numbers_stay_out_of_the_cookie(app, client, p
     login(client, admin)
     for url, secret in ((f"/admin/people/{person.id}/password", "onceonly2345"),
                         (f"/admin/people/{person.id}/id-number", number)):
-        response = client.post(url)
+        response = client.post(url, data={"confirmed": "1"})
         assert response.status_code == 200, url
         assert secret in response.get_data(as_text=True), url
         assert response.headers["Cache-Control"] == "no-store", url
