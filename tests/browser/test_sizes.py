@@ -87,13 +87,15 @@ MEASURE = """(exempt) => {
 }"""
 
 # Words of the interface, not data: in English no Chinese on buttons, column heads and legends (the 中文
-# switch is marked lang="zh-CN", a person's name translate="no"); in either language no code ("person.view", "migrant_applies") in the text.
+# switch is marked lang="zh-CN", a person's name translate="no");
+# in either language no code ("person.view", "migrant_applies") in the text.
 LANGUAGE = r"""(english) => {
   const problems = [];
   if (english) {
     for (const el of document.querySelectorAll('button, th, legend')) {
       // Chinese and no English word: the interface's own words untranslated ("Remove 吴计票" names a person)
-      if (!el.closest('[lang="zh-CN"], [translate="no"]') && /[\u4e00-\u9fff]/.test(el.innerText) && !/[A-Za-z]{2}/.test(el.innerText))
+      if (!el.closest('[lang="zh-CN"], [translate="no"]') && /[\u4e00-\u9fff]/.test(el.innerText)
+          && !/[A-Za-z]{2}/.test(el.innerText))
         problems.push('Chinese in the English interface: ' + el.tagName.toLowerCase() + ' "'
                       + el.innerText.trim().slice(0, 30) + '"');
     }
