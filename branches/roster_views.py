@@ -164,20 +164,24 @@ def organisations():
                            form=request.form, error=error)
 
 
-@bp.route("/members/<int:member_id>/positions", methods=["POST"])
+@bp.route("/<int:branch_id>/positions", methods=["POST"])
 @login_required
-def add_position(member_id: int):
-    """Record a part-time position a member holds in a town or village."""
-    require(current_user, "branch_member.manage")
-    member = roster.get_or_404(BranchMember, member_id)
-    require(current_user, "branch_member.manage", member.branch)
+def add_position(branch_id: int):
+    """Record a part-time position a member of the branch holds in a town or village."""
+    branch = _branch("branch_member.manage", branch_id)
+    member = db.session.get(BranchMember, request.form.get("member_id", type=int) or 0)
     try:
+        if member is None or member.branch_id != branch.id:
+            from community.errors import Invalid
+
+            raise Invalid(_("Choose a member of this branch."), fields={"member_id": _("Choose a member.")})
         roster.add_position(current_user, member, request.form.get("title"), request.form.get("place"),
                             request.form.get("since"))
         flash(_("Position recorded."), "success")
     except DomainError as refused:
-        flash(refused.message + " " + " ".join(refused.fields.values()), "danger")
-    return redirect(url_for("roster.page", branch_id=member.branch_id) + f"#member-{member.id}")
+        db.session.rollback()
+        flash(" ".join([refused.message, *refused.fields.values()]), "danger")
+    return redirect(url_for("roster.page", branch_id=branch.id) + "#positions")
 
 
 def _join_request(request_id: int) -> JoinRequest:

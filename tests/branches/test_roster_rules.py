@@ -6,13 +6,13 @@ from datetime import date
 
 import pytest
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
 from app import db
 from branches import joining, roster
 from branches.models import Branch, BranchMember, JoinRequest
 from community.errors import Conflict, Invalid
 from community.reminders.models import Reminder
-from tests.branches.roster_support import juexi  # noqa: F401
 
 TODAY = date(2026, 12, 3)
 
@@ -35,7 +35,8 @@ def test_a_joint_branch_names_two_to_five_units_and_a_station_its_hours(juexi):
         roster.create_branch(admin, street.id, {"name": "党群服务站", "kind": "station"})
     assert "opening_hours" in refused.value.fields
     station = roster.create_branch(admin, street.id, {"name": "党群服务站", "kind": "station",
-                                                      "opening_hours": "每周一至周六 8:30–20:00", "services": "党费缴纳"})
+                                                      "opening_hours": "每周一至周六 8:30–20:00",
+                                                      "services": "党费缴纳"})
     db.session.commit()
     assert station.opening_hours and roster.meets_rule(station, 0)
     with pytest.raises(Conflict):
@@ -104,7 +105,7 @@ def test_a_duplicate_or_a_second_current_branch_is_refused_and_nothing_is_writte
     assert _count(BranchMember) == 1
     # The database says so too, whatever the service checked: a second current row cannot be written.
     db.session.add(BranchMember(branch_id=anhui.id, person_id=person.id))
-    with pytest.raises(Exception):
+    with pytest.raises(IntegrityError):
         db.session.flush()
     db.session.rollback()
     # Once they left, they may join another branch.
