@@ -63,6 +63,30 @@ def test_a_branch_with_fewer_than_three_full_members_does_not_meet_the_rule(juex
     assert roster.meets_rule(branch, roster.full_member_counts([branch.id])[branch.id])
 
 
+def test_a_joint_branch_becomes_a_single_unit_branch_only_with_three_full_members(juexi):
+    admin, wang = juexi["admin"], juexi["wang"]
+    joint = roster.create_branch(admin, juexi["street"].id, {"name": "联合党支部", "kind": "joint",
+                                                             "units": "甲公司\n乙公司"})
+    db.session.commit()
+    from community.authz import forget_grants
+    from tests.factories import grant
+
+    grant(wang, "secretary", "branch", joint.id)
+    forget_grants()
+    for person in juexi["people"][:2]:
+        roster.add_member(wang, joint, person, {"status": "full"}, TODAY)
+    db.session.commit()
+    with pytest.raises(roster.BranchRule) as refused:
+        roster.update_branch(admin, joint, {"name": "联合党支部", "kind": "mobile"})
+    assert "kind" in refused.value.fields
+    db.session.rollback()
+    assert db.session.get(Branch, joint.id).kind == "joint"
+    roster.add_member(wang, joint, juexi["people"][2], {"status": "full"}, TODAY)
+    roster.update_branch(admin, joint, {"name": "甲公司流动党支部", "kind": "mobile"})
+    db.session.commit()
+    assert db.session.get(Branch, joint.id).kind == "mobile"
+
+
 def test_probationary_members_have_a_one_year_term_from_the_vote_and_no_vote(juexi):
     branch, wang, people = juexi["guizhou"], juexi["wang"], juexi["people"]
     with pytest.raises(Invalid) as refused:
