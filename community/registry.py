@@ -79,6 +79,7 @@ class Registry:
     meeting_kinds: dict[str, object] = field(default_factory=dict)
     calendar_sources: list[Callable] = field(default_factory=list)
     approval_sources: list[Callable] = field(default_factory=list)
+    party_membership_sources: list[Callable] = field(default_factory=list)
     access_rows: list = field(default_factory=list)
     audit_kinds: dict[str, object] = field(default_factory=dict)
     app: Flask | None = field(default=None, repr=False)
@@ -175,6 +176,11 @@ class Registry:
 
         self._unique(action, self.audit_kinds, "audit kind")
         self.audit_kinds[action] = AuditKind(label, summary)
+
+    def party_membership_source(self, source: Callable) -> None:
+        """`source(person_ids)` -> {person_id: "mobile" | "member"} for those who are party members (the branch
+        rosters): the elections' composition counts party members and mobile party members from it."""
+        self.party_membership_sources.append(source)
 
     def access(self, rows) -> None:
         """Rows of the access matrix for the package's routes (see community/access.py)."""
