@@ -190,7 +190,7 @@ def record_payment(actor, member: BranchMember, *, category: str, first_month, m
     income = None if category in FIXED_CATEGORIES or monthly_income in (None, "") else parse_income(monthly_income)
     amount = monthly_dues(category, income, None if chosen_amount in (None, "") else chosen_amount)
     first = parse_month(first_month)
-    if getattr(member, "left_on", None) is not None:
+    if member.left_on is not None:
         raise Invalid(_("This person is no longer a member of the branch."), fields={"member_id": "left"})
     payment = DuesPayment(branch_id=member.branch_id, member_id=member.id, person_id=member.person_id,
                           category=category, monthly_income=income, monthly_amount=amount,
@@ -236,9 +236,8 @@ class Arrears:
 
 
 def _current_members() -> list:
-    if hasattr(BranchMember, "left_on"):  # only current members owe dues
-        return [BranchMember.left_on.is_(None)]
-    return []
+    """Only current members owe dues (a member who left keeps their row as history)."""
+    return [BranchMember.left_on.is_(None)]
 
 
 def statuses(branch_ids, today: date, *, name: str = "") -> list[Arrears]:
@@ -247,9 +246,8 @@ def statuses(branch_ids, today: date, *, name: str = "") -> list[Arrears]:
     when the joining date is unknown), to the month before this one. One query for any number of members."""
     this_month = month_start(today)
     window = add_months(this_month, -ARREARS_MONTHS)
-    joined = getattr(BranchMember, "joined_branch_on", None)
     statement = (select(BranchMember.id, BranchMember.person_id, BranchMember.branch_id, Person.name,
-                        joined if joined is not None else db.literal(None), DuesMonth.month)
+                        BranchMember.joined_branch_on, DuesMonth.month)
                  .join(Person, Person.id == BranchMember.person_id)
                  .outerjoin(DuesMonth, (DuesMonth.person_id == BranchMember.person_id) & (DuesMonth.month >= window))
                  .where(BranchMember.branch_id.in_(list(branch_ids)), *_current_members())

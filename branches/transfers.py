@@ -22,7 +22,7 @@ from branches.dues import add_months, month_start, paid_up_to, parse_month
 from branches.models import Branch, BranchMember
 from community.audit.services import record
 from community.authz import can, require, scope_condition
-from community.database import UTCDateTime, transactional, utcnow, valid_id
+from community.database import UTCDateTime, flush_or_conflict, transactional, utcnow, valid_id
 from community.errors import Conflict, DomainError, Invalid, NotFound
 from community.people.models import Person
 
@@ -127,7 +127,7 @@ def issue_transfer(actor, data: dict, *, today: date | None = None) -> Transfer:
             raise NotFound(_("The requested object (#%(id)s) does not exist.", id=data["member_id"]))
         require(actor, "transfer.issue", member.branch)  # before anything about the destination is looked up
         from_branch = member.branch
-        if getattr(member, "left_on", None) is not None:
+        if member.left_on is not None:
             raise Invalid(_("This person is no longer a member of the branch."), fields={"member_id": "left"})
     to_branch = None
     to_organisation = _text(data, "to_organisation")
@@ -190,27 +190,15 @@ def issue_transfer(actor, data: dict, *, today: date | None = None) -> Transfer:
 
 
 def _join(transfer: Transfer, old: BranchMember | None, today: date) -> BranchMember | None:
-    """The member's place in the new branch (a former membership there comes back), as `transferred`."""
+    """The member's new place in the receiving branch, as `transferred` (the old row stays as history)."""
     if transfer.to_branch_id is None:
         return None
-    values = {"relationship": "transferred"} if hasattr(BranchMember, "relationship") else {}
-    if hasattr(BranchMember, "left_on"):
-        values["left_on"] = None
-    if hasattr(BranchMember, "joined_branch_on"):
-        values["joined_branch_on"] = today
-    for name in ("status", "joined_party_on", "probation_ends_on", "home_organisation_id", "employer"):
-        if old is not None and hasattr(BranchMember, name):
-            values[name] = getattr(old, name)
-    existing = db.session.scalar(select(BranchMember).where(BranchMember.branch_id == transfer.to_branch_id,
-                                                            BranchMember.person_id == transfer.person_id))
-    if existing is not None:
-        if getattr(existing, "left_on", None) is None and hasattr(BranchMember, "left_on"):
-            raise Conflict(_("This person is already a member of the receiving branch."), code="already_member")
-        for name, value in values.items():
-            setattr(existing, name, value)
-        return existing
-    member = BranchMember(branch_id=transfer.to_branch_id, person_id=transfer.person_id, **values)
-    db.session.add(member)
+    copied = {name: getattr(old, name) for name in ("status", "joined_party_on", "probation_ends_on",
+                                                    "home_organisation_id", "employer")} if old else {}
+    member = BranchMember(branch_id=transfer.to_branch_id, person_id=transfer.person_id,
+                          relationship="transferred", joined_branch_on=today, **copied)
+    flush_or_conflict(member, _("This person is already a current member of a branch: the receipt was not "
+                                "recorded."), code="already_member")
     return member
 
 
@@ -234,11 +222,10 @@ def receive_transfer(actor, transfer: Transfer, *, today: date | None = None) ->
     if closed != 1:
         raise Conflict(_("This letter has already been closed."), code="transfer_closed")
     old = db.session.get(BranchMember, transfer.member_id) if transfer.member_id else None
-    if old is not None and hasattr(BranchMember, "left_on"):
+    if old is not None:
         old.left_on = today
-    db.session.flush()
+    db.session.flush()  # the old membership ends before the new one starts (one current branch per person)
     new = _join(transfer, old, today)
-    db.session.flush()
     db.session.refresh(transfer)
     record(actor, "transfer.receive", transfer, detail={"new_member_id": new.id if new else None})
     return transfer
@@ -263,7 +250,7 @@ def get_transfer(actor, transfer_id, action: str = "transfer.view") -> Transfer:
 def status_text(transfer: Transfer) -> str:
     """"正式党员" or "预备党员", as the letter states it (from the member's roster entry)."""
     member = db.session.get(BranchMember, transfer.member_id) if transfer.member_id else None
-    return "预备党员" if getattr(member, "status", "full") == "probationary" else "正式党员"
+    return "预备党员" if member is not None and member.status == "probationary" else "正式党员"
 
 
 def branches_for(actor, action: str = "transfer.issue"):
