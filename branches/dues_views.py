@@ -75,13 +75,13 @@ def _member(branch, member_id) -> BranchMember:
     return member
 
 
-@bp.route("/<int:branch_id>/dues/pay", methods=["GET", "POST"])
+@bp.route("/<int:branch_id>/dues/members/<int:member_id>/pay", methods=["GET", "POST"])
 @text_checked_by(PaymentForm)
 @login_required
-def pay(branch_id: int):
+def pay(branch_id: int, member_id: int):
     """Record a payment (a month or a quarter) for the member chosen on the dues list."""
-    branch = _branch(branch_id, "dues.record")
-    member = _member(branch, request.args.get("member", type=int))
+    branch = _branch(branch_id, "dues.record")  # before the member is looked up
+    member = _member(branch, member_id)
     form = PaymentForm()
     last = D.paid_up_to([member.id])[member.id]
     if request.method == "GET":

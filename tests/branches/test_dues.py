@@ -193,10 +193,10 @@ def test_pages_record_a_quarter_show_arrears_and_export_the_month(client, branch
     b1 = branch["b1"].id
     page = client.get(f"/admin/branches/{b1}/dues")
     assert page.status_code == 200 and "李强" in page.text
-    bad = client.post(f"/admin/branches/{b1}/dues/pay?member={branch['王芳'].id}",
+    bad = client.post(f"/admin/branches/{b1}/dues/members/{branch['王芳'].id}/pay",
                       data={"category": "employed", "monthly_income": "-5", "first_month": "2026-10", "months": "3"})
     assert bad.status_code == 200 and "不能为负数" in bad.text and 'value="-5"' in bad.text  # beside, kept
-    done = client.post(f"/admin/branches/{b1}/dues/pay?member={branch['王芳'].id}",
+    done = client.post(f"/admin/branches/{b1}/dues/members/{branch['王芳'].id}/pay",
                        data={"category": "employed", "monthly_income": "4500", "first_month": "2026-10",
                              "months": "3"})
     assert done.status_code == 302
