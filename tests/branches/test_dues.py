@@ -209,7 +209,10 @@ def test_pages_record_a_quarter_show_arrears_and_export_the_month(client, branch
     assert client.get(f"/admin/branches/{branch['b2'].id}/dues").status_code == 403
 
 
-def test_the_dues_list_runs_a_fixed_number_of_statements(client, branch):
+def test_the_dues_list_runs_a_fixed_number_of_statements(client, branch, monkeypatch):
+    from branches import dues_views
+
+    monkeypatch.setattr(dues_views, "PER_PAGE", 10)  # several pages at 32 members
     login(client, branch["secretary"])
     few, _ = count_statements(client, f"/admin/branches/{branch['b1'].id}/dues")
     community_id = branch["secretary"].community_id
@@ -221,6 +224,8 @@ def test_the_dues_list_runs_a_fixed_number_of_statements(client, branch):
     db.session.commit()
     many, _ = count_statements(client, f"/admin/branches/{branch['b1'].id}/dues")
     assert many == few
+    last = client.get(f"/admin/branches/{branch['b1'].id}/dues?page=4")
+    assert last.status_code == 200 and "4 / 4" in last.text
 
 
 def test_api_records_lists_and_refuses(client, branch):
