@@ -61,7 +61,9 @@ def test_secretary_records_a_quarter_sees_arrears_and_prints_a_letter(places, li
     assert "已登记：王芳交纳" in page.content() and "135.00" in page.content()
     phone.check("dues list after the payment")
     phone.goto(f"/admin/branches/{world['branch']}/dues")
-    assert "欠交党费" in page.content()
+    assert "名党员尚未交纳" in page.content()
+    owed = page.locator("tbody tr", has_text="李强").locator(".text-danger")
+    assert owed.count() == 1 and "年" in owed.inner_text()  # the months 李强 owes, in red
     page.get_by_role("link", name="介绍信 · 王芳").click()
     page.wait_for_url("**/transfers/new?member=*")
     phone.check("transfer form")
