@@ -324,6 +324,17 @@ def month_query(branch_id: int, month: date):
             .order_by(Person.name, DuesMonth.id))
 
 
+def month_rows(branch_id: int, month: date) -> list:
+    """The month's dues as plain rows for the treasurer's workbook (name, month, amount, category, income,
+    paid on, months of the payment, its total): one query, no objects built."""
+    return db.session.execute(
+        select(Person.name, DuesMonth.month, DuesMonth.amount, DuesPayment.category, DuesPayment.monthly_income,
+               DuesPayment.paid_on, DuesPayment.months, DuesPayment.total)
+        .join(DuesPayment, DuesPayment.id == DuesMonth.payment_id).join(Person, Person.id == DuesMonth.person_id)
+        .where(DuesMonth.branch_id == branch_id, DuesMonth.month == month_start(month))
+        .order_by(Person.name, DuesMonth.id)).all()
+
+
 def get_branch(branch_id: int) -> Branch:
     """The branch, or a 404."""
     from community.places.services import get_or_404

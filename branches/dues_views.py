@@ -128,11 +128,10 @@ def export(branch_id: int):
     for cell in sheet[2]:
         cell.font = Font(bold=True)
     total, labels = Decimal("0.00"), {key: str(label) for key, label in D.CATEGORIES.items()}
-    for paid in db.session.scalars(D.month_query(branch.id, month)):
-        payment = paid.payment
-        sheet.append([paid.person.name, D.month_label(paid.month), paid.amount, labels[payment.category],
-                      payment.monthly_income, payment.paid_on, payment.months, payment.total])
-        total += paid.amount
+    for name, paid_month, amount, category, income, paid_on, months, payment_total in D.month_rows(branch.id, month):
+        sheet.append([name, D.month_label(paid_month), amount, labels[category], income, paid_on, months,
+                      payment_total])
+        total += amount
     sheet.append(["合计", "", total])
     for row in sheet.iter_rows(min_row=3):  # (sheet.max_row per row would rescan the sheet: quadratic)
         row[0].data_type = "s"  # a name starting with "=" is text, never a formula
