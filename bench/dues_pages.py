@@ -87,6 +87,7 @@ def _measure(url: str, folder: str, members: int) -> dict:
     with app.app_context():
         event.listen(db.engine, "before_cursor_execute", lambda *a: statements.append(1))
     urls = {
+        "branches of the dues (menu)": "/admin/branches/dues",
         "dues list with arrears": f"/admin/branches/{branch_id}/dues",
         "dues list, name search": f"/admin/branches/{branch_id}/dues?q=党员0004",
         "API month's dues (per_page=100)": f"/api/v1/branches/{branch_id}/dues?month=2026-09&per_page=100",

@@ -17,6 +17,7 @@ ACCESS_ROWS = [
 # those who may not see it are told it does not exist.
 LETTER_HIDDEN = SIGNED_IN - OVER_STREET_1
 DUES_ROWS = [
+    row("GET /admin/branches/dues", OVER_STREET_1 | {"other_street_admin"}, note="the branches of one's street"),
     row("GET /admin/branches/{dues_branch}/dues", OVER_STREET_1),
     row("GET /admin/branches/{dues_branch}/dues.xlsx", OVER_STREET_1),
     row("GET /admin/branches/{dues_branch}/dues/members/{dues_member}/pay", PLATFORM),

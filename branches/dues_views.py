@@ -51,6 +51,17 @@ def _month_arg():
         return None
 
 
+@bp.route("/dues")
+@login_required
+def branches():
+    """The branches whose dues and transfer letters the actor looks after (their own, or their street's)."""
+    require(current_user, "dues.view")
+    from branches.transfers import branches_for
+
+    rows = db.session.scalars(branches_for(current_user, "dues.view").limit(200)).all()
+    return render_template("branches/dues/branches.html", branches=rows)
+
+
 @bp.route("/<int:branch_id>/dues")
 @login_required
 def dues(branch_id: int):

@@ -36,7 +36,10 @@ def test_secretary_records_a_quarter_sees_arrears_and_prints_a_letter(places, li
     phone = Phone(chromium, live)
     page = phone.page
     phone.sign_in(world["secretary"], PASSWORD)
-    phone.goto(f"/admin/branches/{world['branch']}/dues")
+    phone.goto("/admin/branches/dues")  # the menu's 党费: the secretary's branch
+    phone.check("branches of the dues")
+    page.get_by_role("link", name="党费 · 爵溪第一流动党支部").click()
+    page.wait_for_url(f"**/admin/branches/{world['branch']}/dues")
     assert "李强" in page.content() and "王芳" in page.content()
     phone.check("dues list")
     page.get_by_label("按姓名查找党员").fill("王")
