@@ -28,7 +28,7 @@ from community.database import utcnow
 from community.elections.services import candidates as cands
 from community.elections.services import lifecycle, recall, roll, voting
 from community.people.models import Person
-from tests.branches import dues_world
+from tests.branches import dues_world, roster_world
 from tests.community.elections.conftest import make_election, open_ballots
 from tests.factories import grant, grant_all, make_community, make_people, make_street, put_on_roll
 
@@ -48,7 +48,7 @@ WORLD_KEYS = frozenset({
     "street_1", "street_2", "community_a", "community_b", "community_c", "person", "spare", "voter",
     "person_phone", "voter_phone", "resident_phone", "election", "nominating", "published", "other_election",
     "receipt", "candidate", "elected", "recall", "nomination", "objection", "voter_3", "voter_4", "voter_5",
-    "spare_grant", "spare_grant_2", "job", *SIGNED_IN, *dues_world.KEYS})
+    "spare_grant", "spare_grant_2", "job", *SIGNED_IN, *roster_world.KEYS, *dues_world.KEYS})
 
 
 # ---------------------------------------------------------------------------------------------- the world
@@ -138,6 +138,7 @@ def build_world() -> World:
         "other_election": other.id,
         **{name: p.id for name, p in who.items()},
         **dues_world.build(street_1, a),
+        **roster_world.build(street_1, a),
     }
     assert ids.keys() == WORLD_KEYS
     return World(ids, {name: p.id for name, p in who.items()})
