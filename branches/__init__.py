@@ -11,13 +11,6 @@ ACTIONS = {
     "branch.list": {"street_admin", "secretary", "branch_committee"},
     "branch_member.list": {"street_admin", "secretary", "branch_committee", "liaison"},
     "branch_member.view": {"street_admin", "secretary", "branch_committee", "liaison"},
-    # dues and transfers (branches/dues.py, branches/transfers.py)
-    "dues.record": {"secretary", "branch_committee"},
-    "dues.view": {"street_admin", "secretary", "branch_committee"},
-    "transfer.issue": {"secretary"},
-    "transfer.receive": {"secretary"},
-    "transfer.list": {"street_admin", "secretary", "branch_committee"},
-    "transfer.view": {"street_admin", "secretary", "branch_committee"},
     # The roster (branches/roster.py): street administrators set branches up, secretaries keep the roster.
     "branch.create": {"street_admin"},
     "branch.edit": {"street_admin"},

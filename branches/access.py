@@ -24,6 +24,8 @@ DUES_ROWS = [
     row("POST /admin/branches/{dues_branch}/dues/members/{dues_member}/pay", PLATFORM, form={"category": "student"}),
     row("GET /admin/branches/{dues_branch}/transfers", OVER_STREET_1),
     row("GET /admin/branches/{dues_branch}/transfers/new", PLATFORM),
+    row("GET /admin/branches/{dues_branch}/transfers/incoming", PLATFORM),
+    row("POST /admin/branches/{dues_branch}/transfers/incoming", PLATFORM, form={"person": "{person_phone}"}),
     row("POST /admin/branches/{dues_branch}/transfers/new", PLATFORM),
     row("GET /admin/branches/transfers/{transfer}.pdf", OVER_STREET_1, hide=LETTER_HIDDEN),
     row("POST /admin/branches/transfers/{transfer}/receipt", PLATFORM, hide=LETTER_HIDDEN),
