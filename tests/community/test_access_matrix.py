@@ -136,10 +136,10 @@ def build_world() -> World:
         "spare_grant": grant(spare, "discussion_member", "community", a.id).id,
         "spare_grant_2": grant(spare, "organiser", "community", a.id).id, "job": job,
         "other_election": other.id,
-        **{name: p.id for name, p in who.items()},
         **dues_world.build(street_1, a),
-        **roster_world.build(street_1, a),
+        **roster_world.build(street_1, a, who),
     }
+    ids.update({name: p.id for name, p in who.items()})
     assert ids.keys() == WORLD_KEYS
     return World(ids, {name: p.id for name, p in who.items()})
 
