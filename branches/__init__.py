@@ -45,6 +45,9 @@ def init_app(app: Flask) -> None:
     from branches import meetings
 
     meetings.register(app)  # organisational life (三会一课…) as kinds of meeting
+    from branches import dues_setup  # dues and transfers: pages, API, reminders, scheduled job
+
+    dues_setup.register(reg)
 
 
 def _roster(app: Flask) -> None:
