@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from community.access import ADMINS, OVER_A, SIGNED_IN, row
 
-ORGANISERS = ADMINS | {"committee", "other_committee"}
+ORGANISERS = ADMINS | {"committee", "other_committee", "secretary"}  # those who organise some kind of meeting
 VIEWERS = OVER_A | {"resident"}
 WHEN = {"starts_at": "2027-01-09T14:30", "ends_at": "2027-01-09T16:00", "place": "东门社区议事厅"}
 
