@@ -47,7 +47,7 @@ WORLD_KEYS = frozenset({
     "street_1", "street_2", "community_a", "community_b", "community_c", "person", "spare", "voter",
     "person_phone", "voter_phone", "resident_phone", "election", "nominating", "published", "other_election",
     "receipt", "candidate", "elected", "recall", "nomination", "objection", "voter_3", "voter_4", "voter_5",
-    "spare_grant", "spare_grant_2", "job", "notification", "reminder", "feed_token", *SIGNED_IN})
+    "spare_grant", "spare_grant_2", "job", "notification", "reminder", "feed_token", "meeting", *SIGNED_IN})
 
 
 # ---------------------------------------------------------------------------------------------- the world
@@ -126,6 +126,15 @@ def build_world() -> World:
 
     job = start_job(admin_a.id, "export", admin_a.id, {})
     notification, reminder, feed_token = _reminders_world(resident)
+    # {meeting}: a discussion meeting of A organised by admin_a, the resident and the voter invited.
+    from community.meetings.records import invite
+    from community.meetings.services import create_meeting
+
+    meeting = create_meeting(admin_a, "discussion", a.id, {
+        "title": "东门社区议事会", "starts_at": utcnow() + timedelta(days=3),
+        "ends_at": utcnow() + timedelta(days=3, hours=1), "place": "东门社区议事厅"})
+    for someone in (resident, voter):
+        invite(admin_a, meeting, someone.id)
     ids = {
         "street_1": street_1.id, "street_2": street_2.id, "community_a": a.id, "community_b": b.id,
         "community_c": c.id, "person": person.id, "spare": spare.id, "voter": voter.id,
@@ -136,6 +145,7 @@ def build_world() -> World:
         "spare_grant": grant(spare, "discussion_member", "community", a.id).id,
         "spare_grant_2": grant(spare, "organiser", "community", a.id).id, "job": job,
         "other_election": other.id, "notification": notification, "reminder": reminder, "feed_token": feed_token,
+        "meeting": meeting.id,
         **{name: p.id for name, p in who.items()},
     }
     assert ids.keys() == WORLD_KEYS
