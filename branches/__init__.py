@@ -11,6 +11,13 @@ ACTIONS = {
     "branch.list": {"street_admin", "secretary", "branch_committee"},
     "branch_member.list": {"street_admin", "secretary", "branch_committee", "liaison"},
     "branch_member.view": {"street_admin", "secretary", "branch_committee", "liaison"},
+    # dues and transfers (branches/dues.py, branches/transfers.py)
+    "dues.record": {"secretary", "branch_committee"},
+    "dues.view": {"street_admin", "secretary", "branch_committee"},
+    "transfer.issue": {"secretary"},
+    "transfer.receive": {"secretary"},
+    "transfer.list": {"street_admin", "secretary", "branch_committee"},
+    "transfer.view": {"street_admin", "secretary", "branch_committee"},
 }
 
 
@@ -35,3 +42,6 @@ def init_app(app: Flask) -> None:
     from branches import meetings
 
     meetings.register(app)  # organisational life (三会一课…) as kinds of meeting
+    from branches import dues_setup  # dues and transfers: pages, API, reminders, scheduled job
+
+    dues_setup.register(reg)

@@ -76,6 +76,7 @@ class Registry:
     appointers: dict[str, tuple[Callable, Callable]] = field(default_factory=dict)
     tasks: dict[str, Callable] = field(default_factory=dict)
     reminder_kinds: dict[str, object] = field(default_factory=dict)
+    scheduled_jobs: dict[str, dict] = field(default_factory=dict)
     meeting_kinds: dict[str, object] = field(default_factory=dict)
     calendar_sources: list[Callable] = field(default_factory=list)
     approval_sources: list[Callable] = field(default_factory=list)
@@ -152,6 +153,13 @@ class Registry:
         self._unique(name, self.reminder_kinds, "reminder kind")
         self.reminder_kinds[name] = spec
 
+    def scheduled_job(self, task: str, **cron) -> None:
+        """Have `flask scheduler` queue the registered task `task` (with the time as its argument) at the
+        CronTrigger fields `cron` (Asia/Shanghai), e.g. ``scheduled_job("branches.dues_reminders", day=20,
+        hour=10, minute=0)``."""
+        self._unique(task, self.scheduled_jobs, "scheduled job")
+        self.scheduled_jobs[task] = cron
+
     def meeting_kind(self, name: str, spec) -> None:
         """A kind of meeting (`community.meetings.MeetingKind`: label, scope type, quorum rule, managing action)."""
         self._unique(name, self.meeting_kinds, "meeting kind")
@@ -192,6 +200,8 @@ class Registry:
                 current = getattr(self.scope_types.get(current), "parent_type", None)
             if current:
                 problems.append(f"scope type {scope.name!r} is its own ancestor: {' → '.join(seen)}")
+        for task in sorted(self.scheduled_jobs.keys() - self.tasks.keys()):
+            problems.append(f"scheduled job {task!r} is not a registered task")
         for action in sorted(self.account_actions - self.actions.keys()):
             problems.append(f"account action {action!r} is not a registered action")
         if problems:

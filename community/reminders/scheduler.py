@@ -97,6 +97,11 @@ def build_scheduler(app: Flask, holder: str):
     scheduler.add_job(queue_if_leader, CronTrigger(hour=9, minute=0, timezone=TIME_ZONE),
                       args=(app, holder, "reminders.approvals_digest"), kwargs={"with_time": True},
                       id="reminders.approvals_digest", replace_existing=True)
+    from community.registry import registry
+
+    for task, cron in registry(app).scheduled_jobs.items():  # the packages' periodic work (registry.scheduled_job)
+        scheduler.add_job(queue_if_leader, CronTrigger(timezone=TIME_ZONE, **cron), args=(app, holder, task),
+                          kwargs={"with_time": True}, id=task, replace_existing=True)
     return scheduler
 
 
