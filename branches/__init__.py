@@ -45,3 +45,6 @@ def init_app(app: Flask) -> None:
     from branches import dues_setup  # dues and transfers: pages, API, reminders, scheduled job
 
     dues_setup.register(reg)
+    from branches import liaison_setup  # two-place management and the dashboards
+
+    liaison_setup.register(reg)

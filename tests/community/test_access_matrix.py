@@ -47,10 +47,28 @@ WORLD_KEYS = frozenset({
     "street_1", "street_2", "community_a", "community_b", "community_c", "person", "spare", "voter",
     "person_phone", "voter_phone", "resident_phone", "election", "nominating", "published", "other_election",
     "receipt", "candidate", "elected", "recall", "nomination", "objection", "voter_3", "voter_4", "voter_5",
-    "spare_grant", "spare_grant_2", "job", "notification", "reminder", "feed_token", "meeting", *SIGNED_IN})
+    "spare_grant", "spare_grant_2", "job", "notification", "reminder", "feed_token", "meeting",
+    "branch", "home_organisation", "report_job", *SIGNED_IN})
 
 
 # ---------------------------------------------------------------------------------------------- the world
+def _liaison_world(street_1, member, owner) -> tuple[int, int, str]:
+    """{branch}: a branch of street_1 paired with {home_organisation}, which has one member there; {report_job}:
+    the organisation's monthly report, made by `owner` (liaisons and secretaries are tested in tests/branches)."""
+    from branches.models import Branch, BranchHomeOrganisation, BranchMember, HomeOrganisation
+    from community.background import start_job
+
+    branch = Branch(street_id=street_1.id, name="爵溪街道流动党员第一党支部")
+    organisation = HomeOrganisation(name="遵义市新舟镇党委", region="贵州省遵义市")
+    db.session.add_all([branch, organisation])
+    db.session.flush()
+    db.session.add_all([BranchHomeOrganisation(branch_id=branch.id, home_organisation_id=organisation.id),
+                        BranchMember(branch_id=branch.id, person_id=member.id, home_organisation_id=organisation.id)])
+    db.session.commit()
+    job = start_job(owner.id, "branches.home_report", owner.id, organisation.id, "2026-12-01", None)
+    return branch.id, organisation.id, job
+
+
 @dataclass
 class World:
     ids: dict                                   # placeholder -> value
@@ -135,6 +153,7 @@ def build_world() -> World:
         "ends_at": utcnow() + timedelta(days=3, hours=1), "place": "东门社区议事厅"})
     for someone in (resident, voter):
         invite(admin_a, meeting, someone.id)
+    branch, home_organisation, report_job = _liaison_world(street_1, person, platform_admin)
     ids = {
         "street_1": street_1.id, "street_2": street_2.id, "community_a": a.id, "community_b": b.id,
         "community_c": c.id, "person": person.id, "spare": spare.id, "voter": voter.id,
@@ -145,7 +164,7 @@ def build_world() -> World:
         "spare_grant": grant(spare, "discussion_member", "community", a.id).id,
         "spare_grant_2": grant(spare, "organiser", "community", a.id).id, "job": job,
         "other_election": other.id, "notification": notification, "reminder": reminder, "feed_token": feed_token,
-        "meeting": meeting.id,
+        "meeting": meeting.id, "branch": branch, "home_organisation": home_organisation, "report_job": report_job,
         **{name: p.id for name, p in who.items()},
     }
     assert ids.keys() == WORLD_KEYS
