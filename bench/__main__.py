@@ -6,12 +6,13 @@ import sys
 if "--quick" in sys.argv:
     os.environ.setdefault("BENCH_SIZES", "1000,10000")
 
-from bench import ceremony_pages, meeting_pages, people_list, reminder_pages, reminders_dispatch  # noqa: E402  (the sizes are read when they are imported)
+from bench import ceremony_pages, liaison_pages, meeting_pages, people_list, reminder_pages, reminders_dispatch  # noqa: E402  (the sizes are read when they are imported)
 
 if __name__ == "__main__":
     people_list.main()
     steady = ceremony_pages.main()
     steady = meeting_pages.main() and steady
+    steady = liaison_pages.main() and steady
     fast = reminders_dispatch.main()
     inbox_steady = reminder_pages.main()
     sys.exit(0 if steady and fast and inbox_steady else 1)
