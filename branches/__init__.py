@@ -32,3 +32,6 @@ def init_app(app: Flask) -> None:
     reg.blueprint(bp)
     reg.menu_link(_l("Party members"), "branches.members", lambda person: can(person, "branch_member.list"))
     reg.access(access.ACCESS_ROWS)
+    from branches import meetings
+
+    meetings.register(app)  # organisational life (三会一课…) as kinds of meeting

@@ -52,6 +52,8 @@ class BranchMember(db.Model):
     person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"), index=True)
     home_organisation_id: Mapped[int | None] = mapped_column(
         ForeignKey("home_organisation.id", ondelete="SET NULL"), index=True)
+    # full (正式) or probationary (预备): a probationary member has no vote (shared/DOMAIN.md).
+    status: Mapped[str] = mapped_column(String(12), default="full", server_default="full")
 
     branch: Mapped[Branch] = relationship()
     person: Mapped[Person] = relationship()

@@ -107,6 +107,8 @@ ACCESS_ROWS = [
     # People: lists for any administrator (filtered to their scopes), a record for those over its community.
     row("GET /admin/people/", ADMINS),
     row("GET /api/v1/people", ADMINS),
+    # The person picker's search: whoever may do a picking action in the scope (here person.list in A).
+    row("GET /api/v1/people/picker?scope_type=community&scope_id={community_a}&action=person.list&q=居民", OVER_A),
     row("GET /admin/people/new", ADMINS),
     row("POST /admin/people/new", ADMINS),
     row("POST /api/v1/people", OVER_A, json={"name": "新居民", "phone": "13900000001", "community_id": "{community_a}",

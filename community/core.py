@@ -37,6 +37,7 @@ def places(app: Flask) -> None:
 
 def people(app: Flask) -> None:
     from community.people.api import blp
+    from community.people.picker_api import blp as picker_blp
     from community.people.views import bp
 
     reg = registry(app)
@@ -48,9 +49,11 @@ def people(app: Flask) -> None:
         "person.reset_password": {"street_admin", "community_admin"},
         "person.import": {"street_admin", "community_admin"},
         "person.export": {"street_admin", "community_admin", "self"},
-    }, account={"person.edit", "person.reset_password"})  # the actor must cover the person's roles (authz.covers)
+    }, account={"person.edit", "person.reset_password"},  # the actor must cover the person's roles (authz.covers)
+        picking={"person.list"})  # administrators choose people of their communities with the person picker
     reg.blueprint(bp)
     reg.api_blueprint(blp)
+    reg.api_blueprint(picker_blp)
     from community.people import excel
 
     reg.task("import_check", excel.check_upload)  # background jobs, run by the task queue's consumer

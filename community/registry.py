@@ -68,6 +68,7 @@ class Registry:
     roles: dict[str, Role] = field(default_factory=dict)
     actions: dict[str, frozenset] = field(default_factory=dict)
     account_actions: set[str] = field(default_factory=set)
+    picking_actions: set[str] = field(default_factory=set)
     action_owners: dict[str, str] = field(default_factory=dict)
     menu_links: list[MenuLink] = field(default_factory=list)
     home_cards: list[Callable] = field(default_factory=list)
@@ -101,10 +102,13 @@ class Registry:
                 raise RegistryError(f"role {name!r}: an appointer needs both appoint and dismiss")
             self.appointers[name] = (appoint, dismiss)
 
-    def actions_of(self, package: str, actions: dict[str, set[str]], *, account: set[str] = frozenset()) -> None:
+    def actions_of(self, package: str, actions: dict[str, set[str]], *, account: set[str] = frozenset(),
+                   picking: set[str] = frozenset()) -> None:
         """Declare actions (name -> roles that may do it; "self" for the owner of the object).
 
-        `account`: actions on a person's account, where the actor must also cover the person's roles."""
+        `account`: actions on a person's account, where the actor must also cover the person's roles.
+        `picking`: actions whose forms choose people with the person picker (community/people/picker.py): whoever
+        may do one in a scope may search the people of that scope's community (or street) by name."""
         for name, roles in actions.items():
             if name in self.actions:
                 raise RegistryError(f"action {name!r} is registered twice: by {self.action_owners[name]} "
@@ -112,6 +116,7 @@ class Registry:
             self.actions[name] = frozenset(roles)
             self.action_owners[name] = package
         self.account_actions |= set(account)
+        self.picking_actions |= set(picking)
 
     # ------------------------------------------------------------------ pages and the rest
     def menu_link(self, label, endpoint: str, visible: Callable | None = None) -> None:

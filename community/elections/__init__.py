@@ -52,7 +52,8 @@ def init_app(app: Flask) -> None:
     reg.role("election_committee", _l("Election committee member"), {"election"},
              appoint=_appoint("election_committee"), dismiss=_dismiss)
     reg.role("counter", _l("Counter"), {"election"}, appoint=_appoint("counter"), dismiss=_dismiss)
-    reg.actions_of("elections", ACTIONS)
+    # The committee's forms choose residents with the person picker (voters, candidates, officials, proxies).
+    reg.actions_of("elections", ACTIONS, picking={"election.manage", "election.appoint"})
     reg.blueprint(public_bp)
     reg.blueprint(manage_bp)
     reg.api_blueprint(elections_api)

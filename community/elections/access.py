@@ -71,6 +71,8 @@ ACCESS_ROWS = [
     row("POST /api/v1/elections", OVER_A, json={"title": "新选举", "seats": 2, "community_id": "{community_a}"}),
     # Running it: the committee and the administrators over the community.
     row("GET /elections/{election}/manage", OFFICIALS),
+    # The person picker of the manage page: the committee picks the residents of the election's community.
+    row("GET /api/v1/people/picker?scope_type=election&scope_id={election}&action=election.manage&q=居民", OFFICIALS),
     row("GET /elections/{election}/manage/settings", OFFICIALS),
     row("POST /elections/{election}/manage/settings", OFFICIALS),
     row("PATCH /api/v1/elections/{election}", OFFICIALS, json={}),

@@ -1,0 +1,64 @@
+"""Two organisers inviting at once: nobody is invited twice, nobody gets a reminder twice, nothing fails.
+And the personal calendar feed's source: the meetings a person is invited to or organises."""
+from __future__ import annotations
+
+import threading
+from datetime import timedelta
+
+from sqlalchemy import func, select
+
+from app import db
+from community.meetings import records
+from community.meetings.calendar import calendar_events
+from community.meetings.models import MeetingInvitee
+from community.meetings.services import create_meeting
+from community.people.models import Person
+from community.reminders.models import Reminder
+from tests.community.meetings.conftest import NOW, STARTS, when
+from tests.factories import grant
+
+
+def test_simultaneous_invitations_invite_each_member_once(app, world):
+    grant(world["admin"], "street_admin", "street", world["street"].id)  # a second organiser of the branch
+    meeting = create_meeting(world["secretary"], "general_meeting", world["branch"].id, when(), now=NOW)
+    meeting_id, organisers = meeting.id, [world["secretary"].id, world["admin"].id]
+    db.session.close()
+    barrier, outcomes, lock = threading.Barrier(2, timeout=30), [], threading.Lock()
+
+    def worker(person_id):
+        with app.app_context():
+            from community.meetings.services import get_meeting
+
+            actor, target = db.session.get(Person, person_id), get_meeting(meeting_id)
+            db.session.commit()  # hold no transaction at the barrier (SQLite: BEGIN IMMEDIATE takes the lock)
+            barrier.wait()
+            try:
+                result = records.invite_members(actor, target, now=NOW)
+            except Exception as error:  # noqa: BLE001  (the test reports what went wrong)
+                result = repr(error)
+            db.session.remove()
+        with lock:
+            outcomes.append(result)
+
+    threads = [threading.Thread(target=worker, args=(pid,)) for pid in organisers]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert len(outcomes) == 2 and all(isinstance(o, int) for o in outcomes), outcomes
+    assert sum(outcomes) == 5
+    invited = db.session.scalar(select(func.count()).where(MeetingInvitee.meeting_id == meeting_id))
+    reminders = db.session.scalar(select(func.count()).where(Reminder.subject == f"meeting:{meeting_id}"))
+    assert (invited, reminders) == (5, 10)
+
+
+def test_the_calendar_source_gives_invited_and_organised_meetings(world):
+    meeting = create_meeting(world["secretary"], "general_meeting", world["branch"].id, when(), now=NOW)
+    records.invite(world["secretary"], meeting, world["full"][0].id, now=NOW)
+    window = (STARTS - timedelta(days=1), STARTS + timedelta(days=1))
+    for person in (world["secretary"], world["full"][0]):
+        event, = calendar_events(person.id, *window)
+        assert event.uid == f"meeting-{meeting.id}@tongxin" and event.location == "爵溪街道党群服务中心"
+    assert calendar_events(world["resident"].id, *window) == []
+    assert calendar_events(world["other_secretary"].id, *window) == []
+    assert calendar_events(world["secretary"].id, STARTS + timedelta(days=2), STARTS + timedelta(days=3)) == []

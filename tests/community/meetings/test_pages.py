@@ -1,0 +1,127 @@
+"""The meeting pages: scheduling with errors beside fields, the list (statement count flat), 补录 badge, .ics."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+from icalendar import Calendar
+
+from community.database import utcnow
+from community.meetings import records
+from community.meetings.services import create_meeting, move_meeting
+from tests.community.meetings.conftest import NOW, STARTS, when
+from tests.factories import count_statements, login
+
+
+def _form(**values):
+    return {"scope_id": "", "title": "支部党员大会", "starts_at": "2026-12-05T14:30", "ends_at": "2026-12-05T16:30",
+            "place": "爵溪街道党群服务中心", "agenda": "学习\n讨论", "reminder_first": "24", "reminder_second": "60",
+            **values}
+
+
+def test_scheduling_on_the_page_then_inviting_the_branch(client, world):
+    login(client, world["secretary"])
+    page = client.get("/meetings/new?kind=general_meeting").get_data(as_text=True)
+    assert "第一流动党支部" in page and "第二支部" not in page
+    response = client.post("/meetings/new?kind=general_meeting", data=_form(scope_id=world["branch"].id))
+    assert response.status_code == 302 and response.headers["Location"].endswith("#invitees")
+    detail = client.get(response.headers["Location"].split("#")[0]).get_data(as_text=True)
+    assert "邀请支部全体党员" in detail
+    meeting_id = int(response.headers["Location"].split("/")[-1].split("#")[0])
+    invited = client.post(f"/meetings/{meeting_id}/invite", data={"all_members": "1"})
+    assert invited.headers["Location"].endswith("#invitees")
+    assert "预备党员0" in client.get(f"/meetings/{meeting_id}").get_data(as_text=True)
+
+
+def test_ends_before_starts_is_shown_beside_the_field_with_the_input_kept(client, world):
+    login(client, world["secretary"])
+    response = client.post("/meetings/new?kind=general_meeting",
+                           data=_form(scope_id=world["branch"].id, ends_at="2026-12-05T13:00", title="保留的标题"))
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200 and 'id="ends_at-error"' in page and "结束时间必须晚于开始时间" in page
+    assert 'value="保留的标题"' in page
+
+
+def test_a_leave_without_reason_is_refused_beside_the_reason(client, world):
+    meeting = create_meeting(world["secretary"], "general_meeting", world["branch"].id, when(), now=NOW)
+    records.invite_members(world["secretary"], meeting, now=NOW)
+    login(client, world["secretary"])
+    pid = world["full"][0].id
+    response = client.post(f"/meetings/{meeting.id}/attendance", data={f"attendance-{pid}": "leave"})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422 and f'id="reason-{pid}-error"' in page and "请填写请假原因" in page
+    ok = client.post(f"/meetings/{meeting.id}/attendance",
+                     data={f"attendance-{pid}": "leave", f"reason-{pid}": "回老家"})
+    assert ok.status_code == 302 and ok.headers["Location"].endswith("#attendance")
+    assert "回老家" in client.get(f"/meetings/{meeting.id}").get_data(as_text=True)
+
+
+def test_others_may_not_see_or_manage_a_branch_meeting(client, world):
+    meeting = create_meeting(world["secretary"], "general_meeting", world["branch"].id, when(), now=NOW)
+    for who in ("other_secretary", "resident"):
+        login(client, world[who])
+        assert client.get(f"/meetings/{meeting.id}").status_code == 403
+        assert client.get(f"/meetings/{meeting.id}.ics").status_code == 403
+        assert client.post(f"/meetings/{meeting.id}/move", data={"place": "别处"}).status_code == 403
+        assert client.post(f"/meetings/{meeting.id}/cancel", data={"reason": "不开了"}).status_code == 403
+        client.post("/logout")
+    login(client, world["resident"])
+    assert client.get("/meetings/new").status_code == 403
+
+
+def test_the_list_runs_the_same_statements_for_many_meetings(client, world):
+    def add(n):
+        for i in range(n):
+            meeting = create_meeting(world["secretary"], "group", world["branch"].id,
+                                     when(title=f"党小组会{i}", starts_at=STARTS + timedelta(days=i),
+                                          ends_at=STARTS + timedelta(days=i, hours=1)), now=NOW)
+            records.invite(world["secretary"], meeting, world["full"][0].id, now=NOW)
+    add(2)
+    login(client, world["full"][0])  # an invitee: sees the meetings through the invitations
+    client.get("/meetings/")  # each count follows a request, so each starts its own transaction alike
+    few, page = count_statements(client, "/meetings/?when=past")
+    few_up, _page = count_statements(client, "/meetings/")
+    add(12)
+    client.get("/meetings/")
+    many, _page = count_statements(client, "/meetings/?when=past")
+    many_up, page = count_statements(client, "/meetings/")
+    assert (many, many_up) == (few, few_up) and "党小组会11" in page
+
+
+def test_a_late_entry_shows_its_badge_on_the_list_the_page_and_in_the_ics(client, world):
+    held = utcnow() - timedelta(days=3)
+    late = create_meeting(world["secretary"], "lesson", world["branch"].id,
+                          when(title="专题党课", starts_at=held, ends_at=held + timedelta(hours=1)))
+    login(client, world["secretary"])
+    assert "补录" in client.get("/meetings/?when=past").get_data(as_text=True)
+    assert "补录" in client.get(f"/meetings/{late.id}").get_data(as_text=True)
+    event = Calendar.from_ical(client.get(f"/meetings/{late.id}.ics").data).walk("VEVENT")[0]
+    assert "补录" in str(event["SUMMARY"])
+
+
+def test_the_ics_has_time_place_and_follows_a_move(client, world):
+    meeting = create_meeting(world["secretary"], "general_meeting", world["branch"].id, when(), now=NOW)
+    records.invite(world["secretary"], meeting, world["resident"].id, now=NOW)  # a guest, without a vote
+    login(client, world["resident"])
+    response = client.get(f"/meetings/{meeting.id}.ics")
+    assert response.mimetype == "text/calendar"
+    event = Calendar.from_ical(response.data).walk("VEVENT")[0]
+    assert event["UID"] == f"meeting-{meeting.id}@tongxin" and str(event["LOCATION"]) == "爵溪街道党群服务中心"
+    assert event.decoded("DTSTART") == STARTS and event.decoded("DTEND") == STARTS + timedelta(hours=2)
+    assert str(event["SUMMARY"]) == "支部党员大会" and int(event["SEQUENCE"]) == 0
+    move_meeting(world["secretary"], meeting, {"place": "东门社区党群服务站"}, now=NOW)
+    event = Calendar.from_ical(client.get(f"/meetings/{meeting.id}.ics").data).walk("VEVENT")[0]
+    assert str(event["LOCATION"]) == "东门社区党群服务站" and int(event["SEQUENCE"]) == 1
+
+
+def test_one_person_is_invited_by_name_with_the_picker(client, world):
+    meeting = create_meeting(world["secretary"], "general_meeting", world["branch"].id, when(), now=NOW)
+    login(client, world["secretary"])
+    page = client.get(f"/meetings/{meeting.id}").get_data(as_text=True)
+    assert "data-person-picker" in page and "picker.js" in page
+    nobody = client.post(f"/meetings/{meeting.id}/invite", data={"person": "不存在的人"})
+    text = nobody.get_data(as_text=True)
+    assert nobody.status_code == 422 and 'id="invite-person-error"' in text and 'value="不存在的人"' in text
+    invited = client.post(f"/meetings/{meeting.id}/invite", data={"person": "李晓"})
+    assert invited.status_code == 302 and invited.headers["Location"].endswith("#invitees")
+    guest, = [row for row in records.invitees(meeting) if row.person_id == world["resident"].id]
+    assert guest.is_voting is False  # not a member of the branch: invited without a vote
