@@ -34,14 +34,21 @@ MAX_SUGGESTIONS = 10
 MAX_TYPED = 50
 
 
-class PickAmong(Invalid):
+class NotPicked(Invalid):
+    """The picker field names nobody in the scope (`field` says which): the form asks to pick again."""
+
+    def __init__(self, message: str, field: str):
+        super().__init__(message, fields={field: message})
+        self.field = field
+
+
+class PickAmong(NotPicked):
     """The typed name fits several people: the form shows them (`choices`) for the user to choose one."""
 
     code = "choose_person"
 
     def __init__(self, message: str, field: str, choices: list[dict]):
-        super().__init__(message, fields={field: message})
-        self.field = field
+        super().__init__(message, field)
         self.choices = choices
 
 
@@ -116,7 +123,7 @@ def picked_person(actor, form, scope: tuple[str, int], action: str, field: str =
     the scope and the text still shows their name (or the prefix that offered them); otherwise the typed text
     is resolved in the scope: a whole phone number, then the exact name, then a name prefix. One match is the
     person; several raise PickAmong with the namesakes (the page shows them to choose from); none raises
-    Invalid beside the field.
+    NotPicked (an Invalid) beside the field.
     """
     _check_action(action)
     require(actor, action, scope)
@@ -130,8 +137,7 @@ def picked_person(actor, form, scope: tuple[str, int], action: str, field: str =
                                    or identity.normalise_phone(typed) == person.phone):
             return person
     if not typed:
-        raise Invalid(_("Type a name and choose the person from the list."),
-                      fields={field: _("Type a name and choose the person from the list.")})
+        raise NotPicked(_("Type a name and choose the person from the list."), field)
     found = db.session.scalars(people.where(Person.name == typed).limit(MAX_SUGGESTIONS + 1)).unique().all()
     if not found:
         found = db.session.scalars(_matching(people, typed).limit(MAX_SUGGESTIONS + 1)).unique().all()
@@ -140,7 +146,7 @@ def picked_person(actor, form, scope: tuple[str, int], action: str, field: str =
     if not found:
         message = _("Nobody called “%(q)s” was found here. Check the name, or type the whole phone number.",
                     q=typed)
-        raise Invalid(message, fields={field: message})
+        raise NotPicked(message, field)
     today = as_local(now or utcnow()).date()
     message = _("Several people are called “%(q)s”. Choose one below (their community, phone and age tell them "
                 "apart).", q=typed)

@@ -185,3 +185,26 @@ def test_picked_person_checks_the_permission_before_looking(app, world):
         for typed in ("张三", "赵六"):
             with pytest.raises(Forbidden):
                 picked_person(world["counter"], _form(person=typed), world["scope"], "election.manage")
+
+
+def test_the_macro_keeps_the_text_shows_the_error_and_keeps_a_choice_refused_for_another_reason(app, world):
+    """After a refused submit: the typed text stays, the error stands beside the field (aria-invalid, described
+    by it); the chosen person is dropped only when the refusal was about the choice itself."""
+    from flask import render_template_string
+
+    from community.errors import DomainError
+
+    template = ('{% from "_picker.html" import person_picker %}'
+                '{{ person_picker("person", "选民", ("election", 1), "election.manage", form=form, error=error) }}')
+    form = _form(person="张三", person_id=str(world["first"].id))
+    with app.test_request_context():
+        try:
+            picked_person(world["member"], _form(person="赵六"), world["scope"], "election.manage")
+        except Invalid as error:
+            not_found = error
+        html = render_template_string(template, form=_form(person="赵六", person_id="7"), error=not_found)
+        assert 'value="赵六"' in html and 'id="person-error"' in html and 'aria-invalid="true"' in html
+        assert 'name="person_id" value=""' in html
+        rule = DomainError("规则：候选人须为名单上的选民。", fields={"person": "规则：候选人须为名单上的选民。"})
+        html = render_template_string(template, form=form, error=rule)
+        assert f'name="person_id" value="{world["first"].id}"' in html and "规则" in html
