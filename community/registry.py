@@ -75,6 +75,7 @@ class Registry:
     demo_steps: list[Callable] = field(default_factory=list)
     appointers: dict[str, tuple[Callable, Callable]] = field(default_factory=dict)
     tasks: dict[str, Callable] = field(default_factory=dict)
+    scheduled_tasks: list[tuple[str, dict]] = field(default_factory=list)
     reminder_kinds: dict[str, object] = field(default_factory=dict)
     meeting_kinds: dict[str, object] = field(default_factory=dict)
     calendar_sources: list[Callable] = field(default_factory=list)
@@ -146,6 +147,12 @@ class Registry:
         """A background task, run by the task queue under `name`."""
         self._unique(name, self.tasks, "background task")
         self.tasks[name] = fn
+
+    def scheduled_task(self, name: str, **cron) -> None:
+        """Queue the background task `name` (registered with `task`) at the times of an APScheduler cron
+        trigger in Asia/Shanghai, e.g. `scheduled_task("branches.daily", hour=8, minute=30)`; `flask scheduler`
+        queues it with the time as its one argument (only the lease holder does)."""
+        self.scheduled_tasks.append((name, cron))
 
     def reminder_kind(self, name: str, spec) -> None:
         """A kind of reminder (`community.reminders.ReminderKind`: label, how to word it, urgency…)."""

@@ -86,7 +86,8 @@ def queue_if_leader(app: Flask, holder: str, task: str, *, with_time: bool = Fal
 
 
 def build_scheduler(app: Flask, holder: str):
-    """The BlockingScheduler with its two jobs (explicit time zone on every trigger)."""
+    """The BlockingScheduler with its two jobs and the packages' scheduled tasks (explicit time zone on every
+    trigger)."""
     from apscheduler.schedulers.blocking import BlockingScheduler
     from apscheduler.triggers.cron import CronTrigger
 
@@ -97,6 +98,11 @@ def build_scheduler(app: Flask, holder: str):
     scheduler.add_job(queue_if_leader, CronTrigger(hour=9, minute=0, timezone=TIME_ZONE),
                       args=(app, holder, "reminders.approvals_digest"), kwargs={"with_time": True},
                       id="reminders.approvals_digest", replace_existing=True)
+    from community.registry import registry
+
+    for task, cron in registry(app).scheduled_tasks:  # the packages' periodic jobs (registry.scheduled_task)
+        scheduler.add_job(queue_if_leader, CronTrigger(timezone=TIME_ZONE, **cron), args=(app, holder, task),
+                          kwargs={"with_time": True}, id=task, replace_existing=True)
     return scheduler
 
 
