@@ -115,3 +115,16 @@ def test_a_secretary_of_another_branch_or_a_resident_may_not_organise(world, mee
                     lambda: records.record_attendance(world[who], meeting, {})):
         with pytest.raises(Forbidden):
             attempt()
+
+
+def test_the_dispatch_delivers_the_reminder_and_expires_it_after_the_start(world, meeting):
+    from community.reminders.dispatch import run_due
+    from community.reminders.models import Notification
+
+    run_due(STARTS - timedelta(minutes=1440))
+    bodies = set(db.session.scalars(select(Notification.body).where(
+        Notification.person_id == world["full"][0].id)))
+    assert bodies == {"提醒：支部党员大会将于2026年12月5日（星期六）14:30在爵溪街道党群服务中心召开。"}
+    run_due(STARTS + timedelta(minutes=5))  # the 1-hour reminder was never sent before the start
+    states = {r.occasion: r.state for r in _reminders(meeting) if r.recipient_id == world["full"][0].id}
+    assert states == {"before:1440": "sent", "before:60": "expired"}
