@@ -11,6 +11,15 @@ ACTIONS = {
     "branch.list": {"street_admin", "secretary", "branch_committee"},
     "branch_member.list": {"street_admin", "secretary", "branch_committee", "liaison"},
     "branch_member.view": {"street_admin", "secretary", "branch_committee", "liaison"},
+    # The roster (branches/roster.py): street administrators set branches up, secretaries keep the roster.
+    "branch.create": {"street_admin"},
+    "branch.edit": {"street_admin"},
+    "branch.pair": {"street_admin"},
+    "home_organisation.create": {"street_admin"},
+    "branch_member.add": {"street_admin", "secretary"},
+    "branch_member.manage": {"street_admin", "secretary"},
+    "branch_member.phone": {"street_admin", "secretary"},
+    "branch_member.follow": {"liaison"},
 }
 # Organisational life and flags (branches/life.py, branches/flags.py).
 LIFE_ACTIONS = {
@@ -34,8 +43,9 @@ def init_app(app: Flask) -> None:
     reg.role("secretary", _l("Branch secretary"), {"branch"})
     reg.role("branch_committee", _l("Branch committee member"), {"branch"})
     reg.role("liaison", _l("Outflow-side liaison"), {"home_organisation"})
-    reg.actions_of("branches", ACTIONS)
+    reg.actions_of("branches", ACTIONS, picking={"branch_member.add"})
     reg.blueprint(bp)
+    _roster(app)
     reg.menu_link(_l("Party members"), "branches.members", lambda person: can(person, "branch_member.list"))
     reg.access(access.ACCESS_ROWS)
     from branches import meetings
@@ -64,3 +74,24 @@ def register_life(app: Flask) -> None:
     reg.reminder_kind(life_reminders.FLAG, life_reminders.FLAG_KIND)
     reg.task("branches.daily", life_reminders.daily_task)
     reg.scheduled_task("branches.daily", hour=8, minute=30)  # flags raised, life due/overdue reminders
+
+
+def _roster(app: Flask) -> None:
+    """The roster's pages, API, import and export tasks, the join decision's reminder kind and the elections'
+    party-membership source (branches/roster.py)."""
+    from branches import joining, roster_excel, roster_views
+    from branches.roster_api import blp
+    from branches.roster_demo import seed_branches
+    from branches.roster_sources import party_membership
+    from community.registry import registry
+
+    reg = registry(app)
+    reg.blueprint(roster_views.bp)
+    reg.blueprint(roster_views.join_bp)
+    reg.api_blueprint(blp)
+    reg.task("branch_roster_check", roster_excel.check_upload)
+    reg.task("branch_roster_import", roster_excel.import_roster)
+    reg.task("branch_roster_export", roster_excel.export_roster)
+    reg.reminder_kind(joining.KIND, joining.JOIN_KIND)
+    reg.party_membership_source(party_membership)
+    reg.demo_step(seed_branches)

@@ -28,6 +28,7 @@ from community.database import utcnow
 from community.elections.services import candidates as cands
 from community.elections.services import lifecycle, recall, roll, voting
 from community.people.models import Person
+from tests.branches import life_access_world, roster_world
 from tests.community.elections.conftest import make_election, open_ballots
 from tests.factories import grant, grant_all, make_community, make_people, make_street, put_on_roll
 
@@ -47,7 +48,7 @@ WORLD_KEYS = frozenset({
     "street_1", "street_2", "community_a", "community_b", "community_c", "person", "spare", "voter",
     "person_phone", "voter_phone", "resident_phone", "election", "nominating", "published", "other_election",
     "receipt", "candidate", "elected", "recall", "nomination", "objection", "voter_3", "voter_4", "voter_5",
-    "spare_grant", "spare_grant_2", "job", "meeting", "branch", "branch_flag", *SIGNED_IN})
+    "spare_grant", "spare_grant_2", "job", "meeting", *SIGNED_IN, *roster_world.KEYS, *life_access_world.KEYS})
 
 
 # ---------------------------------------------------------------------------------------------- the world
@@ -134,21 +135,8 @@ def build_world() -> World:
         "ends_at": utcnow() + timedelta(days=3, hours=1), "place": "东门社区议事厅"})
     for someone in (resident, voter):
         invite(admin_a, meeting, someone.id)
-    # {branch}: a branch of street_1 with one member of A, who carries an open flag ({branch_flag}).
-    from branches.flags import Flag
-    from branches.models import Branch, BranchMember
-
-    branch = Branch(street_id=street_1.id, name="爵溪街道流动党员第一党支部")
-    db.session.add(branch)
-    db.session.flush()
-    branch_member = BranchMember(branch_id=branch.id, person_id=spare.id)
-    db.session.add(branch_member)
-    db.session.flush()
-    branch_flag = Flag(member_id=branch_member.id, kind="out_of_contact", raised_on=utcnow().date())
-    db.session.add(branch_flag)
-    db.session.commit()
+    branch_part = roster_world.build(street_1, a)
     ids = {
-        "branch": branch.id, "branch_flag": branch_flag.id,
         "street_1": street_1.id, "street_2": street_2.id, "community_a": a.id, "community_b": b.id,
         "community_c": c.id, "person": person.id, "spare": spare.id, "voter": voter.id,
         "person_phone": person.phone, "voter_phone": voter.phone, "resident_phone": resident.phone,
@@ -159,6 +147,7 @@ def build_world() -> World:
         "spare_grant_2": grant(spare, "organiser", "community", a.id).id, "job": job,
         "other_election": other.id, "meeting": meeting.id,
         **{name: p.id for name, p in who.items()},
+        **branch_part, **life_access_world.build(branch_part["branch_member"]),
     }
     assert ids.keys() == WORLD_KEYS
     return World(ids, {name: p.id for name, p in who.items()})
