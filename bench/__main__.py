@@ -6,7 +6,14 @@ import sys
 if "--quick" in sys.argv:
     os.environ.setdefault("BENCH_SIZES", "1000,10000")
 
-from bench import ceremony_pages, life_pages, meeting_pages, people_list, reminders_dispatch  # noqa: E402  (sizes read on import)
+from bench import (  # noqa: E402  (the sizes are read when they are imported)
+    ceremony_pages,
+    dues_pages,
+    life_pages,
+    meeting_pages,
+    people_list,
+    reminders_dispatch,
+)
 
 if __name__ == "__main__":
     people_list.main()
@@ -14,4 +21,5 @@ if __name__ == "__main__":
     steady = meeting_pages.main() and steady
     fast = reminders_dispatch.main()
     steady = life_pages.main() and steady
-    sys.exit(0 if steady and fast else 1)
+    dues_steady = dues_pages.main()
+    sys.exit(0 if steady and fast and dues_steady else 1)

@@ -20,6 +20,13 @@ ACTIONS = {
     "branch_member.manage": {"street_admin", "secretary"},
     "branch_member.phone": {"street_admin", "secretary"},
     "branch_member.follow": {"liaison"},
+    # dues and transfers (branches/dues.py, branches/transfers.py)
+    "dues.record": {"secretary", "branch_committee"},
+    "dues.view": {"street_admin", "secretary", "branch_committee"},
+    "transfer.issue": {"secretary"},
+    "transfer.receive": {"secretary"},
+    "transfer.list": {"street_admin", "secretary", "branch_committee"},
+    "transfer.view": {"street_admin", "secretary", "branch_committee"},
 }
 # Organisational life and flags (branches/life.py, branches/flags.py).
 LIFE_ACTIONS = {
@@ -52,6 +59,9 @@ def init_app(app: Flask) -> None:
 
     meetings.register(app)  # organisational life (三会一课…) as kinds of meeting
     register_life(app)
+    from branches import dues_setup  # dues and transfers: pages, API, reminders, scheduled job
+
+    dues_setup.register(reg)
 
 
 def register_life(app: Flask) -> None:
@@ -73,7 +83,7 @@ def register_life(app: Flask) -> None:
     reg.reminder_kind(life_reminders.LIFE, life_reminders.LIFE_KIND)
     reg.reminder_kind(life_reminders.FLAG, life_reminders.FLAG_KIND)
     reg.task("branches.daily", life_reminders.daily_task)
-    reg.scheduled_task("branches.daily", hour=8, minute=30)  # flags raised, life due/overdue reminders
+    reg.scheduled_job("branches.daily", hour=8, minute=30)  # flags raised, life due/overdue reminders
 
 
 def _roster(app: Flask) -> None:

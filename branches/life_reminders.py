@@ -7,7 +7,7 @@
   day a kind becomes overdue.
 - `branch_flag`: a member was flagged, to the branch's secretaries and the member's liaisons. Subject
   `branch_flag:<id>`, occasion `raised`; a flag resolved before the message goes out is dropped.
-The job `branches.daily` (queued by `flask scheduler` at 08:30 through `registry.scheduled_task`) raises the
+The job `branches.daily` (queued by `flask scheduler` at 08:30 through `registry.scheduled_job`) raises the
 flags and schedules these reminders.
 """
 from __future__ import annotations

@@ -75,8 +75,8 @@ class Registry:
     demo_steps: list[Callable] = field(default_factory=list)
     appointers: dict[str, tuple[Callable, Callable]] = field(default_factory=dict)
     tasks: dict[str, Callable] = field(default_factory=dict)
-    scheduled_tasks: list[tuple[str, dict]] = field(default_factory=list)
     reminder_kinds: dict[str, object] = field(default_factory=dict)
+    scheduled_jobs: dict[str, dict] = field(default_factory=dict)
     meeting_kinds: dict[str, object] = field(default_factory=dict)
     calendar_sources: list[Callable] = field(default_factory=list)
     approval_sources: list[Callable] = field(default_factory=list)
@@ -149,16 +149,17 @@ class Registry:
         self._unique(name, self.tasks, "background task")
         self.tasks[name] = fn
 
-    def scheduled_task(self, name: str, **cron) -> None:
-        """Queue the background task `name` (registered with `task`) at the times of an APScheduler cron
-        trigger in Asia/Shanghai, e.g. `scheduled_task("branches.daily", hour=8, minute=30)`; `flask scheduler`
-        queues it with the time as its one argument (only the lease holder does)."""
-        self.scheduled_tasks.append((name, cron))
-
     def reminder_kind(self, name: str, spec) -> None:
         """A kind of reminder (`community.reminders.ReminderKind`: label, how to word it, urgency…)."""
         self._unique(name, self.reminder_kinds, "reminder kind")
         self.reminder_kinds[name] = spec
+
+    def scheduled_job(self, task: str, **cron) -> None:
+        """Have `flask scheduler` queue the registered task `task` (with the time as its argument) at the
+        CronTrigger fields `cron` (Asia/Shanghai), e.g. ``scheduled_job("branches.dues_reminders", day=20,
+        hour=10, minute=0)``."""
+        self._unique(task, self.scheduled_jobs, "scheduled job")
+        self.scheduled_jobs[task] = cron
 
     def meeting_kind(self, name: str, spec) -> None:
         """A kind of meeting (`community.meetings.MeetingKind`: label, scope type, quorum rule, managing action)."""
@@ -205,6 +206,8 @@ class Registry:
                 current = getattr(self.scope_types.get(current), "parent_type", None)
             if current:
                 problems.append(f"scope type {scope.name!r} is its own ancestor: {' → '.join(seen)}")
+        for task in sorted(self.scheduled_jobs.keys() - self.tasks.keys()):
+            problems.append(f"scheduled job {task!r} is not a registered task")
         for action in sorted(self.account_actions - self.actions.keys()):
             problems.append(f"account action {action!r} is not a registered action")
         if problems:

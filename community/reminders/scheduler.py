@@ -100,7 +100,7 @@ def build_scheduler(app: Flask, holder: str):
                       id="reminders.approvals_digest", replace_existing=True)
     from community.registry import registry
 
-    for task, cron in registry(app).scheduled_tasks:  # the packages' periodic jobs (registry.scheduled_task)
+    for task, cron in registry(app).scheduled_jobs.items():  # the packages' periodic work (registry.scheduled_job)
         scheduler.add_job(queue_if_leader, CronTrigger(timezone=TIME_ZONE, **cron), args=(app, holder, task),
                           kwargs={"with_time": True}, id=task, replace_existing=True)
     return scheduler

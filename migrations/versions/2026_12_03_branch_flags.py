@@ -2,7 +2,7 @@
 organisational-life settings (party lesson frequency, themed party day)
 
 Revision ID: branch_flags_20261203
-Revises: meetings_20261203
+Revises: meetings_20261203, branch_dues_20261203
 Create Date: 2026-12-03 16:47:25.645175
 
 """
@@ -14,7 +14,7 @@ import community.database
 
 # revision identifiers, used by Alembic.
 revision = 'branch_flags_20261203'
-down_revision = 'meetings_20261203'
+down_revision = ('meetings_20261203', 'branch_dues_20261203')  # joins the meetings and the dues
 branch_labels = None
 depends_on = None
 

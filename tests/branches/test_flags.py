@@ -30,6 +30,13 @@ def w():
         db.session.add(Position(member_id=world["member"](world[name]).id, title="网格员", since=date(2025, 3, 1)))
     db.session.add(Position(member_id=world["member"](world["li"]).id, title="大管家", since=date(2025, 3, 1)))
     db.session.commit()
+    # Everyone has paid their dues for the quarter except 杜, who never has.
+    from branches.dues import record_payment
+
+    for name, secretary in (("wang", "wang"), ("an", "wang"), ("bo", "wang"), ("cai", "wang"), ("li", "li")):
+        record_payment(world[secretary], world["member"](world[name]), category="employed",
+                       first_month=date(2026, 10, 1), months=3, monthly_income="4000")
+    db.session.commit()
     hold(world["wang"], world["b1"], "party_day", date(2026, 11, 15),
          present=[world["wang"], world["an"], world["bo"], world["du"]], leave=[world["cai"]])
     hold(world["li"], world["b2"], "party_day", date(2026, 11, 15), present=[world["li"]])
@@ -58,10 +65,10 @@ def test_thresholds_and_what_is_flagged(w):
     assert kinds["an"] == {"out_of_contact"}
     assert kinds["bo"] == {"no_work"}                  # no position; contact exactly 6 months ago is fine
     assert kinds["cai"] == {"no_life"}                 # on leave is not present
-    assert "wang" not in kinds and "du" not in kinds and "li" not in kinds
+    assert kinds["du"] == {"no_dues"}                 # never paid (branches.dues.paid_up_to)
+    assert "wang" not in kinds and "li" not in kinds
     assert "er" not in kinds                           # left the branch: no flags
-    if dues_paid_up_to([1]) is None:                   # helper `dues` not merged yet: no dues flags
-        assert not db.session.scalar(select(func.count()).where(Flag.kind == "no_dues"))
+    assert dues_paid_up_to([w["member"](w["an"]).id]) == {w["member"](w["an"]).id: date(2026, 12, 1)}
 
 
 def test_raising_twice_raises_each_flag_once_and_nothing_is_removed(w):
@@ -86,7 +93,7 @@ def test_a_resolved_flag_is_not_raised_again_for_six_months(w):
 def test_secretary_sees_the_branch_s_flags_and_a_liaison_only_their_own_members(w):
     raise_flags(TODAY)
     names = {f.member.person.name for f in db.session.scalars(flags_query(w["wang"])).unique()}
-    assert names == {w["bo"].name, w["cai"].name}
+    assert names == {w["bo"].name, w["cai"].name, w["du"].name}
     assert list(db.session.scalars(flags_query(w["li"]))) == []              # another branch's secretary
     # 贵州联络员 follows 王 and 安 (no flags); 河南联络员 follows 蔡 only, not 博 of the same branch.
     assert list(db.session.scalars(flags_query(w["liaison"]))) == []

@@ -28,7 +28,7 @@ from community.database import utcnow
 from community.elections.services import candidates as cands
 from community.elections.services import lifecycle, recall, roll, voting
 from community.people.models import Person
-from tests.branches import life_access_world, roster_world
+from tests.branches import dues_world, life_access_world, roster_world
 from tests.community.elections.conftest import make_election, open_ballots
 from tests.factories import grant, grant_all, make_community, make_people, make_street, put_on_roll
 
@@ -48,7 +48,8 @@ WORLD_KEYS = frozenset({
     "street_1", "street_2", "community_a", "community_b", "community_c", "person", "spare", "voter",
     "person_phone", "voter_phone", "resident_phone", "election", "nominating", "published", "other_election",
     "receipt", "candidate", "elected", "recall", "nomination", "objection", "voter_3", "voter_4", "voter_5",
-    "spare_grant", "spare_grant_2", "job", "meeting", *SIGNED_IN, *roster_world.KEYS, *life_access_world.KEYS})
+    "spare_grant", "spare_grant_2", "job", "meeting", *SIGNED_IN, *roster_world.KEYS, *life_access_world.KEYS,
+    *dues_world.KEYS})
 
 
 # ---------------------------------------------------------------------------------------------- the world
@@ -148,6 +149,7 @@ def build_world() -> World:
         "other_election": other.id, "meeting": meeting.id,
         **{name: p.id for name, p in who.items()},
         **branch_part, **life_access_world.build(branch_part["branch_member"]),
+        **dues_world.build(street_1, a),
     }
     assert ids.keys() == WORLD_KEYS
     return World(ids, {name: p.id for name, p in who.items()})
