@@ -130,14 +130,16 @@ def _seed(app, scale: float) -> dict:
     branch_ids = list(db.session.scalars(select(Branch.id).order_by(Branch.id)))
     member_ids = _people(community, n_members, "党员", 1_000_000)
     db.session.execute(insert(BranchMember), [
-        {"branch_id": branch_ids[n % len(branch_ids)], "person_id": pid, "home_organisation_id": homes[n % 20].id}
-        for n, pid in enumerate(member_ids)])
+        {"branch_id": branch_ids[0], "person_id": pid, "home_organisation_id": homes[n % 20].id,
+         "status": "full", "relationship": "card" if n % 2 else "transferred", "card_number": f"流字{n}"}
+        for n, pid in enumerate(member_ids)])  # one branch holds every member: its roster is the large page
     db.session.commit()
 
     job_id = start_job(admin.id, "import_check", admin.id, _workbook(admin.id, n_rows))
     db.session.execute(text("ANALYZE"))
     db.session.commit()
-    return {"published": published.id, "sealed": sealed.id, "job": job_id, "supervisor": committee[0].phone}
+    return {"published": published.id, "sealed": sealed.id, "job": job_id, "supervisor": committee[0].phone,
+            "branch": branch_ids[0]}
 
 
 def _workbook(owner_id: int, n: int) -> str:
@@ -185,6 +187,8 @@ def _measure(url: str, folder: str, scale: float) -> dict:
                                         "&action=election.manage&q=选民0"),
         "branches list": (admin, "/admin/branches/"),
         "branch members list": (admin, "/admin/branches/members"),
+        "branch page with its roster": (admin, f"/admin/branches/{world['branch']}"),
+        "join a branch (resident)": (admin, "/branches/join"),
     }
     result = {"baseline_ms": _time(admin, "/healthz") * 1000}
     baseline = result["baseline_ms"] / 1000

@@ -123,11 +123,11 @@ def run(backend: str, scale: float) -> dict:
 def main() -> bool:
     """Print the table per backend; False when a page's statement count grows with the rows."""
     steady = True
-    sizes = [f"{int(FULL['meetings'] * s):,}k/{int(FULL['members'] * s):,}i" for s in SCALES]
+    sizes = [f"{int(FULL['meetings'] * s):,} mtg/{int(FULL['members'] * s):,} inv" for s in SCALES]
     for backend in BACKENDS:
         results = {scale: run(backend, scale) for scale in SCALES}
         print(f"\n{backend}: meetings; time as a multiple of /healthz (SQL statements per request); "
-              "k = meetings of the branch, i = invitees of one meeting")
+              "mtg = meetings of the branch, inv = invitees of one meeting")
         print(f"{'':<32}" + "".join(f"{size:>18}" for size in sizes))
         for label in [k for k in results[SCALES[0]] if k != "baseline_ms"]:
             counts = [results[s][label][1] for s in SCALES]

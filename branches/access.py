@@ -1,7 +1,7 @@
 """Who may call each route of the branches package (see community/access.py)."""
 from __future__ import annotations
 
-from community.access import OVER_STREET_1, row
+from community.access import OVER_STREET_1, PLATFORM, SIGNED_IN, row
 
 STREET_ADMINS = OVER_STREET_1 | {"other_street_admin"}
 
@@ -29,3 +29,78 @@ LIAISON_ROWS = [
     row("GET /admin/branches/streets/{street_1}/dashboard", OVER_STREET_1),
 ]
 ACCESS_ROWS += LIAISON_ROWS
+# Organisational life and flags (branches/life_views.py, life_api.py). {branch} is a branch of street_1 with a
+# member of A who carries an open flag ({branch_flag}); secretaries and liaisons are tested in tests/branches.
+LIFE_ROWS = [
+    row("GET /admin/branches/compliance", STREET_ADMINS, note="the board: filtered to the admin's street"),
+    row("GET /admin/branches/{branch}/life", OVER_STREET_1),
+    row("GET /admin/branches/flags", STREET_ADMINS, note="filtered to the members the actor follows"),
+    row("POST /admin/branches/flags/{branch_flag}/resolve", {"platform_admin"}, form={"note": "已电话联系，在外务工"},
+        note="secretaries and liaisons resolve (tests/branches/test_flags.py)"),
+    row("GET /api/v1/branches/{branch}/compliance", OVER_STREET_1),
+]
+ACCESS_ROWS += LIFE_ROWS
+
+# The roster (branches/roster_views.py, roster_api.py): {branch} is a mobile branch of street 1 with one member
+# ({branch_member}) and one open request to join ({join_request}); tests/branches/test_roster_permissions.py
+# checks secretaries and liaisons, whom the matrix world does not hold.
+ROSTER_ROWS = [
+    row("GET /admin/branches/new", STREET_ADMINS),
+    row("POST /admin/branches/new", OVER_STREET_1, form={"street_id": "{street_1}", "name": "新流动党支部",
+                                                         "kind": "mobile"}),
+    row("GET /admin/branches/home-organisations", STREET_ADMINS),
+    row("POST /admin/branches/home-organisations", STREET_ADMINS, form={"name": "新组织", "region": "贵州省"}),
+    row("GET /admin/branches/{branch}", OVER_STREET_1),
+    row("GET /admin/branches/{branch}/edit", OVER_STREET_1),
+    row("POST /admin/branches/{branch}/edit", OVER_STREET_1, form={"name": "改名支部", "kind": "mobile"}),
+    row("POST /admin/branches/{branch}/members", OVER_STREET_1, form={"person": ""}),
+    row("POST /admin/branches/{branch}/home-organisations", OVER_STREET_1, form={"home_organisation_id": "0"}),
+    row("POST /admin/branches/members/{branch_member}/positions", OVER_STREET_1, form={"title": "网格员"}),
+    row("POST /admin/branches/requests/{join_request}/accept", OVER_STREET_1),
+    row("POST /admin/branches/requests/{join_request}/decline", OVER_STREET_1, form={"reason": "不在本街道居住"}),
+    row("POST /admin/branches/{branch}/export", OVER_STREET_1),
+    row("GET /admin/branches/{branch}/import", OVER_STREET_1),
+    row("POST /admin/branches/{branch}/import", OVER_STREET_1),
+    row("POST /admin/branches/{branch}/import/expired-token", OVER_STREET_1),
+    # The world's job is admin_a's export of people: no roster job of anyone else's is ever shown.
+    row("GET /admin/branches/{branch}/import/check/{job}", (), hide=OVER_STREET_1),
+    row("GET /admin/branches/{branch}/jobs/{job}", (), hide=OVER_STREET_1),
+    row("GET /branches/join", SIGNED_IN),
+    row("POST /branches/join", SIGNED_IN, form={"branch_id": "0"}),
+    row("POST /api/v1/branches", OVER_STREET_1, json={"name": "新流动党支部", "street_id": "{street_1}",
+                                                      "kind": "mobile"}),
+    row("POST /api/v1/home-organisations", STREET_ADMINS, json={"name": "新组织", "region": "贵州省"}),
+    row("POST /api/v1/branches/{branch}/home-organisations", OVER_STREET_1, json={"home_organisation_id": 1}),
+    row("POST /api/v1/branches/{branch}/members", OVER_STREET_1,
+        json={"person_id": "{person}", "status": "full", "relationship": "transferred"}),
+    row("GET /api/v1/branches/{branch}/members", OVER_STREET_1),
+]
+ACCESS_ROWS += ROSTER_ROWS
+
+# Dues and transfers (branches/dues_views.py, transfer_views.py, dues_api.py): {dues_branch} of street 1 with
+# {dues_member} and a letter out, {transfer} (tests/branches/dues_world.py). Street administrators see the lists;
+# recording and issuing are the branch's (secretaries, committee; tested in tests/branches/test_dues.py and
+# test_transfers.py), so of the matrix's identities only the platform administrator. A letter names a person:
+# those who may not see it are told it does not exist.
+LETTER_HIDDEN = SIGNED_IN - OVER_STREET_1
+DUES_ROWS = [
+    row("GET /admin/branches/dues", OVER_STREET_1 | {"other_street_admin"}, note="the branches of one's street"),
+    row("GET /admin/branches/{dues_branch}/dues", OVER_STREET_1),
+    row("GET /admin/branches/{dues_branch}/dues.xlsx", OVER_STREET_1),
+    row("GET /admin/branches/{dues_branch}/dues/members/{dues_member}/pay", PLATFORM),
+    row("POST /admin/branches/{dues_branch}/dues/members/{dues_member}/pay", PLATFORM, form={"category": "student"}),
+    row("GET /admin/branches/{dues_branch}/transfers", OVER_STREET_1),
+    row("GET /admin/branches/{dues_branch}/transfers/new", PLATFORM),
+    row("POST /admin/branches/{dues_branch}/transfers/new", PLATFORM),
+    row("GET /admin/branches/transfers/{transfer}.pdf", OVER_STREET_1, hide=LETTER_HIDDEN),
+    row("POST /admin/branches/transfers/{transfer}/receipt", PLATFORM, hide=LETTER_HIDDEN),
+    row("POST /api/v1/branches/{dues_branch}/dues", PLATFORM,
+        json={"member_id": "{dues_member}", "category": "student", "first_month": "2026-12"}),
+    row("GET /api/v1/branches/{dues_branch}/dues", OVER_STREET_1),
+    row("GET /api/v1/branches/{dues_branch}/arrears", OVER_STREET_1),
+    row("POST /api/v1/transfers", PLATFORM, json={"member_id": "{dues_member}", "to_organisation": "某镇党委"}),
+    row("GET /api/v1/branches/{dues_branch}/transfers", OVER_STREET_1),
+    row("POST /api/v1/transfers/{transfer}/receipt", PLATFORM, hide=LETTER_HIDDEN),
+    row("GET /api/v1/transfers/{transfer}.pdf", OVER_STREET_1, hide=LETTER_HIDDEN),
+]
+ACCESS_ROWS += DUES_ROWS

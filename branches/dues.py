@@ -259,17 +259,49 @@ def statuses(branch_ids, today: date, *, name: str = "") -> list[Arrears]:
         entry = members.setdefault(member_id, [person_id, branch_id, person_name, joined_on, set()])
         if month is not None:
             entry[4].add(month)
-    result = []
-    for member_id, (person_id, branch_id, person_name, joined_on, paid) in members.items():
-        start = max(window, month_start(joined_on)) if joined_on else add_months(this_month, -12)
-        owed, month = [], start
-        while month < this_month:
-            if month not in paid:
-                owed.append(month)
-            month = add_months(month, 1)
-        result.append(Arrears(member_id, person_id, branch_id, person_name, owed, max(paid) if paid else None,
-                              this_month not in paid))
-    return result
+    return [_arrears(member_id, *entry, this_month) for member_id, entry in members.items()]
+
+
+def _arrears(member_id, person_id, branch_id, name, joined_on, paid: set, this_month: date) -> Arrears:
+    """What the member owes: unpaid months from the later of joining and the window, to last month."""
+    window = add_months(this_month, -ARREARS_MONTHS)
+    start = max(window, month_start(joined_on)) if joined_on else add_months(this_month, -12)
+    owed, month = [], start
+    while month < this_month:
+        if month not in paid:
+            owed.append(month)
+        month = add_months(month, 1)
+    return Arrears(member_id, person_id, branch_id, name, owed, max(paid) if paid else None, this_month not in paid)
+
+
+def members_page(branch_id: int, today: date, *, name: str = "", page: int = 1,
+                 per_page: int = 100) -> tuple[list[Arrears], int]:
+    """One page of the branch's current members by name, each with what they owe, and the number of members:
+    three queries whatever the size of the branch (the page, the count, the page's months)."""
+    this_month = month_start(today)
+    statement = (select(BranchMember.id, BranchMember.person_id, BranchMember.branch_id, Person.name,
+                        BranchMember.joined_branch_on).join(Person, Person.id == BranchMember.person_id)
+                 .where(BranchMember.branch_id == branch_id, *_current_members()))
+    if name:
+        statement = statement.where(Person.name.startswith(name, autoescape=True))
+    total = db.session.scalar(select(db.func.count()).select_from(statement.subquery()))
+    rows = db.session.execute(statement.order_by(Person.name, BranchMember.id)
+                              .limit(per_page).offset((max(page, 1) - 1) * per_page)).all()
+    paid: dict[int, set] = {row[1]: set() for row in rows}
+    if paid:
+        for person_id, month in db.session.execute(
+                select(DuesMonth.person_id, DuesMonth.month).where(
+                    DuesMonth.person_id.in_(list(paid)), DuesMonth.month >= add_months(this_month, -ARREARS_MONTHS))):
+            paid[person_id].add(month)
+    return [_arrears(*row, paid[row[1]], this_month) for row in rows], total
+
+
+def behind_count(branch_id: int, today: date) -> int:
+    """How many current members of the branch have not paid last month (one indexed query)."""
+    last_month = add_months(month_start(today), -1)
+    paid = select(DuesMonth.id).where(DuesMonth.person_id == BranchMember.person_id, DuesMonth.month == last_month)
+    return db.session.scalar(select(db.func.count(BranchMember.id)).where(
+        BranchMember.branch_id == branch_id, *_current_members(), ~paid.exists()))
 
 
 def dues_status(branch_id: int, today: date, *, name: str = "") -> list[Arrears]:
@@ -290,6 +322,17 @@ def month_query(branch_id: int, month: date):
             .options(contains_eager(DuesMonth.payment), contains_eager(DuesMonth.person))
             .where(DuesMonth.branch_id == branch_id, DuesMonth.month == month_start(month))
             .order_by(Person.name, DuesMonth.id))
+
+
+def month_rows(branch_id: int, month: date) -> list:
+    """The month's dues as plain rows for the treasurer's workbook (name, month, amount, category, income,
+    paid on, months of the payment, its total): one query, no objects built."""
+    return db.session.execute(
+        select(Person.name, DuesMonth.month, DuesMonth.amount, DuesPayment.category, DuesPayment.monthly_income,
+               DuesPayment.paid_on, DuesPayment.months, DuesPayment.total)
+        .join(DuesPayment, DuesPayment.id == DuesMonth.payment_id).join(Person, Person.id == DuesMonth.person_id)
+        .where(DuesMonth.branch_id == branch_id, DuesMonth.month == month_start(month))
+        .order_by(Person.name, DuesMonth.id)).all()
 
 
 def get_branch(branch_id: int) -> Branch:

@@ -1,6 +1,8 @@
 """What dues and transfers register with the app: pages, API, reminder kinds, the monthly job."""
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
+
 
 def register(reg) -> None:
     """Blueprints, the dues reminders' kinds and task, and their monthly run (registry.scheduled_job)."""
@@ -8,8 +10,10 @@ def register(reg) -> None:
     from branches.dues_api import blp
     from branches.dues_views import bp as dues_bp
     from branches.transfer_views import bp as transfers_bp
+    from community.authz import can
 
     reg.blueprint(dues_bp)
+    reg.menu_link(_l("Party dues"), "branch_dues.branches", lambda person: can(person, "dues.view"))
     reg.blueprint(transfers_bp)
     reg.api_blueprint(blp)
     reg.reminder_kind(R.MEMBER_KIND, R.MEMBER_REMINDER)

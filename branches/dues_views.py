@@ -1,6 +1,7 @@
 """The secretary's pages for dues: the dues list with arrears, recording a payment, the month's list as .xlsx."""
 from __future__ import annotations
 
+from decimal import Decimal
 from io import BytesIO
 
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
@@ -50,6 +51,17 @@ def _month_arg():
         return None
 
 
+@bp.route("/dues")
+@login_required
+def branches():
+    """The branches whose dues and transfer letters the actor looks after (their own, or their street's)."""
+    require(current_user, "dues.view")
+    from branches.transfers import branches_for
+
+    rows = db.session.scalars(branches_for(current_user, "dues.view").limit(200)).all()
+    return render_template("branches/dues/branches.html", branches=rows)
+
+
 @bp.route("/<int:branch_id>/dues")
 @login_required
 def dues(branch_id: int):
@@ -57,13 +69,12 @@ def dues(branch_id: int):
     branch = _branch(branch_id)
     today = utcnow().date()
     query = " ".join(request.args.get("q", "").split())[:20]
-    rows = D.dues_status(branch.id, today, name=query)
-    page = max(request.args.get("page", 1, type=int) or 1, 1)
-    owing = sum(1 for r in rows if r.months)
-    shown = rows[(page - 1) * PER_PAGE:page * PER_PAGE]
-    pages = max(1, -(-len(rows) // PER_PAGE))
+    page = min(max(request.args.get("page", 1, type=int) or 1, 1), 100000)
+    shown, total = D.members_page(branch.id, today, name=query, page=page, per_page=PER_PAGE)
+    pages = max(1, -(-total // PER_PAGE))
     return render_template("branches/dues/list.html", branch=branch, rows=shown, page=page, pages=pages,
-                           query=query, owing=owing, total=len(rows), this_month=D.month_start(today),
+                           query=query, behind=D.behind_count(branch.id, today), total=total,
+                           last_month=D.add_months(D.month_start(today), -1), this_month=D.month_start(today),
                            month_label=D.month_label, may_record=can(current_user, "dues.record", branch),
                            may_transfer=can(current_user, "transfer.issue", branch))
 
@@ -75,13 +86,13 @@ def _member(branch, member_id) -> BranchMember:
     return member
 
 
-@bp.route("/<int:branch_id>/dues/pay", methods=["GET", "POST"])
+@bp.route("/<int:branch_id>/dues/members/<int:member_id>/pay", methods=["GET", "POST"])
 @text_checked_by(PaymentForm)
 @login_required
-def pay(branch_id: int):
+def pay(branch_id: int, member_id: int):
     """Record a payment (a month or a quarter) for the member chosen on the dues list."""
-    branch = _branch(branch_id, "dues.record")
-    member = _member(branch, request.args.get("member", type=int))
+    branch = _branch(branch_id, "dues.record")  # before the member is looked up
+    member = _member(branch, member_id)
     form = PaymentForm()
     last = D.paid_up_to([member.id])[member.id]
     if request.method == "GET":
@@ -127,20 +138,16 @@ def export(branch_id: int):
     sheet.append(["姓名", "月份", "金额（元）", "身份", "月收入（元）", "交纳日期", "本次交纳月数", "本次合计（元）"])
     for cell in sheet[2]:
         cell.font = Font(bold=True)
-    total = 0
-    for paid in db.session.scalars(D.month_query(branch.id, month)):
-        payment = paid.payment
-        sheet.append([paid.person.name, D.month_label(paid.month), paid.amount, str(D.CATEGORIES[payment.category]),
-                      payment.monthly_income, payment.paid_on, payment.months, payment.total])
-        sheet.cell(sheet.max_row, 3).number_format = "0.00"
-        sheet.cell(sheet.max_row, 8).number_format = "0.00"
-        total += paid.amount
+    total, labels = Decimal("0.00"), {key: str(label) for key, label in D.CATEGORIES.items()}
+    for name, paid_month, amount, category, income, paid_on, months, payment_total in D.month_rows(branch.id, month):
+        sheet.append([name, D.month_label(paid_month), amount, labels[category], income, paid_on, months,
+                      payment_total])
+        total += amount
     sheet.append(["合计", "", total])
-    sheet.cell(sheet.max_row, 3).number_format = "0.00"
-    for row in sheet.iter_rows():  # a name starting with "=" is text, never a formula
-        for cell in row:
-            if cell.data_type == "f":
-                cell.data_type = "s"
+    for row in sheet.iter_rows(min_row=3):  # (sheet.max_row per row would rescan the sheet: quadratic)
+        row[0].data_type = "s"  # a name starting with "=" is text, never a formula
+        for cell in (row[2], row[7]):
+            cell.number_format = "0.00"
     sheet.column_dimensions["A"].width = 16
     buffer = BytesIO()
     book.save(buffer)

@@ -45,7 +45,10 @@ class MemberLine:
 
     @property
     def is_amber(self) -> bool:
-        """Not heard from for AMBER_MONTHS months or more (or never recorded)."""
+        """Not heard from for AMBER_MONTHS months or more (or never recorded), unless the out-of-contact flag
+        (branches/flags.py, at 6 months) already says so."""
+        if any(getattr(flag, "kind", "") == "out_of_contact" for flag in self.flags):
+            return False
         return self.months_silent is None or self.months_silent >= AMBER_MONTHS
 
 
@@ -89,15 +92,16 @@ def count_members(organisation_id: int, branch_id: int | None = None) -> int:
     return db.session.scalar(select(func.count()).select_from(statement.subquery()))
 
 
-def _attendance(member_ids: list[int], since: date) -> dict[int, tuple[int, int]]:
-    """(attended, invited) per member since a day: life's function when it is there, else the same count here."""
+def _attendance(member_ids: list[int], since: date, until: date | None = None) -> dict[int, tuple[int, int]]:
+    """(attended, invited) per member from `since` to `until` (today by default), both days included: life's
+    function when it is there, else the same count here."""
     try:
         from branches.life import attendance
     except ImportError:
         attendance = None
     if attendance is not None:
-        return attendance(member_ids, since)
-    start = datetime(since.year, since.month, since.day, tzinfo=UTC)
+        return attendance(member_ids, since, until)
+    start = datetime(since.year, since.month, since.day, tzinfo=UTC) - timedelta(hours=8)
     rows = db.session.execute(
         select(BranchMember.id, func.count(MeetingInvitee.id),
                func.count(MeetingInvitee.id).filter(MeetingInvitee.attendance == "present"))
@@ -137,15 +141,16 @@ def _last_meetings(member_ids: list[int]) -> dict[int, tuple[str, datetime]]:
 
 
 def member_lines(rows, today: date, since: date | None = None) -> list[MemberLine]:
-    """The lines of a page of members, with dues, attendance since `since` (a year by default), flags and the
-    last meeting attended: a few queries for the whole page."""
+    """The lines of a page of members, with dues, attendance from `since` (a year by default) to `today`, flags
+    and the last meeting attended: a few queries for the whole page."""
     lines = [MemberLine(member_id=r[0], person_id=r[1], name=r[2], branch_id=r[3], branch=r[4], status=r[5],
                         months_silent=months_between(r[6], today) if r[6] else None) for r in rows]
     ids = [line.member_id for line in lines]
     if not ids:
         return lines
     since = since or add_months(month_start(today), -11)
-    dues, attendance, flags, last = paid_up_to(ids), _attendance(ids, since), _open_flags(ids), _last_meetings(ids)
+    dues, attendance = paid_up_to(ids), _attendance(ids, since, today)
+    flags, last = _open_flags(ids), _last_meetings(ids)
     from community.database import as_local
 
     for line in lines:

@@ -13,8 +13,11 @@ F = ma.fields
 
 
 class FlagOut(ma.Schema):
-    kind = F.Function(lambda f: getattr(f, "kind", None))
-    opened_on = F.Function(lambda f: str(getattr(f, "opened_on", "") or "") or None)
+    id = F.Integer()
+    kind = F.String(metadata={"description": "out_of_contact, no_life, no_dues or no_work"})
+    raised_on = F.Date()
+    since_on = F.Date(allow_none=True, metadata={"description": "the day the reason counts from"})
+    reason = F.Function(lambda f: f.reason(utcnow().date()), metadata={"description": "in words"})
 
 
 class HomeMemberOut(ma.Schema):

@@ -36,8 +36,8 @@ HEADERS = ["姓名", "所在支部", "身份", "本月参加/应参加", "本年
 REPORT_BATCH = 500
 
 
-def _flag_text(line: L.MemberLine) -> str:
-    words = [FLAG_WORDS.get(getattr(f, "kind", ""), str(getattr(f, "kind", ""))) for f in line.flags]
+def _flag_text(line: L.MemberLine, today: date) -> str:
+    words = [f.reason(today) if hasattr(f, "reason") else FLAG_WORDS.get(f.kind, f.kind) for f in line.flags]
     if line.is_amber:
         words.append(f"{line.months_silent}个月未联系" if line.months_silent is not None else "未登记联系情况")
     return "；".join(words)
@@ -52,19 +52,20 @@ def report_data(organisation_id: int, month: date, branch_id: int | None = None)
     for start in range(0, len(rows), REPORT_BATCH):
         batch = rows[start:start + REPORT_BATCH]
         year = L.member_lines(batch, end - date.resolution, since=year_start)
-        this_month = L._attendance([r[0] for r in batch], month)
+        this_month = L._attendance([r[0] for r in batch], month, end - date.resolution)
         for line in year:
             line.month_attended, line.month_invited = this_month.get(line.member_id, (0, 0))
         lines += year
     branch_ids = sorted({line.branch_id for line in lines})
     return {"organisation": L.get_organisation(organisation_id), "month": month, "lines": lines,
+            "until": end - date.resolution,
             "meetings": L.meetings_held(branch_ids, month, end)}
 
 
-def _cells(line) -> list:
+def _cells(line, today: date) -> list:
     return [line.name, line.branch, STATUSES.get(line.status, line.status),
             f"{line.month_attended}/{line.month_invited}", f"{line.attended}/{line.invited}",
-            month_label(line.paid_up_to), _flag_text(line)]
+            month_label(line.paid_up_to), _flag_text(line, today)]
 
 
 def report_xlsx(data: dict) -> bytes:
@@ -77,7 +78,8 @@ def report_xlsx(data: dict) -> bytes:
     sheet.append(HEADERS)
     for line in data["lines"]:
         # A name that starts with "=" stays text (never a formula in Excel).
-        sheet.append([("'" + v) if isinstance(v, str) and v.startswith("=") else v for v in _cells(line)])
+        cells = _cells(line, data["until"])
+        sheet.append([("'" + v) if isinstance(v, str) and v.startswith("=") else v for v in cells])
     meetings = book.create_sheet("组织生活")
     meetings.append(["日期", "支部", "类别", "主题"])
     for _branch_id, branch, kind, title, starts_at in data["meetings"]:
@@ -100,7 +102,7 @@ def report_pdf(data: dict) -> bytes:
              Paragraph(f"在外党员{len(lines)}名，需关注{amber}名；"
                        f"所在支部本月开展组织生活{len(data['meetings'])}次。", body),
              Spacer(1, 3 * mm)]
-    rows = [HEADERS] + [[Paragraph(escape(str(v)), cell) for v in _cells(line)] for line in lines]
+    rows = [HEADERS] + [[Paragraph(escape(str(v)), cell) for v in _cells(line, data["until"])] for line in lines]
     table = Table(rows, colWidths=[26 * mm, 52 * mm, 22 * mm, 28 * mm, 28 * mm, 26 * mm, 70 * mm], repeatRows=1)
     style = [("FONTNAME", (0, 0), (-1, -1), font), ("FONTSIZE", (0, 0), (-1, -1), 9.5),
              ("GRID", (0, 0), (-1, -1), 0.5, "#555555"), ("BACKGROUND", (0, 0), (-1, 0), "#eeeeee"),

@@ -70,7 +70,7 @@ def members(organisation_id: int):
     lines, total = L.members_page(organisation.id, today, page, PER_PAGE)
     return render_template("branches/liaison/members.html", organisation=organisation, lines=lines, total=total,
                            page=page, pages=max(1, -(-total // PER_PAGE)), month=month_start(today),
-                           amber_months=L.AMBER_MONTHS)
+                           today=today)
 
 
 @bp.route("/liaison/<int:organisation_id>/report", methods=["POST"])

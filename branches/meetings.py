@@ -17,12 +17,13 @@ ACTIONS = {"meeting.manage_branch": {"secretary", "branch_committee", "street_ad
 
 
 def branch_members(branch_id: int) -> dict[int, bool]:
-    """Every member of the branch; full members vote, probationary ones (预备党员) do not."""
+    """Every current member of the branch (those who left are not); full members vote, probationary ones
+    (预备党员) do not — the general meeting's quorum and resolutions count full current members only."""
     from app import db
     from branches.models import BranchMember
 
     return dict(db.session.execute(select(BranchMember.person_id, BranchMember.status == "full")
-                                   .where(BranchMember.branch_id == branch_id)).all())
+                                   .where(BranchMember.branch_id == branch_id, BranchMember.left_on.is_(None))).all())
 
 
 def branch_committee(branch_id: int) -> dict[int, bool]:

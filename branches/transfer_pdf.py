@@ -50,7 +50,7 @@ def letter_pdf(transfer, *, status_text: str = "正式党员") -> bytes:
             Paragraph(f"{number}", right),
             Paragraph(f"{destination}：", plain),
             Paragraph(f"{name}同志系中共{status_text}，其组织关系由{origin}转到你处，请接洽。"
-                      f"该同志党费已交到{dues}。", body),
+                      f"该同志党费交至{dues}。", body),
             Paragraph(f"（{valid}）", body),
             Paragraph(f"{origin}（盖章）", right),
             Paragraph(_day(transfer.issued_on), right),

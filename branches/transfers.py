@@ -153,15 +153,14 @@ def issue_transfer(actor, data: dict, *, today: date | None = None) -> Transfer:
         person = db.session.get(Person, data.get("person_id")) if valid_id(data.get("person_id")) else None
         if person is None:
             fields["person_id"] = _("Choose the person the letter is for.")
-    valid_until = data.get("valid_until") or latest_validity(today)
+    # A letter out is issued today; a paper letter in carries its own date of issue.
+    issued_on = today if member is not None else (data.get("issued_on") or today)
+    valid_until = data.get("valid_until") or latest_validity(issued_on)
     if isinstance(valid_until, str):
         try:
             valid_until = date.fromisoformat(valid_until)
         except ValueError:
             fields["valid_until"] = _("Give the date as YYYY-MM-DD.")
-    issued_on = data.get("issued_on") or today
-    if member is not None:
-        issued_on = today  # a letter out is issued now; a paper letter in carries its own date
     if isinstance(valid_until, date) and "valid_until" not in fields:
         if valid_until < issued_on:
             fields["valid_until"] = _("The letter cannot expire before it is issued.")

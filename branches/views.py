@@ -16,8 +16,12 @@ bp = Blueprint("branches", __name__, url_prefix="/admin/branches")
 def index():
     """Branches in the actor's scopes."""
     require(current_user, "branch.list")
+    from branches import roster
+
     branches = db.session.scalars(services.branches_query(current_user).limit(200)).all()
-    return render_template("branches/index.html", branches=branches)
+    full = roster.full_member_counts([b.id for b in branches])  # one query for every branch on the page
+    meets = {b.id: roster.meets_rule(b, full[b.id]) for b in branches}
+    return render_template("branches/index.html", branches=branches, full=full, meets=meets)
 
 
 @bp.route("/members")

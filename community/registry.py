@@ -80,6 +80,7 @@ class Registry:
     meeting_kinds: dict[str, object] = field(default_factory=dict)
     calendar_sources: list[Callable] = field(default_factory=list)
     approval_sources: list[Callable] = field(default_factory=list)
+    party_membership_sources: list[Callable] = field(default_factory=list)
     access_rows: list = field(default_factory=list)
     app: Flask | None = field(default=None, repr=False)
     finalized: bool = False
@@ -174,6 +175,11 @@ class Registry:
         """`source()` -> [(person_id, label, count, url)]: approvals waiting for each person, for the daily
         digest at 09:00 on working days. One or a few queries for everyone, never one per person."""
         self.approval_sources.append(source)
+
+    def party_membership_source(self, source: Callable) -> None:
+        """`source(person_ids)` -> {person_id: "mobile" | "member"} for those who are party members (the branch
+        rosters): the elections' composition counts party members and mobile party members from it."""
+        self.party_membership_sources.append(source)
 
     def access(self, rows) -> None:
         """Rows of the access matrix for the package's routes (see community/access.py)."""

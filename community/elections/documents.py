@@ -68,7 +68,9 @@ def announcement_pdf(election, result: dict) -> bytes:
     story.append(Paragraph(f"当选居民代表（{len(elected)}名）：{names}。", body))
     bands = "，".join(f"{BANDS.get(k, k)}{v}名" for k, v in sorted(comp["age_bands"].items()))
     story.append(Paragraph(f"当选人员构成：新居民（外来人口）{comp['migrants']}名，女性{comp['women']}名"
-                           + (f"，{bands}" if bands else "") + "。", body))
+                           + (f"，{bands}" if bands else "")
+                           + (f"，党员{comp['party_members']}名（其中流动党员{comp['mobile_party_members']}名）"
+                              if comp.get("party_members") is not None else "") + "。", body))
     if result["vacancies"]:
         story.append(Paragraph(f"经另行选举仍未选足，空缺{result['vacancies']}名。", body))
     story += [Paragraph("对推选结果有异议的，可向社区居民代表推选委员会反映。特此公告。", body), Spacer(1, 10 * mm),
@@ -115,7 +117,11 @@ def results_xlsx(election, result: dict) -> bytes:
     comp.append(["女性", c["women"]])
     for band, count in sorted(c["age_bands"].items()):
         comp.append([BANDS.get(band, band), count])
-    comp.append(["党员、流动党员", "待支部名册接入"])
+    if c.get("party_members") is None:
+        comp.append(["党员、流动党员", "待支部名册接入"])
+    else:
+        comp.append(["党员", c["party_members"]])
+        comp.append(["其中流动党员", c["mobile_party_members"]])
     for worksheet in book.worksheets:  # a name or title starting with "=" is text, never a formula
         for row in worksheet.iter_rows():
             for cell in row:

@@ -8,7 +8,8 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask_babel import gettext as _
-from sqlalchemy import and_, exists, false, or_, select
+from sqlalchemy import and_, exists, or_, select
+from sqlalchemy.sql.elements import False_
 
 from app import db
 from community.audit.services import record
@@ -80,7 +81,7 @@ def visible_condition(actor):
         condition = scope_condition(actor, kind.manage_action, kind.scope_type, Meeting.scope_id)
         if condition is None:
             return None
-        if condition is not false():
+        if not isinstance(condition, False_):  # no grant for this kind: leave it out of the SQL
             managed.append(and_(Meeting.kind == name, condition))
     return or_(invited, *managed)
 

@@ -78,11 +78,8 @@ def upgrade():
         batch_op.add_column(sa.Column('services', sa.Text(), server_default='', nullable=False))
         batch_op.create_check_constraint(op.f('ck_branch_kind_known'), "kind IN ('mobile', 'joint', 'station')")
 
-    # The meetings migration (a sibling head) may have added branch_member.status already.
-    has_status = 'status' in {c['name'] for c in sa.inspect(op.get_bind()).get_columns('branch_member')}
     with op.batch_alter_table('branch_member', schema=None) as batch_op:
-        if not has_status:
-            batch_op.add_column(sa.Column('status', sa.String(length=12), server_default='full', nullable=False))
+        batch_op.add_column(sa.Column('status', sa.String(length=12), server_default='full', nullable=False))
         batch_op.add_column(sa.Column('probation_ends_on', sa.Date(), nullable=True))
         batch_op.add_column(sa.Column('relationship', sa.String(length=12), server_default='transferred', nullable=False))
         batch_op.add_column(sa.Column('card_number', sa.String(length=40), nullable=True))

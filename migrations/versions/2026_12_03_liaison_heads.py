@@ -4,7 +4,7 @@ Revision ID: liaison_heads_20261203
 """
 
 revision = "liaison_heads_20261203"
-down_revision = ("branch_dues_20261203", "calendar_feed_20261203", "meetings_20261203")
+down_revision = ("branch_flags_20261203", "calendar_feed_20261203")
 branch_labels = None
 depends_on = None
 

@@ -193,10 +193,10 @@ def test_pages_record_a_quarter_show_arrears_and_export_the_month(client, branch
     b1 = branch["b1"].id
     page = client.get(f"/admin/branches/{b1}/dues")
     assert page.status_code == 200 and "李强" in page.text
-    bad = client.post(f"/admin/branches/{b1}/dues/pay?member={branch['王芳'].id}",
+    bad = client.post(f"/admin/branches/{b1}/dues/members/{branch['王芳'].id}/pay",
                       data={"category": "employed", "monthly_income": "-5", "first_month": "2026-10", "months": "3"})
     assert bad.status_code == 200 and "不能为负数" in bad.text and 'value="-5"' in bad.text  # beside, kept
-    done = client.post(f"/admin/branches/{b1}/dues/pay?member={branch['王芳'].id}",
+    done = client.post(f"/admin/branches/{b1}/dues/members/{branch['王芳'].id}/pay",
                        data={"category": "employed", "monthly_income": "4500", "first_month": "2026-10",
                              "months": "3"})
     assert done.status_code == 302
@@ -209,7 +209,10 @@ def test_pages_record_a_quarter_show_arrears_and_export_the_month(client, branch
     assert client.get(f"/admin/branches/{branch['b2'].id}/dues").status_code == 403
 
 
-def test_the_dues_list_runs_a_fixed_number_of_statements(client, branch):
+def test_the_dues_list_runs_a_fixed_number_of_statements(client, branch, monkeypatch):
+    from branches import dues_views
+
+    monkeypatch.setattr(dues_views, "PER_PAGE", 10)  # several pages at 32 members
     login(client, branch["secretary"])
     few, _ = count_statements(client, f"/admin/branches/{branch['b1'].id}/dues")
     community_id = branch["secretary"].community_id
@@ -221,6 +224,8 @@ def test_the_dues_list_runs_a_fixed_number_of_statements(client, branch):
     db.session.commit()
     many, _ = count_statements(client, f"/admin/branches/{branch['b1'].id}/dues")
     assert many == few
+    last = client.get(f"/admin/branches/{branch['b1'].id}/dues?page=4")
+    assert last.status_code == 200 and "4 / 4" in last.text
 
 
 def test_api_records_lists_and_refuses(client, branch):

@@ -28,6 +28,7 @@ from community.database import utcnow
 from community.elections.services import candidates as cands
 from community.elections.services import lifecycle, recall, roll, voting
 from community.people.models import Person
+from tests.branches import dues_world, liaison_world, life_access_world, roster_world
 from tests.community.elections.conftest import make_election, open_ballots
 from tests.factories import grant, grant_all, make_community, make_people, make_street, put_on_roll
 
@@ -47,28 +48,11 @@ WORLD_KEYS = frozenset({
     "street_1", "street_2", "community_a", "community_b", "community_c", "person", "spare", "voter",
     "person_phone", "voter_phone", "resident_phone", "election", "nominating", "published", "other_election",
     "receipt", "candidate", "elected", "recall", "nomination", "objection", "voter_3", "voter_4", "voter_5",
-    "spare_grant", "spare_grant_2", "job", "notification", "reminder", "feed_token", "meeting",
-    "branch", "home_organisation", "report_job", *SIGNED_IN})
+    "spare_grant", "spare_grant_2", "job", "notification", "reminder", "feed_token", "meeting", *SIGNED_IN,
+    *roster_world.KEYS, *life_access_world.KEYS, *dues_world.KEYS, *liaison_world.KEYS})
 
 
 # ---------------------------------------------------------------------------------------------- the world
-def _liaison_world(street_1, member, owner) -> tuple[int, int, str]:
-    """{branch}: a branch of street_1 paired with {home_organisation}, which has one member there; {report_job}:
-    the organisation's monthly report, made by `owner` (liaisons and secretaries are tested in tests/branches)."""
-    from branches.models import Branch, BranchHomeOrganisation, BranchMember, HomeOrganisation
-    from community.background import start_job
-
-    branch = Branch(street_id=street_1.id, name="爵溪街道流动党员第一党支部")
-    organisation = HomeOrganisation(name="遵义市新舟镇党委", region="贵州省遵义市")
-    db.session.add_all([branch, organisation])
-    db.session.flush()
-    db.session.add_all([BranchHomeOrganisation(branch_id=branch.id, home_organisation_id=organisation.id),
-                        BranchMember(branch_id=branch.id, person_id=member.id, home_organisation_id=organisation.id)])
-    db.session.commit()
-    job = start_job(owner.id, "branches.home_report", owner.id, organisation.id, "2026-12-01", None)
-    return branch.id, organisation.id, job
-
-
 @dataclass
 class World:
     ids: dict                                   # placeholder -> value
@@ -153,7 +137,7 @@ def build_world() -> World:
         "ends_at": utcnow() + timedelta(days=3, hours=1), "place": "东门社区议事厅"})
     for someone in (resident, voter):
         invite(admin_a, meeting, someone.id)
-    branch, home_organisation, report_job = _liaison_world(street_1, person, platform_admin)
+    branch_part = roster_world.build(street_1, a)
     ids = {
         "street_1": street_1.id, "street_2": street_2.id, "community_a": a.id, "community_b": b.id,
         "community_c": c.id, "person": person.id, "spare": spare.id, "voter": voter.id,
@@ -164,8 +148,10 @@ def build_world() -> World:
         "spare_grant": grant(spare, "discussion_member", "community", a.id).id,
         "spare_grant_2": grant(spare, "organiser", "community", a.id).id, "job": job,
         "other_election": other.id, "notification": notification, "reminder": reminder, "feed_token": feed_token,
-        "meeting": meeting.id, "branch": branch, "home_organisation": home_organisation, "report_job": report_job,
+        "meeting": meeting.id,
         **{name: p.id for name, p in who.items()},
+        **branch_part, **life_access_world.build(branch_part["branch_member"]),
+        **dues_world.build(street_1, a), **liaison_world.build(branch_part["branch"], a, platform_admin),
     }
     assert ids.keys() == WORLD_KEYS
     return World(ids, {name: p.id for name, p in who.items()})

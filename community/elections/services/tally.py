@@ -108,7 +108,7 @@ def rounds_of(election: Election) -> list[ElectionRound]:
 
 
 def composition(election: Election, elected: list[Candidate]) -> dict:
-    """Who was elected: migrants, women, age bands (party membership once branch rosters exist)."""
+    """Who was elected: migrants, women, age bands, party members and mobile party members."""
     day = election.voting_day
     bands: dict[str, int] = {}
     for candidate in elected:
@@ -119,9 +119,24 @@ def composition(election: Election, elected: list[Candidate]) -> dict:
         "migrants": sum(1 for c in elected if c.person.is_migrant),
         "women": sum(1 for c in elected if c.person.gender == "F"),
         "age_bands": {band: bands[band] for band in ("18-35", "36-50", "51-60", "61+", "unknown") if band in bands},
-        "party_members": None,  # needs the branch rosters of the branches package
-        "mobile_party_members": None,
+        **party_composition([c.person_id for c in elected]),
     }
+
+
+def party_composition(person_ids: list[int]) -> dict:
+    """Party members and mobile party members among `person_ids`, from the sources the branch rosters register
+    (`registry.party_membership_source`); None for both when no package keeps rosters."""
+    from community.registry import registry
+
+    sources = registry().party_membership_sources
+    if not sources:
+        return {"party_members": None, "mobile_party_members": None}
+    found: dict[int, str] = {}
+    for source in sources:
+        for person_id, kind in source(person_ids).items():
+            if found.get(person_id) != "mobile":  # a person counted mobile by any source stays mobile
+                found[person_id] = kind
+    return {"party_members": len(found), "mobile_party_members": sum(1 for k in found.values() if k == "mobile")}
 
 
 def results(election: Election) -> dict:

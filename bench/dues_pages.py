@@ -1,0 +1,134 @@
+"""Do the dues and transfer pages stay as fast, and run as many SQL statements, at 5,000 members as at 50?
+
+One branch with M members, each having paid three quarters of 2026 (nine months: 3M payments, 9M paid months)
+and owing the months since, and M/25 transfer letters out. Pages: the dues list with arrears (first page and a
+name search), the month's list and the arrears through the API, the month's .xlsx for the treasurer, the
+transfer letters. Each is timed as a multiple of /healthz in the same run, with its statement count, which must
+not grow with M.
+"""
+from __future__ import annotations
+
+import os
+import tempfile
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import event, insert, select, text
+
+from bench.people_list import BACKENDS, _time, database
+
+SCALE = 0.1 if os.environ.get("BENCH_SIZES", "").startswith("1000,") else 1.0  # --quick
+SIZES = [50, int(5000 * SCALE)]
+
+
+def _seed(members: int) -> int:
+    from app import db
+    from branches.dues import DuesMonth, DuesPayment, add_months
+    from branches.models import Branch, BranchMember
+    from branches.transfers import Transfer
+    from community.accounts.services import hash_password
+    from community.people.models import Person
+    from community.places.models import Community, Street
+    from community.roles.models import RoleGrant
+
+    street = Street(name="爵溪街道", county="象山县")
+    db.session.add(street)
+    db.session.flush()
+    community = Community(street_id=street.id, name="东门社区")
+    branch = Branch(street_id=street.id, name="爵溪第一流动党支部")
+    db.session.add_all([community, branch])
+    db.session.flush()
+    db.session.execute(insert(Person), [
+        {"name": f"党员{i:05d}", "phone": f"137{i:08d}", "hukou_place": "贵州省毕节市", "is_migrant": True,
+         "community_id": community.id, "born_on": date(1985, 1, 1), "has_political_rights": True,
+         "is_active_account": True, "must_change_password": False} for i in range(members)])
+    people = list(db.session.scalars(select(Person.id).order_by(Person.id)))
+    db.session.execute(insert(BranchMember), [
+        {"branch_id": branch.id, "person_id": pid, "joined_branch_on": date(2026, 1, 1)} for pid in people])
+    member_ids = dict(db.session.execute(select(BranchMember.person_id, BranchMember.id)).all())
+    amount = Decimal("45.00")
+    payments = [{"branch_id": branch.id, "member_id": member_ids[pid], "person_id": pid, "category": "employed",
+                 "monthly_income": Decimal("4500.00"), "monthly_amount": amount, "total": amount * 3,
+                 "first_month": date(2026, 1 + 3 * q, 1), "months": 3, "paid_on": date(2026, 1 + 3 * q, 10)}
+                for pid in people for q in range(3)]
+    for start in range(0, len(payments), 5000):
+        db.session.execute(insert(DuesPayment), payments[start:start + 5000])
+    rows = db.session.execute(select(DuesPayment.id, DuesPayment.person_id, DuesPayment.first_month)).all()
+    months = [{"payment_id": pid, "branch_id": branch.id, "person_id": person, "month": add_months(first, n),
+               "amount": amount} for pid, person, first in rows for n in range(3)]
+    for start in range(0, len(months), 5000):
+        db.session.execute(insert(DuesMonth), months[start:start + 5000])
+    db.session.execute(insert(Transfer), [
+        {"person_id": pid, "member_id": member_ids[pid], "from_branch_id": branch.id, "from_organisation": "",
+         "to_organisation": "贵州省毕节市某村党支部", "issued_on": date(2026, 11, 1), "valid_until": date(2027, 1, 31),
+         "note": "", "state": "issued"} for pid in people[::25]])
+    admin = Person(name="管理员", phone="13800000000", password_hash=hash_password("bench12345"), hukou_place="")
+    db.session.add(admin)
+    db.session.flush()
+    db.session.add(RoleGrant(person_id=admin.id, role="street_admin", scope_type="street", scope_id=street.id))
+    db.session.commit()
+    return branch.id
+
+
+def _measure(url: str, folder: str, members: int) -> dict:
+    from app import create_app, db
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench", "WTF_CSRF_ENABLED": False,
+                      "INSTANCE_PATH": folder, "RATELIMIT_ENABLED": False, "SESSION_COOKIE_SECURE": False})
+    with app.app_context():
+        db.create_all()
+        branch_id = _seed(members)
+        db.session.execute(text("ANALYZE"))
+        db.session.commit()
+    client = app.test_client()
+    client.post("/login", data={"phone": "13800000000", "password": "bench12345"})
+    token = client.post("/api/v1/auth/token", json={"phone": "13800000000", "password": "bench12345"}).json["token"]
+    statements = []
+    with app.app_context():
+        event.listen(db.engine, "before_cursor_execute", lambda *a: statements.append(1))
+    urls = {
+        "branches of the dues (menu)": "/admin/branches/dues",
+        "dues list with arrears": f"/admin/branches/{branch_id}/dues",
+        "dues list, name search": f"/admin/branches/{branch_id}/dues?q=党员0004",
+        "API month's dues (per_page=100)": f"/api/v1/branches/{branch_id}/dues?month=2026-09&per_page=100",
+        "API arrears (per_page=100)": f"/api/v1/branches/{branch_id}/arrears?per_page=100",
+        "month's dues .xlsx": f"/admin/branches/{branch_id}/dues.xlsx?month=2026-09",
+        "transfer letters": f"/admin/branches/{branch_id}/transfers",
+    }
+    baseline = _time(client, "/healthz")
+    result = {"baseline_ms": baseline * 1000}
+    for label, address in urls.items():
+        headers = {"Authorization": f"Bearer {token}"} if address.startswith("/api") else None
+        statements.clear()
+        client.get(address, headers=headers)
+        result[label] = (_time(client, address, headers) / baseline, len(statements))
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+    return result
+
+
+def main() -> bool:
+    """Print the table per backend; False when a page's statement count grows with the members."""
+    steady = True
+    for backend in BACKENDS:
+        results = {}
+        for size in SIZES:
+            folder = tempfile.mkdtemp(prefix="tongxin-bench-dues-")
+            with database(backend, folder) as url:
+                results[size] = _measure(url, folder, size)
+        print(f"\n{backend}: dues and transfer pages; time as a multiple of /healthz (SQL statements per request); "
+              "m = branch members")
+        print(f"{'':<36}" + "".join(f"{f'{size:,} m':>16}" for size in SIZES))
+        for label in [k for k in results[SIZES[0]] if k != "baseline_ms"]:
+            counts = {results[s][label][1] for s in SIZES}
+            steady &= len(counts) == 1
+            print(f"{label:<36}" + "".join(f"{results[s][label][0]:>10.1f}x ({results[s][label][1]:>2})"
+                                           for s in SIZES) + ("" if len(counts) == 1 else "  ← grows"))
+        print(f"{'baseline /healthz median (ms)':<36}" + "".join(f"{results[s]['baseline_ms']:>16.2f}"
+                                                                 for s in SIZES))
+    return steady
+
+
+if __name__ == "__main__":
+    raise SystemExit(0 if main() else 1)
