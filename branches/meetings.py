@@ -92,7 +92,9 @@ def seed_general_meeting(context: dict) -> None:
     db.session.add(RoleGrant(person_id=secretary.id, role="secretary", scope_type="branch", scope_id=branch.id,
                              granted_by_id=admin.id))
     context["demo_logins"].append(("支部书记 branch secretary", secretary))
-    members = [secretary, *[p for p in context["people"] if p.hometown][:11]]
+    # The roster's demo step may have put these people in branches already: one current branch per person.
+    taken = set(db.session.scalars(select(BranchMember.person_id).where(BranchMember.left_on.is_(None))))
+    members = [secretary, *[p for p in context["people"] if p.hometown and p.id not in taken][:11]]
     db.session.add_all([BranchMember(branch_id=branch.id, person_id=p.id) for p in members])
     db.session.flush()
     starts = next_weekday_at(5, 14, 30)
