@@ -203,3 +203,24 @@ def test_the_members_page_costs_the_same_with_more_members(client, world):
     client.get(url)
     many, page = count_statements(client, url)
     assert "成员29" in page and many == few
+
+
+def test_open_flags_show_in_words_for_her_members_only(app, client, world):
+    from branches.flags import Flag
+
+    today = utcnow().date()
+    db.session.add_all([
+        Flag(member_id=world["李明"].id, kind="no_dues", raised_on=today, since_on=today - timedelta(days=200)),
+        Flag(member_id=world["王强"].id, kind="out_of_contact", raised_on=today,
+             since_on=today - timedelta(days=200))])
+    db.session.commit()
+    login(client, world["liaison_a"])
+    page = client.get(f"/liaison/{world['a'].id}/").get_data(as_text=True)
+    assert "6个月未交党费" in page and "未联系" in page  # 李明's flag; 张琴's amber
+    body = client.get(f"/api/v1/home-organisations/{world['a'].id}/members",
+                      headers=token_for(client, world["liaison_a"])).get_json()
+    flags = {item["name"]: item["flags"] for item in body["items"]}
+    assert [f["kind"] for f in flags["李明"]] == ["no_dues"] and flags["张琴"] == []
+    other = _as(app, world["liaison_b"]).get(f"/liaison/{world['b'].id}/").get_data(as_text=True)
+    assert "王强" in other and "李明" not in other
+    assert "text-bg-warning" not in other  # the out-of-contact flag is shown, not the amber warning as well
