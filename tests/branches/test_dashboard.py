@@ -73,6 +73,12 @@ def test_the_figures_of_a_street(street):
     assert (data["attended"], data["invited"], data["rate"]) == (1, 2, 50.0)
     assert data["month_total"] == Decimal("45.20") and isinstance(data["quarter_total"], Decimal)
     assert data["per_branch"][street["b2"].id]["month"] == Decimal("0.00")
+    from branches.life import compliance
+
+    plan = compliance([street["b1"].id, street["b2"].id], utcnow().date())
+    for branch_id, items in plan.items():  # overdue items come from the branches' organisational-life plan
+        assert data["per_branch"][branch_id]["overdue"] == sum(1 for item in items if item["is_overdue"])
+    assert sum(data["overdue_kinds"].values()) == sum(b["overdue"] for b in data["per_branch"].values()) > 0
 
 
 def _island(page: str) -> dict:
@@ -89,6 +95,7 @@ def test_the_branch_dashboard_has_tables_and_a_data_island_and_no_inline_script(
     scripts = re.findall(r"<script(?![^>]*application/json)([^>]*)>(.*?)</script>", page, re.S)
     assert all("src=" in attrs and "nonce=" in attrs and not body.strip() for attrs, body in scripts)
     assert "echarts.min.js" in page and page.count("<table") == 5
+    assert f"/admin/branches/{street['b1'].id}/home-organisations" in page  # the secretary's monthly reports
 
 
 def test_who_may_see_the_dashboards(app, client, street):

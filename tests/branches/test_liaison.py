@@ -130,7 +130,7 @@ def test_the_monthly_report_holds_only_her_members(app, client, world):
     login(client, world["liaison_a"])
     job_url, names, pdf = _report(client, f"/liaison/{world['a'].id}/report")
     assert sorted(names) == sorted(["张琴", "李明"])
-    assert len(pdf) > 1000
+    assert len(pdf) > 1000 and b"STSong-Light" in pdf  # the Chinese CID font
     client = _as(app, world["liaison_b"])  # someone else's report is not theirs to download
     assert client.get(job_url).status_code == 404 and client.get(job_url + ".xlsx").status_code == 404
     assert client.post(f"/liaison/{world['a'].id}/report").status_code == 403
