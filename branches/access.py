@@ -3,79 +3,47 @@ from __future__ import annotations
 
 from community.access import OVER_STREET_1, PLATFORM, SIGNED_IN, row
 
+SECRETARY = OVER_STREET_1 | {"secretary"}  # the secretary of {branch} and those above it
+
 STREET_ADMINS = OVER_STREET_1 | {"other_street_admin"}
 
 ACCESS_ROWS = [
-    row("GET /admin/branches/", STREET_ADMINS, note="filtered to the branches of the admin's street"),
-    row("GET /admin/branches/members", STREET_ADMINS, note="filtered by branch and home-side organisation"),
+    row("GET /admin/branches/", STREET_ADMINS | {"secretary"}, note="filtered to the branches of the admin's street"),
+    row("GET /admin/branches/members", STREET_ADMINS | {"secretary", "liaison"},
+        note="filtered by branch and home-side organisation"),
 ]
 
-# Two-place management and the dashboards (branches/liaison_views.py, liaison_api.py, dashboard.py). Liaisons
-# and secretaries are not identities of the matrix world: tests/branches/test_liaison.py and test_dashboard.py
-# hold them (a liaison of A never sees B; a secretary of one branch is refused another's).
-OTHERS = frozenset({"resident", "admin_a", "admin_b", "street_admin", "other_street_admin", "committee",
-                    "counter", "other_committee"})
+# Two-place management and the dashboards (branches/liaison_views.py, liaison_api.py, dashboard.py): the
+# world's "liaison" follows {home_organisation}, paired with {branch}, whose "secretary" reports to it;
+# tests/branches/test_liaison.py checks that a liaison of A never sees B.
+FOLLOWS = PLATFORM | {"liaison"}
 LIAISON_ROWS = [
-    row("GET /liaison/", {"platform_admin"}),
-    row("GET /liaison/{home_organisation}/", {"platform_admin"}),
-    row("POST /liaison/{home_organisation}/report", {"platform_admin"}, form={"month": "2026-12"}),
-    row("GET /liaison/reports/{report_job}", {"platform_admin"}, hide=OTHERS, note="only the job's owner"),
-    row("GET /liaison/reports/{report_job}.xlsx", {"platform_admin"}, hide=OTHERS, note="only the job's owner"),
-    row("GET /admin/branches/{branch}/home-organisations", {"platform_admin"}),
-    row("POST /admin/branches/{branch}/home-organisations/{home_organisation}/report", {"platform_admin"},
+    row("GET /liaison/", FOLLOWS),
+    row("GET /liaison/{home_organisation}/", FOLLOWS),
+    row("POST /liaison/{home_organisation}/report", FOLLOWS, form={"month": "2026-12"}),
+    row("GET /liaison/reports/{report_job}", {"liaison"}, hide=SIGNED_IN - {"liaison"}, note="its maker only"),
+    row("GET /liaison/reports/{report_job}.xlsx", {"liaison"}, hide=SIGNED_IN - {"liaison"}, note="its maker only"),
+    row("GET /admin/branches/{branch}/home-organisations", PLATFORM | {"secretary"}),
+    row("POST /admin/branches/{branch}/home-organisations/{home_organisation}/report", PLATFORM | {"secretary"},
         form={"month": "2026-12"}),
-    row("GET /api/v1/home-organisations/{home_organisation}/members", {"platform_admin"}),
-    row("GET /admin/branches/{branch}/dashboard", OVER_STREET_1),
+    row("GET /api/v1/home-organisations/{home_organisation}/members", FOLLOWS),
+    row("GET /admin/branches/{branch}/dashboard", SECRETARY),
     row("GET /admin/branches/streets/{street_1}/dashboard", OVER_STREET_1),
 ]
 ACCESS_ROWS += LIAISON_ROWS
 # Organisational life and flags (branches/life_views.py, life_api.py). {branch} is a branch of street_1 with a
 # member of A who carries an open flag ({branch_flag}); secretaries and liaisons are tested in tests/branches.
 LIFE_ROWS = [
-    row("GET /admin/branches/compliance", STREET_ADMINS, note="the board: filtered to the admin's street"),
-    row("GET /admin/branches/{branch}/life", OVER_STREET_1),
-    row("GET /admin/branches/flags", STREET_ADMINS, note="filtered to the members the actor follows"),
-    row("POST /admin/branches/flags/{branch_flag}/resolve", {"platform_admin"}, form={"note": "已电话联系，在外务工"},
-        note="secretaries and liaisons resolve (tests/branches/test_flags.py)"),
-    row("GET /api/v1/branches/{branch}/compliance", OVER_STREET_1),
+    row("GET /admin/branches/compliance", STREET_ADMINS | {"secretary"},
+        note="the board: filtered to the admin's street"),
+    row("GET /admin/branches/{branch}/life", SECRETARY),
+    row("GET /admin/branches/flags", STREET_ADMINS | {"secretary", "liaison"},
+        note="filtered to the members the actor follows"),
+    row("POST /admin/branches/flags/{branch_flag}/resolve", {"platform_admin", "secretary", "liaison"},
+        form={"note": "已电话联系，在外务工"}, note="secretaries and liaisons resolve (tests/branches/test_flags.py)"),
+    row("GET /api/v1/branches/{branch}/compliance", SECRETARY),
 ]
 ACCESS_ROWS += LIFE_ROWS
-
-# The roster (branches/roster_views.py, roster_api.py): {branch} is a mobile branch of street 1 with one member
-# ({branch_member}) and one open request to join ({join_request}); tests/branches/test_roster_permissions.py
-# checks secretaries and liaisons, whom the matrix world does not hold.
-ROSTER_ROWS = [
-    row("GET /admin/branches/new", STREET_ADMINS),
-    row("POST /admin/branches/new", OVER_STREET_1, form={"street_id": "{street_1}", "name": "新流动党支部",
-                                                         "kind": "mobile"}),
-    row("GET /admin/branches/home-organisations", STREET_ADMINS),
-    row("POST /admin/branches/home-organisations", STREET_ADMINS, form={"name": "新组织", "region": "贵州省"}),
-    row("GET /admin/branches/{branch}", OVER_STREET_1),
-    row("GET /admin/branches/{branch}/edit", OVER_STREET_1),
-    row("POST /admin/branches/{branch}/edit", OVER_STREET_1, form={"name": "改名支部", "kind": "mobile"}),
-    row("POST /admin/branches/{branch}/members", OVER_STREET_1, form={"person": ""}),
-    row("POST /admin/branches/{branch}/home-organisations", OVER_STREET_1, form={"home_organisation_id": "0"}),
-    row("POST /admin/branches/members/{branch_member}/positions", OVER_STREET_1, form={"title": "网格员"}),
-    row("POST /admin/branches/requests/{join_request}/accept", OVER_STREET_1),
-    row("POST /admin/branches/requests/{join_request}/decline", OVER_STREET_1, form={"reason": "不在本街道居住"}),
-    row("POST /admin/branches/{branch}/export", OVER_STREET_1),
-    row("GET /admin/branches/{branch}/import", OVER_STREET_1),
-    row("POST /admin/branches/{branch}/import", OVER_STREET_1),
-    row("POST /admin/branches/{branch}/import/expired-token", OVER_STREET_1),
-    # The world's job is admin_a's export of people: no roster job of anyone else's is ever shown.
-    row("GET /admin/branches/{branch}/import/check/{job}", (), hide=OVER_STREET_1),
-    row("GET /admin/branches/{branch}/jobs/{job}", (), hide=OVER_STREET_1),
-    row("GET /branches/join", SIGNED_IN),
-    row("POST /branches/join", SIGNED_IN, form={"branch_id": "0"}),
-    row("POST /api/v1/branches", OVER_STREET_1, json={"name": "新流动党支部", "street_id": "{street_1}",
-                                                      "kind": "mobile"}),
-    row("POST /api/v1/home-organisations", STREET_ADMINS, json={"name": "新组织", "region": "贵州省"}),
-    row("POST /api/v1/branches/{branch}/home-organisations", OVER_STREET_1, json={"home_organisation_id": 1}),
-    row("POST /api/v1/branches/{branch}/members", OVER_STREET_1,
-        json={"person_id": "{person}", "status": "full", "relationship": "transferred"}),
-    row("GET /api/v1/branches/{branch}/members", OVER_STREET_1),
-]
-ACCESS_ROWS += ROSTER_ROWS
 
 # Dues and transfers (branches/dues_views.py, transfer_views.py, dues_api.py): {dues_branch} of street 1 with
 # {dues_member} and a letter out, {transfer} (tests/branches/dues_world.py). Street administrators see the lists;
@@ -84,13 +52,16 @@ ACCESS_ROWS += ROSTER_ROWS
 # those who may not see it are told it does not exist.
 LETTER_HIDDEN = SIGNED_IN - OVER_STREET_1
 DUES_ROWS = [
-    row("GET /admin/branches/dues", OVER_STREET_1 | {"other_street_admin"}, note="the branches of one's street"),
+    row("GET /admin/branches/dues", OVER_STREET_1 | {"other_street_admin", "secretary"},
+        note="the branches of one's street, or one's own"),
     row("GET /admin/branches/{dues_branch}/dues", OVER_STREET_1),
     row("GET /admin/branches/{dues_branch}/dues.xlsx", OVER_STREET_1),
     row("GET /admin/branches/{dues_branch}/dues/members/{dues_member}/pay", PLATFORM),
     row("POST /admin/branches/{dues_branch}/dues/members/{dues_member}/pay", PLATFORM, form={"category": "student"}),
     row("GET /admin/branches/{dues_branch}/transfers", OVER_STREET_1),
     row("GET /admin/branches/{dues_branch}/transfers/new", PLATFORM),
+    row("GET /admin/branches/{dues_branch}/transfers/incoming", PLATFORM),
+    row("POST /admin/branches/{dues_branch}/transfers/incoming", PLATFORM, form={"person": "{person_phone}"}),
     row("POST /admin/branches/{dues_branch}/transfers/new", PLATFORM),
     row("GET /admin/branches/transfers/{transfer}.pdf", OVER_STREET_1, hide=LETTER_HIDDEN),
     row("POST /admin/branches/transfers/{transfer}/receipt", PLATFORM, hide=LETTER_HIDDEN),
@@ -104,3 +75,40 @@ DUES_ROWS = [
     row("GET /api/v1/transfers/{transfer}.pdf", OVER_STREET_1, hide=LETTER_HIDDEN),
 ]
 ACCESS_ROWS += DUES_ROWS
+# The roster (branches/roster_views.py, roster_api.py): {branch} is a mobile branch of street 1 with one member
+# ({branch_member}) and one open request to join ({join_request}); its secretary and the member's liaison are
+# identities of the world (tests/branches/roster_world.py); other branches' secretaries: test_roster_permissions.py.
+ROSTER_ROWS = [
+    row("GET /admin/branches/new", STREET_ADMINS),
+    row("POST /admin/branches/new", OVER_STREET_1, form={"street_id": "{street_1}", "name": "新流动党支部",
+                                                         "kind": "mobile"}),
+    row("GET /admin/branches/home-organisations", STREET_ADMINS),
+    row("POST /admin/branches/home-organisations", STREET_ADMINS, form={"name": "新组织", "region": "贵州省"}),
+    row("GET /admin/branches/{branch}", SECRETARY),
+    row("GET /admin/branches/{branch}/edit", OVER_STREET_1),
+    row("POST /admin/branches/{branch}/edit", OVER_STREET_1, form={"name": "改名支部", "kind": "mobile"}),
+    row("POST /admin/branches/{branch}/members", SECRETARY, form={"person": ""}),
+    row("POST /admin/branches/{branch}/home-organisations", OVER_STREET_1, form={"home_organisation_id": "0"}),
+    row("POST /admin/branches/{branch}/positions", SECRETARY, form={"member_id": "{branch_member}",
+                                                                       "title": "网格员"}),
+    row("POST /admin/branches/requests/{join_request}/accept", SECRETARY),
+    row("POST /admin/branches/requests/{join_request}/decline", SECRETARY, form={"reason": "不在本街道居住"}),
+    row("POST /admin/branches/{branch}/export", SECRETARY),
+    row("GET /admin/branches/{branch}/import", SECRETARY),
+    row("POST /admin/branches/{branch}/import", SECRETARY),
+    row("POST /admin/branches/{branch}/import/expired-token", SECRETARY),
+    # The world's job is admin_a's export of people: no roster job of anyone else's is ever shown.
+    row("GET /admin/branches/{branch}/import/check/{job}", (), hide=SECRETARY),
+    row("GET /admin/branches/{branch}/jobs/{job}", (), hide=SECRETARY),
+    row("GET /branches/join", SIGNED_IN),
+    row("POST /branches/join", SIGNED_IN, form={"branch_id": "0"}),
+    row("POST /api/v1/branches", OVER_STREET_1, json={"name": "新流动党支部", "street_id": "{street_1}",
+                                                      "kind": "mobile"}),
+    row("POST /api/v1/home-organisations", STREET_ADMINS, json={"name": "新组织", "region": "贵州省"}),
+    row("POST /api/v1/branches/{branch}/home-organisations", OVER_STREET_1, json={"home_organisation_id": 1}),
+    row("POST /api/v1/branches/{branch}/members", SECRETARY,
+        json={"person_id": "{person}", "status": "full", "relationship": "transferred"}),
+    row("GET /api/v1/branches/{branch}/members", SECRETARY | {"liaison"},
+        note="a liaison: only the members of their organisation"),
+]
+ACCESS_ROWS += ROSTER_ROWS

@@ -1,25 +1,21 @@
-"""The two-place management part of the access matrix's world (tests/community/test_access_matrix.py): a
-home-side organisation paired with the world's branch, with one member there, and its monthly report made by
-the platform administrator (liaisons and secretaries are tested in tests/branches/test_liaison.py)."""
+"""The two-place management part of the access matrix's world (tests/community/test_access_matrix.py): the
+home-side organisation of the world's "liaison" ({home_organisation}: that of {branch_member}) paired with
+{branch}, and its monthly report ({report_job}) made by the liaison; only its maker may open or download it."""
 from __future__ import annotations
 
 from app import db
-from branches.models import BranchHomeOrganisation, BranchMember, HomeOrganisation
-from tests.factories import make_people
+from branches.models import BranchHomeOrganisation, BranchMember
 
 KEYS = frozenset({"home_organisation", "report_job"})
 
 
-def build(branch_id: int, community_a, owner) -> dict:
-    """The organisation, its pairing and member, and a finished report job of `owner`; the placeholders' ids."""
+def build(branch_part: dict, who: dict) -> dict:
+    """Pair the member's organisation with the branch and make its report as the liaison; the placeholders."""
     from community.background import start_job
 
-    organisation = HomeOrganisation(name="遵义市新舟镇党委", region="贵州省遵义市")
-    db.session.add(organisation)
-    db.session.flush()
-    (person,) = make_people(community_a, 1, "在外党员")
-    db.session.add_all([BranchHomeOrganisation(branch_id=branch_id, home_organisation_id=organisation.id),
-                        BranchMember(branch_id=branch_id, person_id=person.id, home_organisation_id=organisation.id)])
+    organisation_id = db.session.get(BranchMember, branch_part["branch_member"]).home_organisation_id
+    db.session.add(BranchHomeOrganisation(branch_id=branch_part["branch"], home_organisation_id=organisation_id))
     db.session.commit()
-    job = start_job(owner.id, "branches.home_report", owner.id, organisation.id, "2026-12-01", None)
-    return {"home_organisation": organisation.id, "report_job": job}
+    liaison = who["liaison"]
+    job = start_job(liaison.id, "branches.home_report", liaison.id, organisation_id, "2026-12-01", None)
+    return {"home_organisation": organisation_id, "report_job": job}
