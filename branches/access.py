@@ -85,3 +85,8 @@ DUES_ROWS = [
     row("GET /api/v1/transfers/{transfer}.pdf", OVER_STREET_1, hide=LETTER_HIDDEN),
 ]
 ACCESS_ROWS += DUES_ROWS
+LIFE_ROWS_2 = [
+    row("POST /admin/branches/{branch}/life/settings", OVER_STREET_1, form={"lesson_frequency": "monthly",
+                                                                          "party_day": "10"}),
+]
+ACCESS_ROWS += LIFE_ROWS_2
