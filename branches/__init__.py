@@ -24,6 +24,7 @@ ACTIONS = {
 # Organisational life and flags (branches/life.py, branches/flags.py).
 LIFE_ACTIONS = {
     "branch_life.view": {"street_admin", "secretary", "branch_committee"},
+    "branch_life.manage": {"street_admin", "secretary"},
     "branch_flag.view": {"street_admin", "secretary", "branch_committee", "liaison"},
     "branch_flag.resolve": {"secretary", "liaison"},
 }

@@ -112,3 +112,8 @@ ROSTER_ROWS = [
         note="a liaison: only the members of their organisation"),
 ]
 ACCESS_ROWS += ROSTER_ROWS
+LIFE_ROWS_2 = [
+    row("POST /admin/branches/{branch}/life/settings", SECRETARY, form={"lesson_frequency": "monthly",
+                                                                          "party_day": "10"}),
+]
+ACCESS_ROWS += LIFE_ROWS_2

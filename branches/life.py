@@ -18,7 +18,7 @@ from sqlalchemy import CheckConstraint, ForeignKey, Integer, String, and_, exist
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app import db
-from community.database import LOCAL_ZONE, as_local, utcnow
+from community.database import LOCAL_ZONE, as_local, transactional, utcnow
 
 # The kinds in the order the pages show them, with their required frequency (shared/DOMAIN.md).
 FREQUENCIES = {"general_meeting": "quarterly", "committee": "monthly", "group": "monthly", "lesson": "quarterly",
@@ -170,3 +170,32 @@ def attendance(member_ids, since: date, today: date | None = None) -> dict[int, 
     answer = {member_id: (0, 0) for member_id in member_ids}
     answer.update({member_id: (present, invited) for member_id, invited, present in rows})
     return answer
+
+
+@transactional
+def set_settings(actor, branch_id: int, lesson_frequency, party_day) -> LifeSettings:
+    """The secretary (or the street) sets how often the branch holds its party lesson and its party day."""
+    from flask_babel import gettext as _
+
+    from community.audit.services import record
+    from community.authz import require
+    from community.errors import Invalid
+    from community.reminders.services import insert_ignoring_duplicates
+
+    require(actor, "branch_life.manage", ("branch", branch_id))
+    problems = {}
+    if lesson_frequency not in LESSON_FREQUENCIES:
+        problems["lesson_frequency"] = _("Choose monthly, quarterly or yearly.")
+    day = int(party_day) if isinstance(party_day, str) and party_day.strip().isdigit() else party_day
+    if not isinstance(day, int) or isinstance(day, bool) or not 1 <= day <= 31:
+        problems["party_day"] = _("A day of the month, 1 to 31.")
+    if problems:
+        raise Invalid(next(iter(problems.values())), fields=problems)
+    # One row per branch: two secretaries saving at once both land on it (the first insert wins, both update).
+    db.session.execute(insert_ignoring_duplicates(LifeSettings.__table__, ["branch_id"]).values(
+        branch_id=branch_id, lesson_frequency=lesson_frequency, party_day=day))
+    settings = db.session.get(LifeSettings, branch_id, populate_existing=True)
+    settings.lesson_frequency, settings.party_day = lesson_frequency, day
+    record(actor, "branch_life.settings", None, f"{lesson_frequency} {day}", object_type="branch",
+           object_id=branch_id)
+    return settings

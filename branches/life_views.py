@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from app import db
 from branches import flags as flag_service
-from branches.life import STATE_LABELS, colour, compliance
+from branches.life import DEFAULT_PARTY_DAY, STATE_LABELS, colour, compliance
 from branches.models import Branch
 from community.authz import require, scope_condition
 from community.database import LOCAL_ZONE, utcnow
@@ -45,9 +45,40 @@ def _lines(branch_id: int, today: date) -> list[dict]:
 def branch_life(branch_id: int):
     """One branch's organisational life: per kind, last held, next due, overdue, and a link to schedule it."""
     require(current_user, "branch_life.view", ("branch", branch_id))
+    return _branch_page(branch_id)
+
+
+def _branch_page(branch_id: int, errors: dict | None = None, posted: dict | None = None, status: int = 200):
+    from branches.life import LESSON_FREQUENCIES, settings_of
+    from community.authz import can
+    from community.meetings.kinds import FREQUENCY_LABELS
+
     branch = db.session.get(Branch, branch_id) or abort(404)
     today = local_today()
-    return render_template("branches/life/branch.html", branch=branch, lines=_lines(branch_id, today), today=today)
+    chosen = settings_of([branch_id]).get(branch_id)
+    values = posted or {"lesson_frequency": chosen.lesson_frequency if chosen else "quarterly",
+                        "party_day": chosen.party_day if chosen else DEFAULT_PARTY_DAY}
+    return render_template("branches/life/branch.html", branch=branch, lines=_lines(branch_id, today), today=today,
+                           may_manage=can(current_user, "branch_life.manage", branch), values=values,
+                           errors=errors or {}, frequencies=[(f, FREQUENCY_LABELS[f]) for f in LESSON_FREQUENCIES]
+                           ), status
+
+
+@bp.route("/<int:branch_id>/life/settings", methods=["POST"])
+@login_required
+def settings(branch_id: int):
+    """Save the party lesson's frequency and the themed party day (post/redirect/get; errors beside fields)."""
+    from branches.life import set_settings
+
+    require(current_user, "branch_life.manage", ("branch", branch_id))
+    posted = {"lesson_frequency": request.form.get("lesson_frequency", ""),
+              "party_day": request.form.get("party_day", "")}
+    try:
+        set_settings(current_user, branch_id, posted["lesson_frequency"], posted["party_day"])
+    except DomainError as error:
+        return _branch_page(branch_id, error.fields, posted, 422)
+    flash(_("The calendar's settings are saved."), "success")
+    return redirect(url_for("branch_life.branch_life", branch_id=branch_id))
 
 
 @bp.route("/compliance")

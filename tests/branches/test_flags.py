@@ -134,6 +134,7 @@ def test_flag_pages_show_the_reason_and_resolve_with_post_redirect_get(w, client
     done = client.post(f"/admin/branches/flags/{flag.id}/resolve", data={"note": "已电话联系，下月返回"})
     assert done.status_code == 302
     assert "已处理" in client.get("/admin/branches/flags").get_data(as_text=True)
+    client.post("/logout")
     login(client, w["li"])
     assert w["an"].name not in client.get("/admin/branches/flags").get_data(as_text=True)
 

@@ -263,3 +263,22 @@ def test_a_branch_meeting_s_members_get_their_meeting_reminders(w):
     recipients = set(db.session.scalars(select(Reminder.recipient_id).where(
         Reminder.kind == "meeting_reminder", Reminder.subject == meeting.subject)))
     assert recipients == {w[n].id for n in ("wang", "an", "bo", "cai", "du")}  # not 尔, who left
+
+
+def test_the_secretary_sets_the_lesson_frequency_and_party_day_with_errors_beside_fields(w, client):
+    login(client, w["wang"])
+    refused = client.post(f"/admin/branches/{w['b1'].id}/life/settings",
+                          data={"lesson_frequency": "weekly", "party_day": "32"})
+    page = refused.get_data(as_text=True)
+    assert refused.status_code == 422 and 'id="party_day-error"' in page and 'value="32"' in page
+    assert db.session.get(LifeSettings, w["b1"].id) is None
+    done = client.post(f"/admin/branches/{w['b1'].id}/life/settings",
+                       data={"lesson_frequency": "monthly", "party_day": "8"})
+    assert done.status_code == 302
+    lines = compliance([w["b1"].id], DEC_1)[w["b1"].id]
+    assert _line(lines, "lesson")["frequency"] == "monthly"
+    assert _line(lines, "party_day")["next_due_on"] == date(2026, 12, 8)
+    client.post("/logout")
+    login(client, w["li"])
+    assert client.post(f"/admin/branches/{w['b1'].id}/life/settings",
+                       data={"lesson_frequency": "yearly", "party_day": "1"}).status_code == 403
