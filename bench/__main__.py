@@ -6,13 +6,24 @@ import sys
 if "--quick" in sys.argv:
     os.environ.setdefault("BENCH_SIZES", "1000,10000")
 
-from bench import ceremony_pages, dues_pages, meeting_pages, people_list, reminder_pages, reminders_dispatch  # noqa: E402  (the sizes are read when they are imported)
+from bench import (  # noqa: E402  (the sizes are read when they are imported)
+    ceremony_pages,
+    dues_pages,
+    liaison_pages,
+    life_pages,
+    meeting_pages,
+    people_list,
+    reminder_pages,
+    reminders_dispatch,
+)
 
 if __name__ == "__main__":
     people_list.main()
     steady = ceremony_pages.main()
     steady = meeting_pages.main() and steady
+    steady = liaison_pages.main() and steady
     fast = reminders_dispatch.main()
-    inbox_steady = reminder_pages.main()
+    steady = life_pages.main() and steady
     dues_steady = dues_pages.main()
-    sys.exit(0 if steady and fast and inbox_steady and dues_steady else 1)
+    inbox_steady = reminder_pages.main()
+    sys.exit(0 if steady and fast and dues_steady and inbox_steady else 1)

@@ -21,6 +21,13 @@ ACTIONS = {
     "branch_member.phone": {"street_admin", "secretary"},
     "branch_member.follow": {"liaison"},
 }
+# Organisational life and flags (branches/life.py, branches/flags.py).
+LIFE_ACTIONS = {
+    "branch_life.view": {"street_admin", "secretary", "branch_committee"},
+    "branch_life.manage": {"street_admin", "secretary"},
+    "branch_flag.view": {"street_admin", "secretary", "branch_committee", "liaison"},
+    "branch_flag.resolve": {"secretary", "liaison"},
+}
 
 
 def init_app(app: Flask) -> None:
@@ -45,9 +52,35 @@ def init_app(app: Flask) -> None:
     from branches import meetings
 
     meetings.register(app)  # organisational life (三会一课…) as kinds of meeting
+    register_life(app)
     from branches import dues_setup  # dues and transfers: pages, API, reminders, scheduled job
 
     dues_setup.register(reg)
+    from branches import liaison_setup  # two-place management and the dashboards
+
+    liaison_setup.register(reg)
+
+
+def register_life(app: Flask) -> None:
+    """Organisational life and flags (branches/life.py, flags.py): pages, API, home cards, reminders, daily job."""
+    from branches import life_reminders
+    from branches.life_api import blp as life_api
+    from branches.life_views import bp as life_pages
+    from branches.life_views import home_cards
+    from community.authz import can
+    from community.registry import registry
+
+    reg = registry(app)
+    reg.actions_of("branch life", LIFE_ACTIONS)
+    reg.blueprint(life_pages)
+    reg.api_blueprint(life_api)
+    reg.home_card(home_cards)
+    reg.menu_link(_l("Organisational life"), "branch_life.board", lambda person: can(person, "branch_life.view"))
+    reg.menu_link(_l("Flagged members"), "branch_life.flags", lambda person: can(person, "branch_flag.view"))
+    reg.reminder_kind(life_reminders.LIFE, life_reminders.LIFE_KIND)
+    reg.reminder_kind(life_reminders.FLAG, life_reminders.FLAG_KIND)
+    reg.task("branches.daily", life_reminders.daily_task)
+    reg.scheduled_job("branches.daily", hour=8, minute=30)  # flags raised, life due/overdue reminders
 
 
 def _roster(app: Flask) -> None:

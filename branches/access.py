@@ -13,6 +13,38 @@ ACCESS_ROWS = [
         note="filtered by branch and home-side organisation"),
 ]
 
+# Two-place management and the dashboards (branches/liaison_views.py, liaison_api.py, dashboard.py): the
+# world's "liaison" follows {home_organisation}, paired with {branch}, whose "secretary" reports to it;
+# tests/branches/test_liaison.py checks that a liaison of A never sees B.
+FOLLOWS = PLATFORM | {"liaison"}
+LIAISON_ROWS = [
+    row("GET /liaison/", FOLLOWS),
+    row("GET /liaison/{home_organisation}/", FOLLOWS),
+    row("POST /liaison/{home_organisation}/report", FOLLOWS, form={"month": "2026-12"}),
+    row("GET /liaison/reports/{report_job}", {"liaison"}, hide=SIGNED_IN - {"liaison"}, note="its maker only"),
+    row("GET /liaison/reports/{report_job}.xlsx", {"liaison"}, hide=SIGNED_IN - {"liaison"}, note="its maker only"),
+    row("GET /admin/branches/{branch}/home-organisations", PLATFORM | {"secretary"}),
+    row("POST /admin/branches/{branch}/home-organisations/{home_organisation}/report", PLATFORM | {"secretary"},
+        form={"month": "2026-12"}),
+    row("GET /api/v1/home-organisations/{home_organisation}/members", FOLLOWS),
+    row("GET /admin/branches/{branch}/dashboard", SECRETARY),
+    row("GET /admin/branches/streets/{street_1}/dashboard", OVER_STREET_1),
+]
+ACCESS_ROWS += LIAISON_ROWS
+# Organisational life and flags (branches/life_views.py, life_api.py). {branch} is a branch of street_1 with a
+# member of A who carries an open flag ({branch_flag}); secretaries and liaisons are tested in tests/branches.
+LIFE_ROWS = [
+    row("GET /admin/branches/compliance", STREET_ADMINS | {"secretary"},
+        note="the board: filtered to the admin's street"),
+    row("GET /admin/branches/{branch}/life", SECRETARY),
+    row("GET /admin/branches/flags", STREET_ADMINS | {"secretary", "liaison"},
+        note="filtered to the members the actor follows"),
+    row("POST /admin/branches/flags/{branch_flag}/resolve", {"platform_admin", "secretary", "liaison"},
+        form={"note": "已电话联系，在外务工"}, note="secretaries and liaisons resolve (tests/branches/test_flags.py)"),
+    row("GET /api/v1/branches/{branch}/compliance", SECRETARY),
+]
+ACCESS_ROWS += LIFE_ROWS
+
 # Dues and transfers (branches/dues_views.py, transfer_views.py, dues_api.py): {dues_branch} of street 1 with
 # {dues_member} and a letter out, {transfer} (tests/branches/dues_world.py). Street administrators see the lists;
 # recording and issuing are the branch's (secretaries, committee; tested in tests/branches/test_dues.py and
@@ -80,3 +112,8 @@ ROSTER_ROWS = [
         note="a liaison: only the members of their organisation"),
 ]
 ACCESS_ROWS += ROSTER_ROWS
+LIFE_ROWS_2 = [
+    row("POST /admin/branches/{branch}/life/settings", SECRETARY, form={"lesson_frequency": "monthly",
+                                                                          "party_day": "10"}),
+]
+ACCESS_ROWS += LIFE_ROWS_2

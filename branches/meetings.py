@@ -17,12 +17,13 @@ ACTIONS = {"meeting.manage_branch": {"secretary", "branch_committee", "street_ad
 
 
 def branch_members(branch_id: int) -> dict[int, bool]:
-    """Every member of the branch; full members vote, probationary ones (预备党员) do not."""
+    """Every current member of the branch (those who left are not); full members vote, probationary ones
+    (预备党员) do not — the general meeting's quorum and resolutions count full current members only."""
     from app import db
     from branches.models import BranchMember
 
     return dict(db.session.execute(select(BranchMember.person_id, BranchMember.status == "full")
-                                   .where(BranchMember.branch_id == branch_id)).all())
+                                   .where(BranchMember.branch_id == branch_id, BranchMember.left_on.is_(None))).all())
 
 
 def branch_committee(branch_id: int) -> dict[int, bool]:
@@ -91,7 +92,9 @@ def seed_general_meeting(context: dict) -> None:
     db.session.add(RoleGrant(person_id=secretary.id, role="secretary", scope_type="branch", scope_id=branch.id,
                              granted_by_id=admin.id))
     context["demo_logins"].append(("支部书记 branch secretary", secretary))
-    members = [secretary, *[p for p in context["people"] if p.hometown][:11]]
+    # The roster's demo step may have put these people in branches already: one current branch per person.
+    taken = set(db.session.scalars(select(BranchMember.person_id).where(BranchMember.left_on.is_(None))))
+    members = [secretary, *[p for p in context["people"] if p.hometown and p.id not in taken][:11]]
     db.session.add_all([BranchMember(branch_id=branch.id, person_id=p.id) for p in members])
     db.session.flush()
     starts = next_weekday_at(5, 14, 30)

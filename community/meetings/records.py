@@ -109,6 +109,7 @@ def record_attendance(actor, meeting: Meeting, entries: dict[int, tuple[str, str
 
     Someone not invited is refused by name; a leave without a reason is refused beside its field."""
     require_manage(actor, meeting)
+    _not_cancelled(meeting)
     rows = {row.person_id: row for row in db.session.scalars(select(MeetingInvitee).options(
         joinedload(MeetingInvitee.person)).where(MeetingInvitee.meeting_id == meeting.id,
                                                  MeetingInvitee.person_id.in_(list(entries) or [-1])))}
@@ -146,11 +147,16 @@ class Quorum:
 
 
 def tally(meeting: Meeting) -> Tally:
-    """Voting invitees and those of them present (one query)."""
+    """Voting invitees and those of them present (one query). Where the kind has a list of members (a branch's
+    general meeting: its full current members), those entitled are all of its voting members, invited or not:
+    leaving someone off the invitations must not lower the quorum (one query more)."""
     entitled, present = db.session.execute(select(
         func.count().filter(MeetingInvitee.is_voting.is_(True)),
         func.count().filter(MeetingInvitee.is_voting.is_(True), MeetingInvitee.attendance == "present"))
         .where(MeetingInvitee.meeting_id == meeting.id)).one()
+    kind = kind_of(meeting.kind)
+    if kind is not None and kind.members is not None and kind.invitees_vote:
+        entitled = max(entitled or 0, sum(1 for votes in kind.members(meeting.scope_id).values() if votes))
     return Tally(entitled=entitled or 0, present=present or 0)
 
 
@@ -164,8 +170,11 @@ def quorum(meeting: Meeting) -> Quorum:
 
 @transactional
 def record_minutes(actor, meeting: Meeting, data: dict, *, now: datetime | None = None) -> Meeting:
-    """Minutes: chair and recorder (from the invitees), topics, speeches; attendance and resolutions are theirs."""
+    """Minutes: chair and recorder (from the invitees), topics, speeches; attendance and resolutions are theirs.
+    A cancelled meeting was not held: it has no minutes."""
     require_manage(actor, meeting)
+    if meeting.is_cancelled:
+        raise DomainError(_("This meeting was cancelled, so it has no minutes."), code="cancelled")
     ids = {}
     for field in ("chair_id", "recorder_id"):
         value = data.get(field)
@@ -200,6 +209,7 @@ def _count(data: dict, field: str) -> int:
 def add_resolution(actor, meeting: Meeting, data: dict) -> MeetingResolution:
     """A resolution with its vote (yes/no/abstain); whether it passed follows the kind's rule."""
     require_manage(actor, meeting)
+    _not_cancelled(meeting)
     kind = kind_of(meeting.kind)
     text = _text(data, "text", 500)
     yes, no, abstain = (_count(data, field) for field in ("votes_yes", "votes_no", "votes_abstain"))

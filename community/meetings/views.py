@@ -86,6 +86,9 @@ def create():
     kind = kinds[name]
     form = MeetingForm()
     form.scope_id.choices = services.scope_choices(current_user, kind)
+    chosen = request.args.get("scope_id", type=int)  # a link such as a branch's "schedule the party lesson"
+    if request.method == "GET" and chosen in dict(form.scope_id.choices):
+        form.scope_id.data = chosen
     if form.validate_on_submit():
         try:
             meeting = services.create_meeting(current_user, name, form.scope_id.data, form.data_for_service())

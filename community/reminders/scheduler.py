@@ -86,7 +86,8 @@ def queue_if_leader(app: Flask, holder: str, task: str, *, with_time: bool = Fal
 
 
 def build_scheduler(app: Flask, holder: str):
-    """The BlockingScheduler with its two jobs (explicit time zone on every trigger)."""
+    """The BlockingScheduler with its two jobs and the packages' scheduled tasks (explicit time zone on every
+    trigger)."""
     from apscheduler.schedulers.blocking import BlockingScheduler
     from apscheduler.triggers.cron import CronTrigger
 

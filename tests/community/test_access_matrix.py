@@ -28,7 +28,7 @@ from community.database import utcnow
 from community.elections.services import candidates as cands
 from community.elections.services import lifecycle, recall, roll, voting
 from community.people.models import Person
-from tests.branches import dues_world, roster_world
+from tests.branches import dues_world, liaison_world, life_access_world, roster_world
 from tests.community.elections.conftest import make_election, open_ballots
 from tests.factories import grant, grant_all, make_community, make_people, make_street, put_on_roll
 
@@ -49,7 +49,7 @@ WORLD_KEYS = frozenset({
     "person_phone", "voter_phone", "resident_phone", "election", "nominating", "published", "other_election",
     "receipt", "candidate", "elected", "recall", "nomination", "objection", "voter_3", "voter_4", "voter_5",
     "spare_grant", "spare_grant_2", "job", "notification", "reminder", "feed_token", "meeting", *SIGNED_IN,
-    *roster_world.KEYS, *dues_world.KEYS})
+    *roster_world.KEYS, *life_access_world.KEYS, *dues_world.KEYS, *liaison_world.KEYS})
 
 
 # ---------------------------------------------------------------------------------------------- the world
@@ -137,6 +137,7 @@ def build_world() -> World:
         "ends_at": utcnow() + timedelta(days=3, hours=1), "place": "东门社区议事厅"})
     for someone in (resident, voter):
         invite(admin_a, meeting, someone.id)
+    branch_part = roster_world.build(street_1, a, who)
     ids = {
         "street_1": street_1.id, "street_2": street_2.id, "community_a": a.id, "community_b": b.id,
         "community_c": c.id, "person": person.id, "spare": spare.id, "voter": voter.id,
@@ -148,8 +149,8 @@ def build_world() -> World:
         "spare_grant_2": grant(spare, "organiser", "community", a.id).id, "job": job,
         "other_election": other.id, "notification": notification, "reminder": reminder, "feed_token": feed_token,
         "meeting": meeting.id,
-        **dues_world.build(street_1, a),
-        **roster_world.build(street_1, a, who),
+        **branch_part, **life_access_world.build(branch_part["branch_member"]),
+        **dues_world.build(street_1, a), **liaison_world.build(branch_part, who),
     }
     ids.update({name: p.id for name, p in who.items()})
     assert ids.keys() == WORLD_KEYS

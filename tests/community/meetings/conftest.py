@@ -1,7 +1,7 @@
 """A street with a community, two mobile branches with secretaries and members, and a discussion group."""
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
@@ -33,7 +33,8 @@ def world():
     full = make_people(a, 3, "正式党员")
     probationary, = make_people(a, 1, "预备党员")
     db.session.add_all([BranchMember(branch_id=branch.id, person_id=p.id, status="full") for p in [secretary, *full]]
-                       + [BranchMember(branch_id=branch.id, person_id=probationary.id, status="probationary")])
+                       + [BranchMember(branch_id=branch.id, person_id=probationary.id, status="probationary",
+                                      probation_ends_on=date(2027, 6, 1))])
     db.session.commit()
     grant(secretary, "secretary", "branch", branch.id)
     grant(other_secretary, "secretary", "branch", other.id)
