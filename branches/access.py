@@ -3,58 +3,64 @@ from __future__ import annotations
 
 from community.access import OVER_STREET_1, PLATFORM, SIGNED_IN, row
 
+SECRETARY = OVER_STREET_1 | {"secretary"}  # the secretary of {branch} and those above it
+
 STREET_ADMINS = OVER_STREET_1 | {"other_street_admin"}
 
 ACCESS_ROWS = [
-    row("GET /admin/branches/", STREET_ADMINS, note="filtered to the branches of the admin's street"),
-    row("GET /admin/branches/members", STREET_ADMINS, note="filtered by branch and home-side organisation"),
+    row("GET /admin/branches/", STREET_ADMINS | {"secretary"}, note="filtered to the branches of the admin's street"),
+    row("GET /admin/branches/members", STREET_ADMINS | {"secretary", "liaison"},
+        note="filtered by branch and home-side organisation"),
 ]
 
 # Organisational life and flags (branches/life_views.py, life_api.py). {branch} is a branch of street_1 with a
 # member of A who carries an open flag ({branch_flag}); secretaries and liaisons are tested in tests/branches.
 LIFE_ROWS = [
-    row("GET /admin/branches/compliance", STREET_ADMINS, note="the board: filtered to the admin's street"),
-    row("GET /admin/branches/{branch}/life", OVER_STREET_1),
-    row("GET /admin/branches/flags", STREET_ADMINS, note="filtered to the members the actor follows"),
-    row("POST /admin/branches/flags/{branch_flag}/resolve", {"platform_admin"}, form={"note": "已电话联系，在外务工"},
-        note="secretaries and liaisons resolve (tests/branches/test_flags.py)"),
-    row("GET /api/v1/branches/{branch}/compliance", OVER_STREET_1),
+    row("GET /admin/branches/compliance", STREET_ADMINS | {"secretary"}, note="the board: the actor's branches"),
+    row("GET /admin/branches/{branch}/life", OVER_STREET_1 | {"secretary"}),
+    row("GET /admin/branches/flags", STREET_ADMINS | {"secretary", "liaison"},
+        note="filtered to the members the actor follows"),
+    row("POST /admin/branches/flags/{branch_flag}/resolve", {"platform_admin", "secretary", "liaison"},
+        form={"note": "已电话联系，在外务工"}, note="a second resolve is a 422 (already resolved)"),
+    row("GET /api/v1/branches/{branch}/compliance", OVER_STREET_1 | {"secretary"}),
 ]
 ACCESS_ROWS += LIFE_ROWS
 
 # The roster (branches/roster_views.py, roster_api.py): {branch} is a mobile branch of street 1 with one member
-# ({branch_member}) and one open request to join ({join_request}); tests/branches/test_roster_permissions.py
-# checks secretaries and liaisons, whom the matrix world does not hold.
+# ({branch_member}) and one open request to join ({join_request}); its secretary and the member's liaison are
+# identities of the world (tests/branches/roster_world.py); other branches' secretaries: test_roster_permissions.py.
 ROSTER_ROWS = [
     row("GET /admin/branches/new", STREET_ADMINS),
     row("POST /admin/branches/new", OVER_STREET_1, form={"street_id": "{street_1}", "name": "新流动党支部",
                                                          "kind": "mobile"}),
     row("GET /admin/branches/home-organisations", STREET_ADMINS),
     row("POST /admin/branches/home-organisations", STREET_ADMINS, form={"name": "新组织", "region": "贵州省"}),
-    row("GET /admin/branches/{branch}", OVER_STREET_1),
+    row("GET /admin/branches/{branch}", SECRETARY),
     row("GET /admin/branches/{branch}/edit", OVER_STREET_1),
     row("POST /admin/branches/{branch}/edit", OVER_STREET_1, form={"name": "改名支部", "kind": "mobile"}),
-    row("POST /admin/branches/{branch}/members", OVER_STREET_1, form={"person": ""}),
+    row("POST /admin/branches/{branch}/members", SECRETARY, form={"person": ""}),
     row("POST /admin/branches/{branch}/home-organisations", OVER_STREET_1, form={"home_organisation_id": "0"}),
-    row("POST /admin/branches/members/{branch_member}/positions", OVER_STREET_1, form={"title": "网格员"}),
-    row("POST /admin/branches/requests/{join_request}/accept", OVER_STREET_1),
-    row("POST /admin/branches/requests/{join_request}/decline", OVER_STREET_1, form={"reason": "不在本街道居住"}),
-    row("POST /admin/branches/{branch}/export", OVER_STREET_1),
-    row("GET /admin/branches/{branch}/import", OVER_STREET_1),
-    row("POST /admin/branches/{branch}/import", OVER_STREET_1),
-    row("POST /admin/branches/{branch}/import/expired-token", OVER_STREET_1),
+    row("POST /admin/branches/{branch}/positions", SECRETARY, form={"member_id": "{branch_member}",
+                                                                       "title": "网格员"}),
+    row("POST /admin/branches/requests/{join_request}/accept", SECRETARY),
+    row("POST /admin/branches/requests/{join_request}/decline", SECRETARY, form={"reason": "不在本街道居住"}),
+    row("POST /admin/branches/{branch}/export", SECRETARY),
+    row("GET /admin/branches/{branch}/import", SECRETARY),
+    row("POST /admin/branches/{branch}/import", SECRETARY),
+    row("POST /admin/branches/{branch}/import/expired-token", SECRETARY),
     # The world's job is admin_a's export of people: no roster job of anyone else's is ever shown.
-    row("GET /admin/branches/{branch}/import/check/{job}", (), hide=OVER_STREET_1),
-    row("GET /admin/branches/{branch}/jobs/{job}", (), hide=OVER_STREET_1),
+    row("GET /admin/branches/{branch}/import/check/{job}", (), hide=SECRETARY),
+    row("GET /admin/branches/{branch}/jobs/{job}", (), hide=SECRETARY),
     row("GET /branches/join", SIGNED_IN),
     row("POST /branches/join", SIGNED_IN, form={"branch_id": "0"}),
     row("POST /api/v1/branches", OVER_STREET_1, json={"name": "新流动党支部", "street_id": "{street_1}",
                                                       "kind": "mobile"}),
     row("POST /api/v1/home-organisations", STREET_ADMINS, json={"name": "新组织", "region": "贵州省"}),
     row("POST /api/v1/branches/{branch}/home-organisations", OVER_STREET_1, json={"home_organisation_id": 1}),
-    row("POST /api/v1/branches/{branch}/members", OVER_STREET_1,
+    row("POST /api/v1/branches/{branch}/members", SECRETARY,
         json={"person_id": "{person}", "status": "full", "relationship": "transferred"}),
-    row("GET /api/v1/branches/{branch}/members", OVER_STREET_1),
+    row("GET /api/v1/branches/{branch}/members", SECRETARY | {"liaison"},
+        note="a liaison: only the members of their organisation"),
 ]
 ACCESS_ROWS += ROSTER_ROWS
 
@@ -65,7 +71,8 @@ ACCESS_ROWS += ROSTER_ROWS
 # those who may not see it are told it does not exist.
 LETTER_HIDDEN = SIGNED_IN - OVER_STREET_1
 DUES_ROWS = [
-    row("GET /admin/branches/dues", OVER_STREET_1 | {"other_street_admin"}, note="the branches of one's street"),
+    row("GET /admin/branches/dues", OVER_STREET_1 | {"other_street_admin", "secretary"},
+        note="the branches of one's street (a secretary: their own)"),
     row("GET /admin/branches/{dues_branch}/dues", OVER_STREET_1),
     row("GET /admin/branches/{dues_branch}/dues.xlsx", OVER_STREET_1),
     row("GET /admin/branches/{dues_branch}/dues/members/{dues_member}/pay", PLATFORM),
@@ -86,7 +93,7 @@ DUES_ROWS = [
 ]
 ACCESS_ROWS += DUES_ROWS
 LIFE_ROWS_2 = [
-    row("POST /admin/branches/{branch}/life/settings", OVER_STREET_1, form={"lesson_frequency": "monthly",
-                                                                          "party_day": "10"}),
+    row("POST /admin/branches/{branch}/life/settings", OVER_STREET_1 | {"secretary"},
+        form={"lesson_frequency": "monthly", "party_day": "10"}),
 ]
 ACCESS_ROWS += LIFE_ROWS_2

@@ -126,6 +126,12 @@ def update_branch(actor, branch: Branch, data: dict) -> Branch:
     """Change a branch's name, kind, units, hours or services (street administrators)."""
     require(actor, "branch.edit", branch)
     fields = _clean_branch(data)
+    if fields["kind"] == "mobile" and branch.kind != "mobile":
+        full = full_member_counts([branch.id])[branch.id]
+        if full < MIN_FULL_MEMBERS:  # a joint branch or a station becomes a single-unit branch only with 3
+            raise BranchRule(_("Only %(n)d full members: a single-unit branch needs at least 3. Keep it a joint "
+                               "branch, or wait until it has 3 full members.", n=full), fields={"kind": _(
+                                   "A single-unit branch needs at least 3 full members.")})
     for key, value in fields.items():
         setattr(branch, key, value)
     flush_or_conflict(None, _("This street already has a branch called “%(name)s”.", name=fields["name"]),

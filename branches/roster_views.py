@@ -16,7 +16,7 @@ from branches import joining, roster, roster_excel
 from branches.models import BRANCH_KINDS, Branch, BranchMember, HomeOrganisation, JoinRequest
 from community.authz import can, require, scope_ids
 from community.background import get_progress, start_job
-from community.database import as_local, utcnow
+from community.database import as_local, paginate, utcnow
 from community.errors import DomainError
 from community.people.forms import ImportForm
 from community.people.models import mask_phone
@@ -25,6 +25,7 @@ from community.places.models import Street
 
 bp = Blueprint("roster", __name__, url_prefix="/admin/branches")
 join_bp = Blueprint("branch_join", __name__, url_prefix="/branches")
+PER_PAGE = 100  # members a roster page shows
 
 
 def _today():
@@ -93,7 +94,8 @@ def edit(branch_id: int):
 
 
 def _page(branch: Branch, *, form=None, error=None, status: int = 200):
-    members = db.session.scalars(roster.roster_query(branch.id, actor=current_user).limit(500)).unique().all()
+    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    members, total = paginate(db.session, roster.roster_query(branch.id, actor=current_user), page, PER_PAGE)
     full = roster.full_member_counts([branch.id])[branch.id]
     phones = roster.may_see_phone(current_user, branch)
     manage = can(current_user, "branch_member.manage", branch)
@@ -103,7 +105,8 @@ def _page(branch: Branch, *, form=None, error=None, status: int = 200):
         phone=(lambda m: m.person.phone) if phones else (lambda m: mask_phone(m.person.phone)),
         officers=roster.officers([branch.id])[branch.id], paired=roster.pairings([branch.id])[branch.id],
         organisations=_organisations(), requests=joining.pending_requests(branch.id) if manage else [],
-        manage=manage, form=form or {}, error=error), status
+        manage=manage, form=form or {}, error=error, total=total, page=page,
+        pages=max(1, -(-total // PER_PAGE))), status
 
 
 @bp.route("/<int:branch_id>")
@@ -164,20 +167,24 @@ def organisations():
                            form=request.form, error=error)
 
 
-@bp.route("/members/<int:member_id>/positions", methods=["POST"])
+@bp.route("/<int:branch_id>/positions", methods=["POST"])
 @login_required
-def add_position(member_id: int):
-    """Record a part-time position a member holds in a town or village."""
-    require(current_user, "branch_member.manage")
-    member = roster.get_or_404(BranchMember, member_id)
-    require(current_user, "branch_member.manage", member.branch)
+def add_position(branch_id: int):
+    """Record a part-time position a member of the branch holds in a town or village."""
+    branch = _branch("branch_member.manage", branch_id)
+    member = db.session.get(BranchMember, request.form.get("member_id", type=int) or 0)
     try:
+        if member is None or member.branch_id != branch.id:
+            from community.errors import Invalid
+
+            raise Invalid(_("Choose a member of this branch."), fields={"member_id": _("Choose a member.")})
         roster.add_position(current_user, member, request.form.get("title"), request.form.get("place"),
                             request.form.get("since"))
         flash(_("Position recorded."), "success")
     except DomainError as refused:
-        flash(refused.message + " " + " ".join(refused.fields.values()), "danger")
-    return redirect(url_for("roster.page", branch_id=member.branch_id) + f"#member-{member.id}")
+        db.session.rollback()
+        flash(" ".join([refused.message, *refused.fields.values()]), "danger")
+    return redirect(url_for("roster.page", branch_id=branch.id) + "#positions")
 
 
 def _join_request(request_id: int) -> JoinRequest:

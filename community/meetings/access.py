@@ -15,8 +15,8 @@ WHEN = {"starts_at": "2027-01-09T14:30", "ends_at": "2027-01-09T16:00", "place":
 
 ACCESS_ROWS = [
     row("GET /meetings/", SIGNED_IN, note="the meetings one organises or is invited to, filtered in SQL"),
-    row("GET /meetings/new", ORGANISERS),
-    row("POST /meetings/new", ORGANISERS, form={"kind": "discussion"}),
+    row("GET /meetings/new", ORGANISERS | {"secretary"}),
+    row("POST /meetings/new", ORGANISERS | {"secretary"}, form={"kind": "discussion"}),
     row("GET /meetings/{meeting}", VIEWERS),
     row("GET /meetings/{meeting}.ics", VIEWERS),
     row("POST /meetings/{meeting}/move", OVER_A, form={**WHEN, "reason": "场地冲突"}),

@@ -9,8 +9,10 @@ from tests.factories import make_people
 KEYS = frozenset({"branch", "branch_member", "join_request"})
 
 
-def build(street_1, community_a) -> dict:
-    """The branch, its member and a request to join; the placeholders' ids."""
+def build(street_1, community_a, who: dict) -> dict:
+    """The branch, its member and a request to join; the placeholders' ids. Adds the identities "secretary"
+    (of the branch) and "liaison" (of the member's home-side organisation) to `who`."""
+    from tests.factories import grant
     branch = Branch(street_id=street_1.id, name="贵州流动党支部", kind="mobile")
     home = HomeOrganisation(name="鸭溪镇党委", region="贵州省遵义市")
     db.session.add_all([branch, home])
@@ -20,5 +22,11 @@ def build(street_1, community_a) -> dict:
     request_ = JoinRequest(branch_id=branch.id, person_id=asking.id, card_number="流字001",
                            home_organisation_id=home.id)
     db.session.add_all([member, request_])
+    member.home_organisation_id = home.id
+    secretary, = make_people(None, 1, "支部书记")
+    liaison, = make_people(None, 1, "联络员")
+    grant(secretary, "secretary", "branch", branch.id)
+    grant(liaison, "liaison", "home_organisation", home.id)
+    who.update({"secretary": secretary, "liaison": liaison})
     db.session.commit()
     return {"branch": branch.id, "branch_member": member.id, "join_request": request_.id}

@@ -12,7 +12,6 @@ from branches import roster
 from branches.models import Branch, BranchMember
 from community.errors import Conflict
 from community.people.models import Person
-from tests.branches.roster_support import juexi  # noqa: F401
 
 
 def test_two_secretaries_adding_one_person_at_once_make_one_membership(juexi, app, backend):

@@ -9,7 +9,6 @@ from sqlalchemy import func, select
 from app import db
 from branches import roster
 from branches.models import BranchMember
-from tests.branches.roster_support import juexi  # noqa: F401
 from tests.factories import count_statements, login, token_for
 
 TODAY = date(2026, 12, 3)

@@ -6,13 +6,13 @@ from datetime import date
 
 import pytest
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
 from app import db
 from branches import joining, roster
 from branches.models import Branch, BranchMember, JoinRequest
 from community.errors import Conflict, Invalid
 from community.reminders.models import Reminder
-from tests.branches.roster_support import juexi  # noqa: F401
 
 TODAY = date(2026, 12, 3)
 
@@ -35,7 +35,8 @@ def test_a_joint_branch_names_two_to_five_units_and_a_station_its_hours(juexi):
         roster.create_branch(admin, street.id, {"name": "党群服务站", "kind": "station"})
     assert "opening_hours" in refused.value.fields
     station = roster.create_branch(admin, street.id, {"name": "党群服务站", "kind": "station",
-                                                      "opening_hours": "每周一至周六 8:30–20:00", "services": "党费缴纳"})
+                                                      "opening_hours": "每周一至周六 8:30–20:00",
+                                                      "services": "党费缴纳"})
     db.session.commit()
     assert station.opening_hours and roster.meets_rule(station, 0)
     with pytest.raises(Conflict):
@@ -60,6 +61,30 @@ def test_a_branch_with_fewer_than_three_full_members_does_not_meet_the_rule(juex
     roster.add_member(wang, branch, people[3], {"status": "full"}, TODAY)
     db.session.commit()
     assert roster.meets_rule(branch, roster.full_member_counts([branch.id])[branch.id])
+
+
+def test_a_joint_branch_becomes_a_single_unit_branch_only_with_three_full_members(juexi):
+    admin, wang = juexi["admin"], juexi["wang"]
+    joint = roster.create_branch(admin, juexi["street"].id, {"name": "联合党支部", "kind": "joint",
+                                                             "units": "甲公司\n乙公司"})
+    db.session.commit()
+    from community.authz import forget_grants
+    from tests.factories import grant
+
+    grant(wang, "secretary", "branch", joint.id)
+    forget_grants()
+    for person in juexi["people"][:2]:
+        roster.add_member(wang, joint, person, {"status": "full"}, TODAY)
+    db.session.commit()
+    with pytest.raises(roster.BranchRule) as refused:
+        roster.update_branch(admin, joint, {"name": "联合党支部", "kind": "mobile"})
+    assert "kind" in refused.value.fields
+    db.session.rollback()
+    assert db.session.get(Branch, joint.id).kind == "joint"
+    roster.add_member(wang, joint, juexi["people"][2], {"status": "full"}, TODAY)
+    roster.update_branch(admin, joint, {"name": "甲公司流动党支部", "kind": "mobile"})
+    db.session.commit()
+    assert db.session.get(Branch, joint.id).kind == "mobile"
 
 
 def test_probationary_members_have_a_one_year_term_from_the_vote_and_no_vote(juexi):
@@ -104,7 +129,7 @@ def test_a_duplicate_or_a_second_current_branch_is_refused_and_nothing_is_writte
     assert _count(BranchMember) == 1
     # The database says so too, whatever the service checked: a second current row cannot be written.
     db.session.add(BranchMember(branch_id=anhui.id, person_id=person.id))
-    with pytest.raises(Exception):
+    with pytest.raises(IntegrityError):
         db.session.flush()
     db.session.rollback()
     # Once they left, they may join another branch.

@@ -136,7 +136,7 @@ def build_world() -> World:
         "ends_at": utcnow() + timedelta(days=3, hours=1), "place": "东门社区议事厅"})
     for someone in (resident, voter):
         invite(admin_a, meeting, someone.id)
-    branch_part = roster_world.build(street_1, a)
+    branch_part = roster_world.build(street_1, a, who)
     ids = {
         "street_1": street_1.id, "street_2": street_2.id, "community_a": a.id, "community_b": b.id,
         "community_c": c.id, "person": person.id, "spare": spare.id, "voter": voter.id,
@@ -147,10 +147,10 @@ def build_world() -> World:
         "spare_grant": grant(spare, "discussion_member", "community", a.id).id,
         "spare_grant_2": grant(spare, "organiser", "community", a.id).id, "job": job,
         "other_election": other.id, "meeting": meeting.id,
-        **{name: p.id for name, p in who.items()},
         **branch_part, **life_access_world.build(branch_part["branch_member"]),
         **dues_world.build(street_1, a),
     }
+    ids.update({name: p.id for name, p in who.items()})
     assert ids.keys() == WORLD_KEYS
     return World(ids, {name: p.id for name, p in who.items()})
 
