@@ -66,6 +66,7 @@ def _seed(members: int) -> int:
     db.session.add(admin)
     db.session.flush()
     db.session.add(RoleGrant(person_id=admin.id, role="street_admin", scope_type="street", scope_id=street.id))
+    db.session.add(RoleGrant(person_id=admin.id, role="secretary", scope_type="branch", scope_id=branch.id))
     db.session.commit()
     return branch.id
 
@@ -94,6 +95,7 @@ def _measure(url: str, folder: str, members: int) -> dict:
         "API arrears (per_page=100)": f"/api/v1/branches/{branch_id}/arrears?per_page=100",
         "month's dues .xlsx": f"/admin/branches/{branch_id}/dues.xlsx?month=2026-09",
         "transfer letters": f"/admin/branches/{branch_id}/transfers",
+        "letter in from outside (form)": f"/admin/branches/{branch_id}/transfers/incoming",
     }
     baseline = _time(client, "/healthz")
     result = {"baseline_ms": baseline * 1000}

@@ -20,13 +20,6 @@ ACTIONS = {
     "branch_member.manage": {"street_admin", "secretary"},
     "branch_member.phone": {"street_admin", "secretary"},
     "branch_member.follow": {"liaison"},
-    # dues and transfers (branches/dues.py, branches/transfers.py)
-    "dues.record": {"secretary", "branch_committee"},
-    "dues.view": {"street_admin", "secretary", "branch_committee"},
-    "transfer.issue": {"secretary"},
-    "transfer.receive": {"secretary"},
-    "transfer.list": {"street_admin", "secretary", "branch_committee"},
-    "transfer.view": {"street_admin", "secretary", "branch_committee"},
 }
 # Organisational life and flags (branches/life.py, branches/flags.py).
 LIFE_ACTIONS = {

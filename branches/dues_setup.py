@@ -3,6 +3,17 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
+# Dues and transfers' actions (branches/dues.py, branches/transfers.py): recording is the branch's; street
+# administrators read the lists.
+ACTIONS = {
+    "dues.record": {"secretary", "branch_committee"},
+    "dues.view": {"street_admin", "secretary", "branch_committee"},
+    "transfer.issue": {"secretary"},
+    "transfer.receive": {"secretary"},
+    "transfer.list": {"street_admin", "secretary", "branch_committee"},
+    "transfer.view": {"street_admin", "secretary", "branch_committee"},
+}
+
 
 def register(reg) -> None:
     """Blueprints, the dues reminders' kinds and task, and their monthly run (registry.scheduled_job)."""
@@ -12,6 +23,8 @@ def register(reg) -> None:
     from branches.transfer_views import bp as transfers_bp
     from community.authz import can
 
+    # a paper letter in names its person with the person picker
+    reg.actions_of("branches", ACTIONS, picking={"transfer.issue"})
     reg.blueprint(dues_bp)
     reg.menu_link(_l("Party dues"), "branch_dues.branches", lambda person: can(person, "dues.view"))
     reg.blueprint(transfers_bp)

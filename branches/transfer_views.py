@@ -100,6 +100,51 @@ def issue(branch_id: int):
                            if member else "")
 
 
+class IncomingForm(CheckedForm):
+    from_organisation = StringField(_l("Issued by (the organisation's full name)"),
+                                    validators=[Optional(), Length(max=100)])
+    issued_on = DateField(_l("Date of issue on the letter"), validators=[Optional()])
+    valid_until = DateField(_l("Valid until (as on the letter)"), validators=[Optional()])
+    dues_paid_up_to = StringField(_l("Dues paid up to (YYYY-MM, as on the letter)"),
+                                  validators=[Optional(), Length(max=7)])
+    note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=1000)])
+
+
+@bp.route("/<int:branch_id>/transfers/incoming", methods=["GET", "POST"])
+@text_checked_by(IncomingForm)
+@login_required
+def incoming(branch_id: int):
+    """Record a paper letter brought in from an organisation outside the platform; the person is chosen by name
+    with the person picker. Its receipt is then recorded on the letters list."""
+    from community.people.picker import picked_person
+
+    branch = D.get_branch(branch_id)
+    require(current_user, "transfer.issue", branch)  # before anyone is looked up
+    form, error = IncomingForm(), None
+    if form.validate_on_submit():
+        try:
+            person = picked_person(current_user, request.form, ("branch", branch.id), "transfer.issue", "person")
+            transfer = T.issue_transfer(current_user, {
+                "person_id": person.id, "to_branch_id": branch.id, "from_organisation": form.from_organisation.data,
+                "issued_on": form.issued_on.data, "valid_until": form.valid_until.data,
+                "dues_paid_up_to": form.dues_paid_up_to.data, "note": form.note.data})
+        except DomainError as refused:
+            if refused.status in (403, 404):
+                raise
+            db.session.rollback()
+            error = refused
+            for name, message in (refused.fields or {}).items():
+                field = getattr(form, name, None)
+                if field is not None and hasattr(field, "errors"):
+                    field.errors = [*field.errors, message] if isinstance(field.errors, list) else [message]
+        else:
+            flash(_("The letter for %(name)s from %(origin)s was recorded. Record its receipt once the member has "
+                    "arrived.", name=person.name, origin=transfer.origin), "success")
+            return redirect(url_for("branch_transfers.transfers", branch_id=branch.id))
+    return render_template("branches/transfers/incoming.html", branch=branch, form=form, error=error,
+                           picked=request.form if request.method == "POST" else None)
+
+
 @bp.route("/transfers/<int:transfer_id>/receipt", methods=["POST"])
 @login_required
 def receive(transfer_id: int):

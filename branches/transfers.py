@@ -169,6 +169,10 @@ def issue_transfer(actor, data: dict, *, today: date | None = None) -> Transfer:
                                       day=latest_validity(issued_on).isoformat())
     if fields:
         raise Invalid(next(iter(fields.values())), fields=fields)
+    if member is None and valid_until < today:  # a paper letter brought in after its validity
+        message = _("This letter expired on %(day)s: it can no longer be received. The issuing organisation must "
+                    "issue a new one.", day=valid_until.isoformat())
+        raise DomainError(message, code="letter_expired", fields={"valid_until": message})
     if member is not None:
         dues_to = paid_up_to([member.id])[member.id]
         if db.session.scalar(select(Transfer.id).where(Transfer.member_id == member.id,

@@ -207,3 +207,27 @@ def test_api_issue_list_receipt_pdf(client, world):
 def test_an_unknown_letter_is_404(world):
     with pytest.raises(NotFound):
         T.get_transfer(world["s1"], 424242)
+
+
+def test_the_page_records_a_paper_letter_in_with_the_person_picker(client, world):
+    from datetime import timedelta
+
+    from community.places.models import Community
+
+    newcomer = make_person(db.session.get(Community, world["wang"].community_id), name="陈新来")
+    login(client, world["s2"])
+    b2, today = world["b2"].id, date.today()
+    assert client.get(f"/admin/branches/{b2}/transfers/incoming").status_code == 200
+    late = client.post(f"/admin/branches/{b2}/transfers/incoming", data={
+        "person": "陈新来", "from_organisation": "江西省某镇党委", "issued_on": str(today - timedelta(days=100))})
+    assert late.status_code == 200 and "过期" in late.text and 'value="江西省某镇党委"' in late.text
+    assert db.session.scalar(select(func.count()).select_from(T.Transfer)) == 0  # nothing written
+    missing = client.post(f"/admin/branches/{b2}/transfers/incoming", data={"person": "陈新来"})
+    assert missing.status_code == 200 and "请填写开具介绍信的党组织名称" in missing.text
+    done = client.post(f"/admin/branches/{b2}/transfers/incoming", data={
+        "person": "陈新来", "from_organisation": "江西省某镇党委", "issued_on": str(today - timedelta(days=20)),
+        "dues_paid_up_to": "2026-10"})
+    assert done.status_code == 302
+    letter = db.session.scalar(select(T.Transfer))
+    assert letter.person_id == newcomer.id and letter.valid_until == T.latest_validity(today - timedelta(days=20))
+    assert "陈新来" in client.get(done.headers["Location"]).text
