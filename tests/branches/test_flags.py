@@ -184,3 +184,14 @@ def test_simultaneous_daily_jobs_raise_each_flag_once(w, app, backend):
     raised = sorted(i for r in results for i in r)
     assert raised == sorted(db.session.scalars(select(Flag.id)))  # every flag by exactly one job
     assert len(raised) == len(set(raised))
+
+
+def test_the_daily_job_raises_flags_and_schedules_life_reminders_once(w, app):
+    from branches.life_reminders import daily
+    from community.registry import registry
+    from tests.branches.life_world import at
+
+    assert registry(app).scheduled_jobs["branches.daily"] == {"hour": 8, "minute": 30}
+    flags, reminders = daily(at(TODAY, 8))
+    assert flags > 0 and reminders > 0
+    assert daily(at(TODAY, 9)) == (0, 0)
