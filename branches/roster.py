@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import date
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import func, select
 
 from app import db
@@ -71,10 +72,14 @@ def rule_message(branch: Branch, full_members: int) -> str:
     if meets_rule(branch, full_members):
         return ""
     if branch.kind == "mobile":
-        return _("Only %(n)d full members: a single-unit branch needs at least 3, so it cannot be set up yet. "
-                 "Form a joint branch with other units, or wait until it has 3 full members.", n=full_members)
-    return _("Only %(n)d full members: a joint branch too needs at least 3 full members across its units.",
-             n=full_members)
+        return ngettext("Only %(num)d full member: a single-unit branch needs at least 3, so it cannot be set up "
+                        "yet. Form a joint branch with other units, or wait until it has 3 full members.",
+                        "Only %(num)d full members: a single-unit branch needs at least 3, so it cannot be set up "
+                        "yet. Form a joint branch with other units, or wait until it has 3 full members.",
+                        full_members)
+    return ngettext("Only %(num)d full member: a joint branch too needs at least 3 full members across its units.",
+                    "Only %(num)d full members: a joint branch too needs at least 3 full members across its units.",
+                    full_members)
 
 
 def _clean_branch(data: dict) -> dict:
@@ -129,8 +134,10 @@ def update_branch(actor, branch: Branch, data: dict) -> Branch:
     if fields["kind"] == "mobile" and branch.kind != "mobile":
         full = full_member_counts([branch.id])[branch.id]
         if full < MIN_FULL_MEMBERS:  # a joint branch or a station becomes a single-unit branch only with 3
-            raise BranchRule(_("Only %(n)d full members: a single-unit branch needs at least 3. Keep it a joint "
-                               "branch, or wait until it has 3 full members.", n=full), fields={"kind": _(
+            raise BranchRule(ngettext("Only %(num)d full member: a single-unit branch needs at least 3. Keep it a "
+                                      "joint branch, or wait until it has 3 full members.",
+                                      "Only %(num)d full members: a single-unit branch needs at least 3. Keep it a "
+                                      "joint branch, or wait until it has 3 full members.", full), fields={"kind": _(
                                    "A single-unit branch needs at least 3 full members.")})
     for key, value in fields.items():
         setattr(branch, key, value)

@@ -7,6 +7,7 @@ from datetime import date
 from pathlib import Path
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from openpyxl import Workbook
 from sqlalchemy import select
 
@@ -136,8 +137,10 @@ def import_roster(job_id: str, actor_id: int, branch_id: int, path: str) -> None
         Path(path).unlink(missing_ok=True)
     db.session.rollback()
     if any(r["problems"] for r in checked):
-        set_progress(job_id, state="failed", error=_("%(n)d rows are no longer valid; nothing was imported.",
-                                                       n=sum(1 for r in checked if r["problems"])))
+        bad = sum(1 for r in checked if r["problems"])
+        set_progress(job_id, state="failed", error=ngettext("%(num)d row is no longer valid; nothing was imported.",
+                                                              "%(num)d rows are no longer valid; nothing was imported.",
+                                                              bad))
         return
     with unit_of_work():
         actor, branch = db.session.get(Person, actor_id), db.session.get(Branch, branch_id)
@@ -148,7 +151,8 @@ def import_roster(job_id: str, actor_id: int, branch_id: int, path: str) -> None
 
         db.session.add_all([BranchMember(branch_id=branch.id, **r["fields"]) for r in checked])
         flush_or_conflict(None, _("Someone in the file joined a branch meanwhile; nothing was imported."))
-        record(actor, "branch_member.import", branch, summary=_("%(n)d members imported", n=len(checked)))
+        summary = ngettext("%(num)d member imported", "%(num)d members imported", len(checked))
+        record(actor, "branch_member.import", branch, summary=summary)
     set_progress(job_id, done=len(checked), total=len(checked), state="done")
 
 
@@ -173,5 +177,5 @@ def export_roster(job_id: str, actor_id: int, branch_id: int) -> None:
     book.save(target)
     with unit_of_work():
         record(db.session.get(Person, actor_id), "branch_member.export", db.session.get(Branch, branch_id),
-               summary=_("%(n)d members exported", n=len(members)))
+               summary=ngettext("%(num)d member exported", "%(num)d members exported", len(members)))
     set_progress(job_id, done=len(members), total=len(members), state="done", file=target.name)

@@ -69,6 +69,7 @@ class Registry:
     actions: dict[str, frozenset] = field(default_factory=dict)
     account_actions: set[str] = field(default_factory=set)
     picking_actions: set[str] = field(default_factory=set)
+    picker_rules: dict[str, Callable] = field(default_factory=dict)
     action_owners: dict[str, str] = field(default_factory=dict)
     menu_links: list[MenuLink] = field(default_factory=list)
     home_cards: list[Callable] = field(default_factory=list)
@@ -120,6 +121,14 @@ class Registry:
             self.action_owners[name] = package
         self.account_actions |= set(account)
         self.picking_actions |= set(picking)
+
+    def picker_rule(self, action: str, rule: Callable) -> None:
+        """A picking action whose searchers hold no role: `rule(actor, scope)` refuses (raises Forbidden or a
+        DomainError) unless the actor may search, and returns the SQL condition on Person of whom they may find
+        (e.g. a voter on an election's roll finds the other voters on it), in place of can() and the community."""
+        self._unique(action, self.picker_rules, "picker rule")
+        self.picking_actions.add(action)
+        self.picker_rules[action] = rule
 
     # ------------------------------------------------------------------ pages and the rest
     def menu_link(self, label, endpoint: str, visible: Callable | None = None) -> None:

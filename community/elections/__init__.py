@@ -43,6 +43,7 @@ def init_app(app: Flask) -> None:
     from community.elections.demo import seed_elections
     from community.elections.hooks import home_panels
     from community.elections.manage_views import bp as manage_bp
+    from community.elections.services import candidates as cands
     from community.elections.views import bp as public_bp
     from community.registry import registry
 
@@ -55,6 +56,8 @@ def init_app(app: Flask) -> None:
     reg.role("counter", _l("Counter"), {"election"}, appoint=_appoint("counter"), dismiss=_dismiss)
     # The committee's forms choose residents with the person picker (voters, candidates, officials, proxies).
     reg.actions_of("elections", ACTIONS, picking={"election.manage", "election.appoint"})
+    # A voter's joint nomination chooses the nominee among the voters on the roll (a voter holds no role).
+    reg.picker_rule(cands.NOMINEE_PICKER, cands.roll_findable)
     reg.blueprint(public_bp)
     reg.blueprint(manage_bp)
     reg.api_blueprint(elections_api)

@@ -60,7 +60,10 @@ ACCESS_ROWS = [
     row("GET /elections/{election}/vote", SIGNED_IN),
     row("POST /elections/{election}/vote", VOTER),
     row("POST /api/v1/elections/{election}/ballots", VOTER, json={"candidate_ids": []}),
-    *lookup_rows("POST /elections/{nominating}/nominations", VOTER, {"phone": "{voter_phone}"}),
+    *lookup_rows("POST /elections/{nominating}/nominations", VOTER, {"nominee": "{voter_phone}"}),
+    # The nominee picker: a voter on the roll searches that roll (permission first; nobody else).
+    row("GET /api/v1/people/picker?scope_type=election&scope_id={nominating}&action=election.nominate_jointly&q=选民",
+        VOTER),
     row("POST /api/v1/elections/{nominating}/nominations", VOTER, json={"nominee_id": "{voter}", "kind": "voters"}),
     row("POST /elections/{nominating}/nominations/{nomination}/support", VOTER),
     row("POST /api/v1/elections/{nominating}/nominations/{nomination}/supports", VOTER),

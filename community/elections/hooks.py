@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from flask import url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import select
 
 from app import db
@@ -18,7 +19,8 @@ def _committee_task(election: Election, voters: int, candidates: int) -> str:
     when = as_local(election.voting_opens_at).strftime("%Y-%m-%d %H:%M") if election.voting_opens_at else "—"
     closes = as_local(election.voting_closes_at).strftime("%Y-%m-%d %H:%M") if election.voting_closes_at else "—"
     tasks = {
-        "draft": _("Next: build the voter roll (%(n)d voters so far) and publish it.", n=voters),
+        "draft": ngettext("Next: build the voter roll (%(num)d voter so far) and publish it.",
+                          "Next: build the voter roll (%(num)d voters so far) and publish it.", voters),
         "roll_published": _("Next: open nominations."),
         "nominating": _("Next: put the candidates on the list (%(n)d, at least %(m)d needed).", n=candidates,
                         m=election.min_candidates),

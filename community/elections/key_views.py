@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 from markupsafe import Markup
 
@@ -75,7 +76,9 @@ def open_ballots(election_id: int):
         else:
             from flask import flash
 
-            flash(_("%(n)d sealed ballots were opened; the round can now be counted.", n=result["opened"]), "success")
+            flash(ngettext("%(num)d sealed ballot was opened; the round can now be counted.",
+                           "%(num)d sealed ballots were opened; the round can now be counted.", result["opened"]),
+                  "success")
             back = "elections_manage.manage" if can(current_user, "election.manage", election) else "elections.detail"
             return redirect(url_for(back, election_id=election.id))
     page = render_template("elections/open_ballots.html", election=election, status=status, round=round_,

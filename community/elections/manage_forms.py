@@ -149,9 +149,11 @@ def dismiss(election_id: int, person_id: int):
         done = (_("%(name)s was removed from the election committee.", name=person.name)
                 if role == "election_committee" else _("%(name)s is no longer a counter.", name=person.name))
         if role == "election_committee" and left < election.committee_min:
-            done += " " + _("The committee now has %(n)d members; it needs %(low)d to %(high)d: appoint another "
-                            "member before the next step.", n=left, low=election.committee_min,
-                            high=election.committee_max)
+            done += " " + ngettext("The committee now has %(num)d member; it needs %(low)d to %(high)d: appoint "
+                                   "another member before the next step.",
+                                   "The committee now has %(num)d members; it needs %(low)d to %(high)d: appoint "
+                                   "another member before the next step.", left,
+                                   low=election.committee_min, high=election.committee_max)
         return done
     return act(election_id, "committee-row", "committee", remove, main=None, need="election.appoint")
 
@@ -160,9 +162,10 @@ def _confirm_dismissal(election, person, role, left):
     text = (_("Remove %(name)s from the election committee?", name=person.name) if role == "election_committee"
             else _("Remove %(name)s as counter?", name=person.name))
     if role == "election_committee" and left < election.committee_min:
-        text += " " + _("The committee would then have %(n)d members; it needs %(low)d to %(high)d before the "
-                        "roll can be published or voting opened.", n=left, low=election.committee_min,
-                        high=election.committee_max)
+        text += " " + ngettext("The committee would then have %(num)d member; it needs %(low)d to %(high)d before the "
+                               "roll can be published or voting opened.", "The committee would then have %(num)d "
+                               "members; it needs %(low)d to %(high)d before the roll can be published or voting "
+                               "opened.", left, low=election.committee_min, high=election.committee_max)
     return page(election, confirm={
         "section": "committee", "text": text, "button": _("Yes, remove %(name)s", name=person.name),
         "action": url_for("elections_manage.dismiss", election_id=election.id, person_id=person.id),
@@ -183,16 +186,19 @@ def add_candidate(election_id: int):
                 return _confirm_candidacy(election, person, remaining)
         cands.add_candidate(current_user, election, person)
         if remaining is not None:
-            return _("%(name)s was added to the candidate list and has left the election committee (%(n)d members "
-                     "remain).", name=person.name, n=remaining)
+            return ngettext("%(name)s was added to the candidate list and has left the election committee (%(num)d "
+                            "member remains).", "%(name)s was added to the candidate list and has left the election "
+                            "committee (%(num)d members remain).", remaining, name=person.name)
         return _("%(name)s was added to the candidate list.", name=person.name)
     return act(election_id, "candidate", "candidates", add)
 
 
 def _confirm_candidacy(election, person, remaining):
-    text = _("%(name)s is on the election committee. Rule: a committee member who becomes a candidate leaves the "
-             "committee. It would then have %(n)d members (%(low)d–%(high)d needed).", name=person.name,
-             n=remaining, low=election.committee_min, high=election.committee_max)
+    text = ngettext("%(name)s is on the election committee. Rule: a committee member who becomes a candidate "
+                    "leaves the committee. It would then have %(num)d member (%(low)d–%(high)d needed).",
+                    "%(name)s is on the election committee. Rule: a committee member who becomes a candidate "
+                    "leaves the committee. It would then have %(num)d members (%(low)d–%(high)d needed).",
+                    remaining, name=person.name, low=election.committee_min, high=election.committee_max)
     if remaining < election.committee_min:
         text += " " + _("Appoint another member before the roll is published.")
     if person.id == current_user.id:

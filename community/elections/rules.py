@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from community.anniversaries import whole_years
 
@@ -38,9 +39,10 @@ def eligibility_problems(person, election, voting_day: date) -> list[tuple[str, 
     if person.is_migrant:
         since = person.living_since_on
         if since is None or whole_years(since, voting_day) < election.migrant_min_years:
-            problems.append(("migrant_residence", _(
-                "Rule: a migrant registered elsewhere qualifies after living here %(n)d year(s) or more "
-                "by voting day.", n=election.migrant_min_years)))
+            problems.append(("migrant_residence", ngettext(
+                "Rule: a migrant registered elsewhere qualifies after living here %(num)d year or more by voting day.",
+                "Rule: a migrant registered elsewhere qualifies after living here %(num)d years or more by voting day.",
+                election.migrant_min_years)))
         if election.migrant_needs_permit and not person.residence_permit_no:
             problems.append(("migrant_permit", _("Rule: this election requires migrants to hold a residence "
                                                  "permit (居住证).")))

@@ -1,7 +1,7 @@
 """Residents' pages: elections, the timeline, voting on a phone, receipts, results and documents."""
 from __future__ import annotations
 
-from flask import Blueprint, Response, redirect, render_template, request, url_for
+from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -20,13 +20,13 @@ from community.elections.services.common import (
     elections_query,
     get_election,
     get_or_404,
-    resident,
     status_label,
     voter_record,
 )
 from community.elections.services.introductions import introduction, introduction_day
-from community.errors import NotFound
+from community.errors import DomainError, Invalid, NotFound
 from community.errors import run_form_action as run
+from community.people.picker import picked_person
 
 bp = Blueprint("elections", __name__, url_prefix="/elections")
 PER_PAGE = 20
@@ -79,9 +79,13 @@ def index():
 @login_required
 def detail(election_id: int):
     """The timeline, one's place on the roll, the candidates and what one can do now."""
+    return _detail_page(get_election(election_id))
+
+
+def _detail_page(election: Election, nominate_form=None, nominate_error=None, status: int = 200):
+    """The election's page; after a refused nomination, with the error beside the picker and the text kept."""
     from community.elections.ballot_views import kept_receipts
 
-    election = get_election(election_id)
     manage = can(current_user, "election.manage", election)
     record = voter_record(election, current_user.id)
     show_candidates = manage or election.status not in ("draft", "roll_published", "nominating")
@@ -105,7 +109,8 @@ def detail(election_id: int):
         and utcnow() <= objections_close_at(election),
         eligible_problems=eligible_problems, principals=voting.principals_of(election, current_user.id),
         key_share=ballot_key.my_share(current_user, election), now=utcnow(),
-        kept_receipts=kept_receipts(election, election.current_round))
+        kept_receipts=kept_receipts(election, election.current_round), nominate_form=nominate_form,
+        nominate_error=nominate_error), status
 
 
 def _results_or_404(election: Election) -> dict:
@@ -210,15 +215,20 @@ def support(election_id: int, nomination_id: int):
 @bp.route("/<int:election_id>/nominations", methods=["POST"])
 @login_required
 def nominate(election_id: int):
-    """A voter starts a joint nomination of another voter, named by phone number."""
+    """A voter starts a joint nomination of another voter on the roll, chosen by name with the person picker."""
     election = get_election(election_id)
-    back = url_for("elections.detail", election_id=election.id)
-    def start():
-        cands.require_nominator(current_user, election, "voters")  # before the phone number is looked up
-        return cands.nominate(current_user, election, resident(election, request.form.get("phone")), "voters")
-
-    redirect_to, _n = run(start, _("Nomination started; other voters can now support it."), back)
-    return redirect_to or redirect(back)
+    try:  # the picker checks that the actor may nominate before it looks the typed name up
+        nominee = picked_person(current_user, request.form, ("election", election.id), cands.NOMINEE_PICKER,
+                                "nominee")
+        cands.nominate(current_user, election, nominee, "voters")
+    except DomainError as error:
+        if error.status in (403, 404):
+            raise
+        if not error.fields.get("nominee"):  # a rule (not on the roll, already nominated): beside the field too
+            error = Invalid(error.message, fields={"nominee": error.message})
+        return _detail_page(election, nominate_form=request.form, nominate_error=error, status=error.status)
+    flash(_("%(name)s is nominated; other voters can now support the nomination.", name=nominee.name), "success")
+    return redirect(url_for("elections.detail", election_id=election.id, _anchor="nominate"))
 
 
 @bp.route("/<int:election_id>/recalls", methods=["POST"])

@@ -7,6 +7,7 @@ from pathlib import Path
 from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from sqlalchemy import select
@@ -245,8 +246,9 @@ def import_people(job_id: str, actor_id: int, path: str) -> None:
     set_progress(job_id, total=len(checked), done=0)
     if bad:  # the data changed since the preview: refuse the whole file
         Path(path).unlink(missing_ok=True)
-        set_progress(job_id, state="failed", error=_("%(n)d rows are no longer valid; nothing was imported.",
-                                                       n=len(bad)))
+        set_progress(job_id, state="failed", error=ngettext("%(num)d row is no longer valid; nothing was imported.",
+                                                              "%(num)d rows are no longer valid; nothing was imported.",
+                                                              len(bad)))
         return
     people = []
     for index, row in enumerate(checked, start=1):
@@ -266,7 +268,7 @@ def import_people(job_id: str, actor_id: int, path: str) -> None:
             db.session.flush()
         actor = db.session.get(Person, actor_id)
         record(actor, "person.import", None, object_type="person",
-               summary=_("%(n)d people imported", n=len(checked)),
+               summary=ngettext("%(num)d person imported", "%(num)d people imported", len(checked)),
                detail={"rows": len(checked), "file": Path(path).name})
     Path(path).unlink(missing_ok=True)
     set_progress(job_id, done=len(checked), state="done")
@@ -320,6 +322,7 @@ def export_people(job_id: str, actor_id: int, filters: dict) -> None:
     book.save(target)
     with unit_of_work():
         actor = db.session.get(Person, actor_id)
-        record(actor, "person.export", None, object_type="person", summary=_("%(n)d people exported", n=done),
+        record(actor, "person.export", None, object_type="person",
+               summary=ngettext("%(num)d person exported", "%(num)d people exported", done),
                detail={"rows": done, "filters": {k: v for k, v in filters.items() if v is not None}})
     set_progress(job_id, done=done, total=done, state="done", file=target.name)

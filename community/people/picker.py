@@ -7,7 +7,8 @@ on the server, `picked_person`. The search and the submitted form follow the sam
 
 - the caller must be allowed `action` in the form's scope (`can(actor, action, scope)`), checked before any
   lookup, and `action` must be registered as a picking action (`actions_of(..., picking={...})`), so a role
-  that never chooses people cannot be used to list them;
+  that never chooses people cannot be used to list them; an action registered with `picker_rule` (searchers who
+  hold no role, e.g. a voter nominating a neighbour) has its own check and its own set of people instead;
 - only people of that scope's community are found (of its street, for a scope that sits in a street but no
   community, e.g. a branch), active accounts only;
 - a name matches by prefix, a phone number only when typed whole (a prefix would rebuild a masked number);
@@ -52,11 +53,17 @@ class PickAmong(NotPicked):
         self.choices = choices
 
 
-def _check_action(action: str) -> None:
+def _findable(actor, action: str, scope: tuple[str, int]):
+    """Check that `actor` may pick for `action` in `scope` (before any lookup); the SQL condition on whom."""
     from community.registry import registry
 
     if action not in registry().picking_actions:
         raise Invalid(_("This form does not choose people."), fields={"action": _("Invalid value.")})
+    rule = registry().picker_rules.get(action)
+    if rule is not None:
+        return rule(actor, scope)
+    require(actor, action, scope)
+    return _in_area(area_of(scope))
 
 
 def area_of(scope: tuple[str, int]) -> tuple[str, int] | None:
@@ -80,8 +87,14 @@ def _in_area(area):
     return false()
 
 
-def _people(area):
-    return (select(Person).where(_in_area(area), Person.is_active_account.is_(True))
+def _ages(action: str) -> bool:
+    from community.registry import registry
+
+    return action not in registry().picker_rules
+
+
+def _people(findable):
+    return (select(Person).where(findable, Person.is_active_account.is_(True))
             .options(joinedload(Person.community)).order_by(Person.name, Person.id))
 
 
@@ -92,9 +105,10 @@ def _matching(statement, typed: str):
     return statement.where(prefix_match(Person.name, typed))
 
 
-def suggestion(person: Person, today: date) -> dict:
-    """What the picker shows of a person: name, community, masked phone and age (never the whole number)."""
-    age = person.age_on(today)
+def suggestion(person: Person, today: date, ages: bool = True) -> dict:
+    """What the picker shows of a person: name, community, masked phone and age (never the whole number); no
+    age for searchers who hold no role (a picker rule's, e.g. a voter)."""
+    age = person.age_on(today) if ages else None
     details = [person.community.name if person.community else "", person.phone_masked,
                ngettext("%(num)d year old", "%(num)d years old", age) if age is not None else ""]
     return {"id": person.id, "name": person.name, "community": person.community.name if person.community else "",
@@ -104,16 +118,15 @@ def suggestion(person: Person, today: date) -> dict:
 def search(actor, q: str | None, scope: tuple[str, int], action: str, now=None) -> list[dict]:
     """Up to 10 people of the scope's community whose name starts with `q` (or whose whole phone it is);
     the permission is checked first, so a stranger learns nothing, not even whether anybody matched."""
-    _check_action(action)
-    require(actor, action, scope)
+    findable = _findable(actor, action, scope)
     typed = (q or "").strip()
     if not typed:
         return []
     if len(typed) > MAX_TYPED:
         raise Invalid(_("Type at most %(n)d characters.", n=MAX_TYPED), fields={"q": _("Too long.")})
     today = as_local(now or utcnow()).date()
-    rows = db.session.scalars(_matching(_people(area_of(scope)), typed).limit(MAX_SUGGESTIONS)).unique().all()
-    return [suggestion(person, today) for person in rows]
+    rows = db.session.scalars(_matching(_people(findable), typed).limit(MAX_SUGGESTIONS)).unique().all()
+    return [suggestion(person, today, _ages(action)) for person in rows]
 
 
 def picked_person(actor, form, scope: tuple[str, int], action: str, field: str = "person", now=None) -> Person:
@@ -125,11 +138,9 @@ def picked_person(actor, form, scope: tuple[str, int], action: str, field: str =
     person; several raise PickAmong with the namesakes (the page shows them to choose from); none raises
     NotPicked (an Invalid) beside the field.
     """
-    _check_action(action)
-    require(actor, action, scope)
+    people = _people(_findable(actor, action, scope))
     typed = (form.get(field) or "").strip()[:MAX_TYPED]
     chosen = form.get(f"{field}_id") or ""
-    people = _people(area_of(scope))
     if chosen.isascii() and chosen.isdigit() and valid_id(int(chosen)):
         person = db.session.scalars(people.where(Person.id == int(chosen))).unique().first()
         # The text shows the chosen person: their name (a suggestion), or the prefix that offered the namesakes.
@@ -150,4 +161,4 @@ def picked_person(actor, form, scope: tuple[str, int], action: str, field: str =
     today = as_local(now or utcnow()).date()
     message = _("Several people are called “%(q)s”. Choose one below (their community, phone and age tell them "
                 "apart).", q=typed)
-    raise PickAmong(message, field, [suggestion(person, today) for person in found[:MAX_SUGGESTIONS]])
+    raise PickAmong(message, field, [suggestion(person, today, _ages(action)) for person in found[:MAX_SUGGESTIONS]])

@@ -65,3 +65,65 @@ def test_the_home_page_counts_one_migrant_in_english(client, places):
     assert re.search(r"\b1 migrant\b(?!s)", page), re.findall(r"\d+ migrants?[^<]*", page)
     assert not re.search(r"[\u4e00-\u9fff]", re.sub(r"<span class=\"badge[^<]*</span>|同心圆|中文|东门社区|管理员",
                                                   "", page[page.index("<main"):page.index("</main>")]))
+
+
+# A count in an English message needs ngettext ("1 seat", "2 seats"). These are the documented exceptions:
+# ordinals and row, round and year numbers; counts written as a label ("Women: 3") or as bare figures with no
+# noun that changes ("(3 void)", "3 of 40"); ranges; and the code's fixed limits, which are never 1.
+NOT_PLURAL = {
+    # ordinals and numbers that name something
+    "Round %(n)d", "Share %(n)d", "Share no. %(n)d", "The ID number repeats row %(row)d.",
+    "The phone number repeats row %(row)d.",
+    "You are a vote supervisor (监票人) of round %(n)d and hold share no. %(s)d of its ballot key.",
+    "The working-day calendar does not know %(y)d yet: the approvals digest goes out Monday to Friday, without the "
+    "swapped working days (调休). Upgrade the chinese-calendar package once the State Council publishes the holidays.",
+    # a label, or a figure with no noun beside it
+    "Women: %(n)d", "New residents (migrants): %(n)d", "Chosen: %(n)s/%(m)d", " and %(n)d more", "(%(n)d excused)",
+    "(%(n)d in all)", "(%(n)d void)", "Next: put the candidates on the list (%(n)d, at least %(m)d needed).",
+    "Rule: a recall is proposed by at least one fifth of the voters (%(n)d of %(r)d).",
+    "Rule: the election committee has %(low)d to %(high)d members; it has %(n)d.",
+    "Rule: a committee member who becomes a candidate leaves the committee, and the committee keeps %(low)d to "
+    "%(high)d members. %(name)s leaving it would leave %(n)d. Appoint another member first.",
+    "The workbook has too many parts (%(n)d; at most %(max)d). Copy the people into the template and upload that.",
+    "The workbook has too many sheets (%(n)d; at most %(max)d).",
+    "Party members: %(n)d, of them mobile party members: %(m)d",
+    "As of %(date)s: %(green)d up to date, %(amber)d due, %(red)d overdue.",
+    "%(rate)s%% of invitations attended (%(attended)d of %(invited)d).",
+    "%(year)d-%(month)02d",  # a month, not a count
+    # an age or a range
+    "Rule: voters must be %(n)d or older on voting day (%(day)s).",
+    "Rule: voters must be %(n)d or older on voting day, and the birth date is not on record.",
+    "Must be a whole number from %(low)d to %(high)d.", "Sheet numbers run from 1 to %(n)d.",
+    # the code's fixed limits (constants, never 1)
+    "A cell holds more than %(n)d characters; no field of a person is that long.",
+    "A password needs at least %(n)d characters.", "At most %(n)d characters.", "Type at most %(n)d characters.",
+    "At most %(n)d columns are read. Delete the columns the template does not have.",
+    "At most %(n)d rows can be imported at once. Split the file, and delete empty rows at its end.",
+    "The workbook is too large once unpacked (%(mb)d MB; at most %(max)d MB). Import at most %(rows)d people per "
+    "file.",
+}
+COUNT = re.compile(r"%\(\w+\)d|%d|(?<!%)\(s\)")
+
+
+def test_every_english_count_is_a_plural_message():
+    counted = {m.id for m in _catalogue() if m.id and not isinstance(m.id, tuple) and COUNT.search(m.id)}
+    assert sorted(counted - NOT_PLURAL) == [], "use ngettext (or document the exception in NOT_PLURAL)"
+    assert sorted(NOT_PLURAL - counted) == [], "exceptions no longer in the catalogue"
+
+
+def test_the_count_check_catches_what_users_saw():
+    for bad in ("%(n)d supporters", "%(s)d seat(s)", "Vote as proxy for %(count)d voters", "%d receipts"):
+        assert COUNT.search(bad), bad
+    assert not COUNT.search("The election is now at the step “%(s)s”.")
+
+
+def test_one_seat_and_one_day_read_right_in_english(app):
+    with app.test_request_context(), force_locale("en"):
+        assert ngettext("%(num)d seat", "%(num)d seats", 1) == "1 seat"
+        assert ngettext("Rule: the voter roll is published at least %(num)d day before voting.",
+                        "Rule: the voter roll is published at least %(num)d days before voting.", 1).endswith(
+            "1 day before voting.")
+    with app.test_request_context(), force_locale("zh_Hans_CN"):
+        assert ngettext("%(num)d seat", "%(num)d seats", 1) == "应选 1 名"
+        proxy = ngettext("Vote as proxy for %(num)d voter", "Vote as proxy for %(num)d voters", 2)
+        assert proxy == "受托为 2 名选民投票"

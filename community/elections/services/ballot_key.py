@@ -12,6 +12,7 @@ from datetime import datetime
 
 from flask import current_app
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from nacl.exceptions import CryptoError
 from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.orm import joinedload
@@ -139,8 +140,11 @@ def sealed_count(election: Election, round_no: int) -> int:
 def require_opened(election: Election, round_: ElectionRound) -> None:
     """The count refuses while sealed ballots of the round wait for the supervisors' shares."""
     if sealed_count(election, round_.number):
-        raise DomainError(_("The online ballots are still sealed: %(k)d vote supervisors must enter their shares "
-                            "on the count page first.", k=getattr(round_key(election, round_.number), "threshold", 2)),
+        raise DomainError(ngettext("The online ballots are still sealed: %(num)d vote supervisor must enter their "
+                                   "share on the count page first.",
+                                   "The online ballots are still sealed: %(num)d vote supervisors must enter their "
+                                   "shares on the count page first.",
+                                   getattr(round_key(election, round_.number), "threshold", 2)),
                           code="ballots_sealed")
 
 
@@ -190,8 +194,9 @@ def _read_shares(election: Election, key: BallotKey, texts: list[str], field: st
     if errors:
         raise Invalid(_("Check the shares marked below."), fields=errors)
     if len(shares) < key.threshold:
-        raise Invalid(_("%(k)d different shares are needed to open the ballots; %(n)d were entered.",
-                        k=key.threshold, n=len(shares)),
+        raise Invalid(ngettext("%(k)d different shares are needed to open the ballots; %(num)d was entered.",
+                               "%(k)d different shares are needed to open the ballots; %(num)d were entered.",
+                               len(shares), k=key.threshold),
                       fields={field.format(len(shares)): _("Required")})
     return shares
 

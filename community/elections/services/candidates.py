@@ -4,6 +4,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
@@ -53,6 +54,23 @@ def require_nominator(actor, election: Election, kind: str, now: datetime | None
         require(actor, "election.manage", election)
     elif not is_registered(election, actor.id):
         raise Forbidden(_("Only voters on the roll may nominate."))
+
+
+# The person picker's action for a voter's joint nomination (a voter holds no role: see roll_findable).
+NOMINEE_PICKER = "election.nominate_jointly"
+
+
+def roll_findable(actor, scope: tuple[str, int]):
+    """The picker rule of a joint nomination: only a voter on the roll of an election taking nominations may
+    search (checked first), and finds only the voters registered on that roll (name, community, masked phone)."""
+    from community.elections.services.common import get_election
+
+    if scope[0] != "election":
+        raise Forbidden(_("Only voters on the roll may nominate."))
+    election = get_election(scope[1])
+    require_nominator(actor, election, "voters")
+    return Person.id.in_(select(VoterRecord.person_id).where(VoterRecord.election_id == election.id,
+                                                             VoterRecord.status == "registered"))
 
 
 @transactional
@@ -157,8 +175,9 @@ def add_candidate(actor, election: Election, person: Person, now: datetime | Non
         db.session.add(nomination)
         db.session.flush()
     elif nomination.kind == "voters" and (have := supporters(nomination)) < election.min_nominators:
-        raise DomainError(_("Rule: a joint nomination needs at least %(n)d voters; this one has %(have)d.",
-                            n=election.min_nominators, have=have), code="too_few_nominators")
+        raise DomainError(ngettext("Rule: a joint nomination needs at least %(num)d voter; this one has %(have)d.",
+                                   "Rule: a joint nomination needs at least %(num)d voters; this one has %(have)d.",
+                                   election.min_nominators, have=have), code="too_few_nominators")
     row = Candidate(election_id=election.id, person_id=person.id, nomination_id=nomination.id,
                     added_by_id=actor.id, added_at=now_or(now))
     flush_or_conflict(row, _("The person is already a candidate."), "already_candidate")

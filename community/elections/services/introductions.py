@@ -5,6 +5,7 @@ from datetime import date
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 
 from community.audit.services import record
 from community.authz import require
@@ -67,7 +68,7 @@ def introduction(candidate: Candidate, day: date) -> dict:
     person = candidate.person
     age = person.age_on(day)
     party_label = str(PARTY_LABELS[candidate.party]) if candidate.party and candidate.party in PARTY_LABELS else ""
-    facts = [_("%(n)d years old", n=age) if age is not None else "",
+    facts = [ngettext("%(num)d year old", "%(num)d years old", age) if age is not None else "",
              _("from %(place)s", place=person.hometown) if person.hometown else "",
              candidate.occupation or "", party_label]
     return {"age": age, "hometown": person.hometown or "", "occupation": candidate.occupation or "",

@@ -4,6 +4,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from app import db
 from community.authz import require
@@ -37,8 +38,10 @@ def _committee_rule(election: Election) -> None:
 def _contested_rule(election: Election) -> None:
     have = candidate_count(election)
     if have < election.min_candidates:
-        _refuse(_("Rule: the election must be contested (差额): at least %(n)d candidates for %(s)d seats; "
-                  "there are %(have)d.", n=election.min_candidates, s=election.seats, have=have), "not_contested")
+        _refuse(ngettext("Rule: the election must be contested (差额): at least %(n)d candidates for %(num)d seat; "
+                         "there are %(have)d.", "Rule: the election must be contested (差额): at least %(n)d "
+                         "candidates for %(num)d seats; there are %(have)d.", election.seats,
+                         n=election.min_candidates, have=have), "not_contested")
 
 
 def _days_before_voting(election: Election, now: datetime, days: int, message: str, code: str) -> None:
@@ -56,16 +59,18 @@ def check_step(election: Election, step: str, now: datetime, taken: dict | None 
         if election.voting_opens_at is None or election.voting_closes_at is None:
             raise Invalid(_("Set when voting opens and closes first."),
                           fields={"voting_opens_at": _("Required")})
-        _days_before_voting(election, now, election.roll_days_before, _(
-            "Rule: the voter roll is published at least %(n)d days before voting.", n=election.roll_days_before),
+        _days_before_voting(election, now, election.roll_days_before, ngettext(
+            "Rule: the voter roll is published at least %(num)d day before voting.",
+            "Rule: the voter roll is published at least %(num)d days before voting.", election.roll_days_before),
             "roll_too_late")
         if roll_counts(election)[0] == 0:
             _refuse(_("The roll is empty."), "roll_empty")
     elif step == "candidates_published":
         _contested_rule(election)
-        _days_before_voting(election, now, election.candidates_days_before, _(
-            "Rule: the candidate list is published at least %(n)d days before voting.",
-            n=election.candidates_days_before), "candidates_too_late")
+        _days_before_voting(election, now, election.candidates_days_before, ngettext(
+            "Rule: the candidate list is published at least %(num)d day before voting.",
+            "Rule: the candidate list is published at least %(num)d days before voting.",
+            election.candidates_days_before), "candidates_too_late")
     elif step == "voting":
         _check_first_round(election, now, taken.get("roll_published_at", election.roll_published_at),
                            taken.get("candidates_published_at", election.candidates_published_at))
@@ -129,12 +134,14 @@ def _check_first_round(election: Election, now: datetime, roll_published_at, can
     if election.voting_closes_at is None or now >= election.voting_closes_at:
         _refuse(_("The voting period has already ended; set a new closing time."), "too_late")
     if roll_published_at is None or roll_published_at > now - timedelta(days=election.roll_days_before):
-        _refuse(_("Rule: the voter roll is published at least %(n)d days before voting.",
-                  n=election.roll_days_before), "roll_too_late")
+        _refuse(ngettext("Rule: the voter roll is published at least %(num)d day before voting.",
+                         "Rule: the voter roll is published at least %(num)d days before voting.",
+                         election.roll_days_before), "roll_too_late")
     if candidates_published_at is None or \
             candidates_published_at > now - timedelta(days=election.candidates_days_before):
-        _refuse(_("Rule: the candidate list is published at least %(n)d days before voting.",
-                  n=election.candidates_days_before), "candidates_too_late")
+        _refuse(ngettext("Rule: the candidate list is published at least %(num)d day before voting.",
+                         "Rule: the candidate list is published at least %(num)d days before voting.",
+                         election.candidates_days_before), "candidates_too_late")
     if len(supervisors(election)) < 2:
         _refuse(_("At least two vote supervisors (committee members or counters) are needed to hold "
                   "the ballot key."), "too_few_supervisors")

@@ -4,6 +4,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import select
 
 from app import db
@@ -158,8 +159,9 @@ def paper_ballots(election: Election, round_: ElectionRound) -> list[tuple[bool,
     found = sheets(election, round_.number)
     open_sheets = [s for s in found if s["state"] in ("single", "differs")]
     if open_sheets:
-        raise DomainError(_("%(n)d paper ballot(s) are not yet entered by two counters or differ between them.",
-                            n=len(open_sheets)), code="paper_unreconciled")
+        raise DomainError(ngettext("%(num)d paper ballot is not yet entered by two counters or differs between them.",
+                                   "%(num)d paper ballots are not yet entered by two counters or differ between them.",
+                                   len(open_sheets)), code="paper_unreconciled")
     return [(True, []) if len(s["marks"]) > round_.seats else (False, s["marks"]) for s in found]
 
 

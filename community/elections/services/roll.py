@@ -4,6 +4,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -175,8 +176,10 @@ def excuse_voter(actor, election: Election, person_id: int, now: datetime | None
         raise NotFound(_("The person is not on the roll."))
     if election.voting_day and as_local(now).date() > excuse_deadline(election.voting_day,
                                                                       election.absence_notice_days):
-        raise DomainError(_("Rule: a voter must say at least %(n)d days before voting day that they cannot take "
-                            "part.", n=election.absence_notice_days), code="excuse_late")
+        raise DomainError(ngettext("Rule: a voter must say at least %(num)d day before voting day that they cannot "
+                                   "take part.",
+                                   "Rule: a voter must say at least %(num)d days before voting day that they cannot "
+                                   "take part.", election.absence_notice_days), code="excuse_late")
     row.excused_at = now
     record(actor, "election.voter_excused", election, summary=str(person_id))
     election_reminders.on_excused(election, person_id)
@@ -221,8 +224,9 @@ def file_objection(actor, election: Election, text: str, subject: Person | None 
     if not may_see_roll(actor, election):
         raise Forbidden(_("Only residents of the community may object to its roll."))
     if now > objections_close_at(election):
-        message = (_("Rule: objections to the roll are filed within %(n)d days of its publication.",
-                     n=election.objection_days) if election.objection_days else
+        message = (ngettext("Rule: objections to the roll are filed within %(num)d day of its publication.",
+                            "Rule: objections to the roll are filed within %(num)d days of its publication.",
+                            election.objection_days) if election.objection_days else
                    _("Rule: this election allows no time for objections once the roll is published."))
         raise DomainError(message, code="objection_late")
     row = RollObjection(election_id=election.id, filed_by_id=actor.id, text=text, filed_at=now,

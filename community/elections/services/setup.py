@@ -4,6 +4,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
@@ -165,7 +166,8 @@ def appoint(actor, election: Election, person: Person, role: str) -> RoleGrant:
         raise DomainError(_("Rule: counters may not be near relatives of a candidate."), code="relative_counter")
     lock_election(election)
     if role == "election_committee" and len(officials(election, role)) >= election.committee_max:
-        raise DomainError(_("Rule: the election committee has at most %(n)d members.", n=election.committee_max),
+        raise DomainError(ngettext("Rule: the election committee has at most %(num)d member.",
+                                   "Rule: the election committee has at most %(num)d members.", election.committee_max),
                           code="committee_size")
     row = RoleGrant(person_id=person.id, role=role, scope_type="election", scope_id=election.id,
                     granted_by_id=actor.id)

@@ -4,6 +4,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
@@ -80,7 +81,8 @@ def _checked(actor, election: Election, candidate_ids, on_behalf_of: Person | No
         _refuse(actor, election, DomainError(_("Rule: a ballot may only mark candidates of this round."),
                                              code="not_a_candidate"))
     if len(chosen) > round_.seats:
-        _refuse(actor, election, DomainError(_("Rule: a ballot marks at most %(n)d names.", n=round_.seats),
+        _refuse(actor, election, DomainError(ngettext("Rule: a ballot marks at most %(num)d name.",
+                                                      "Rule: a ballot marks at most %(num)d names.", round_.seats),
                                              code="too_many_marks"))
     return round_, voter, channel, chosen
 
@@ -177,7 +179,8 @@ def approve_proxy(actor, election: Election, principal: Person, proxy: Person, n
     held = db.session.scalar(select(func.count(ProxyAuthorisation.id)).where(
         ProxyAuthorisation.election_id == election.id, ProxyAuthorisation.proxy_id == proxy.id))
     if held >= election.max_proxies:
-        raise DomainError(_("Rule: one person may be proxy for at most %(n)d voters.", n=election.max_proxies),
+        raise DomainError(ngettext("Rule: one person may be proxy for at most %(num)d voter.",
+                                   "Rule: one person may be proxy for at most %(num)d voters.", election.max_proxies),
                           code="proxy_limit")
     row = ProxyAuthorisation(election_id=election.id, principal_id=principal.id, proxy_id=proxy.id, slot=held + 1,
                              note=(note or "")[:200], approved_by_id=actor.id)

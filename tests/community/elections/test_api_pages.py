@@ -305,9 +305,9 @@ def test_voter_nominates_on_the_page(client, community):
     voters = make_voters(election, community, 3)
     lifecycle.change_status(election.test_admin, election, "nominating")
     login(client, voters[0])
-    assert client.post(f"/elections/{election.id}/nominations", data={"phone": "13999999999"}).status_code == 302
+    assert client.post(f"/elections/{election.id}/nominations", data={"nominee": "13999999999"}).status_code == 400
     assert db.session.scalar(select(Nomination)) is None
-    client.post(f"/elections/{election.id}/nominations", data={"phone": voters[1].phone})
+    client.post(f"/elections/{election.id}/nominations", data={"nominee": voters[1].name})
     nomination = db.session.scalar(select(Nomination))
     assert nomination.nominee_id == voters[1].id and nomination.kind == "voters"
     assert client.get(f"/elections/{election.id}").status_code == 200
