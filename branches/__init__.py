@@ -41,6 +41,9 @@ def init_app(app: Flask) -> None:
     reg = registry(app)
     reg.scope_type("branch", Branch, _l("Branch"), parent=("street", Branch.street_id))
     reg.scope_type("home_organisation", HomeOrganisation, _l("Home-side organisation"))
+    from branches import audit_kinds
+
+    audit_kinds.register(reg)
     reg.role("secretary", _l("Branch secretary"), {"branch"})
     reg.role("branch_committee", _l("Branch committee member"), {"branch"})
     reg.role("liaison", _l("Outflow-side liaison"), {"home_organisation"})

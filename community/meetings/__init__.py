@@ -50,6 +50,9 @@ def init_app(app: Flask) -> None:
     from community.registry import registry
 
     reg = registry(app)
+    from community.meetings import audit_kinds
+
+    audit_kinds.register(reg)
     reg.actions_of("meetings", ACTIONS, picking=set(ACTIONS))  # invitees are chosen with the person picker
     reg.meeting_kind("discussion", MeetingKind(
         label=_l("Discussion meeting"), scope_type="community", manage_action="meeting.manage_discussion",

@@ -82,7 +82,10 @@ def test_one_time_password_then_own_password_then_vote(places, live, chromium):
     page.wait_for_url(f"**/elections/{world['election']}/vote")
     phone.check("ballot")
     page.locator("input[name=candidate_id]").first.check()
-    page.get_by_role("button", name="提交选票").click()
+    page.get_by_role("button", name="下一步：核对我的选择").click()
+    phone.check("ballot summary")
+    page.get_by_role("button", name="确认投票").click()
+    page.wait_for_url(f"**/elections/{world['election']}/receipt")
     receipt = page.locator("#receipt").inner_text().strip()
     assert len(receipt) == 12
     phone.check("receipt")

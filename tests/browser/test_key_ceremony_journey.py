@@ -193,7 +193,9 @@ def test_recall_voted_on_the_platform_is_opened_voted_and_counted(places, live, 
     assert "罢免" in resident.page.locator(".alert-warning").inner_text()
     resident.check("recall ballot")
     resident.page.get_by_label(world["representative"]).check()  # marked: recall
-    resident.page.get_by_role("button", name="提交选票").click()
+    resident.page.get_by_role("button", name="下一步：核对我的选择").click()
+    resident.page.get_by_role("button", name="确认投票").click()
+    resident.page.wait_for_url(f"**/elections/{election_id}/receipt")
     assert len(resident.page.locator("#receipt").inner_text().strip()) == 12
     resident.done()
 

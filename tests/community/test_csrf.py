@@ -14,7 +14,7 @@ def test_form_without_token_is_refused_with_a_chinese_page(client, places, csrf_
     response = client.post("/login", data={"phone": person.phone, "password": PASSWORD})
     assert response.status_code == 400
     assert "重新加载" in response.get_data(as_text=True) or "刷新" in response.get_data(as_text=True)
-    assert client.get("/").status_code == 302  # not signed in
+    assert client.get("/me").status_code == 302  # not signed in
 
 
 def test_form_with_token_is_accepted(client, places, csrf_on):
