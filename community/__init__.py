@@ -40,6 +40,18 @@ def init_app(app: Flask) -> None:
         refresh()
 
     @app.before_request
+    def _ids_in_range():
+        """An id in a path beyond the databases' integers names no row (and cannot be compared): a 404,
+        which reveals nothing, instead of an overflow deep inside a lookup or a permission check."""
+        from flask import abort, request
+
+        from community.database import MAX_ID
+
+        for value in (request.view_args or {}).values():
+            if isinstance(value, int) and not isinstance(value, bool) and not 0 <= value <= MAX_ID:
+                abort(404)
+
+    @app.before_request
     def _reject_unreadable_json():
         """Malformed JSON (including numbers too long to convert) is a 400, never a 500 in a parser."""
         from flask import request
