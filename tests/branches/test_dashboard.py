@@ -82,7 +82,7 @@ def test_the_figures_of_a_street(street):
 
 
 def _island(page: str) -> dict:
-    found = re.search(r'<script type="application/json" id="chart-data">(.*?)</script>', page, re.S)
+    found = re.search(r'<script type="application/json" id="chart-data"[^>]*>(.*?)</script>', page, re.S)
     return json.loads(found.group(1))
 
 
