@@ -56,6 +56,10 @@ def logout():
     """Sign out, also on the server: a copy of this browser's cookie no longer works."""
     services.end_session(session.pop(SESSION_KEY, None))
     logout_user()
+    language = session.get("lang")
+    session.clear()  # nothing of this person stays in the cookie (the ballot receipts kept in it included)
+    if language:
+        session["lang"] = language
     flash(_("You have signed out."), "info")
     return redirect(url_for("accounts.login"))
 

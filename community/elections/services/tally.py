@@ -196,29 +196,36 @@ def verify(election: Election, rounds: list[ElectionRound] | None = None) -> lis
     for round_ in rounds if rounds is not None else rounds_of(election):
         if round_.status != "counted":
             continue
+        n = round_.number
         sealed = db.session.scalar(select(func.count()).select_from(SealedBallot).where(
-            SealedBallot.election_id == election.id, SealedBallot.round_no == round_.number))
+            SealedBallot.election_id == election.id, SealedBallot.round_no == n))
         if sealed:
-            problems.append(f"round {round_.number}: {sealed} sealed ballots were never opened")
-        key = keys.get(round_.number)
+            problems.append(_("Round %(round)s: %(n)s sealed ballots were never opened", n=sealed, round=n))
+        key = keys.get(n)
         on_board = db.session.scalar(select(func.count()).select_from(BallotReceipt).where(
-            BallotReceipt.election_id == election.id, BallotReceipt.round_no == round_.number))
+            BallotReceipt.election_id == election.id, BallotReceipt.round_no == n))
         opened = (key.opened_count or 0) if key else 0
         if on_board != opened:
-            problems.append(f"round {round_.number}: {on_board} receipts on the board, {opened} ballots opened")
+            problems.append(_("Round %(round)s: %(board)s receipts on the board, %(opened)s ballots opened",
+                              board=on_board, opened=opened, round=n))
         if key and (key.unreadable or key.receipt_mismatches):
-            problems.append(f"round {round_.number}: {key.unreadable or 0} sealed ballots did not open, "
-                            f"{key.receipt_mismatches or 0} receipts differ from the board")
-        cast, void = ballots_in(election, round_.number)
+            problems.append(_("Round %(round)s: %(unreadable)s sealed ballots did not open, %(differ)s receipts "
+                              "differ from the board", unreadable=key.unreadable or 0,
+                              differ=key.receipt_mismatches or 0, round=n))
+        cast, void = ballots_in(election, n)
         if cast != round_.ballots_returned:
-            problems.append(f"round {round_.number}: {cast} ballots stored, {round_.ballots_returned} counted")
+            problems.append(_("Round %(round)s: %(stored)s ballots stored, %(counted)s counted",
+                              stored=cast, counted=round_.ballots_returned, round=n))
         if void != (round_.void_ballots or 0):
-            problems.append(f"round {round_.number}: {void} void ballots stored, {round_.void_ballots} counted")
-        took_part = participants(election, round_.number)
+            problems.append(_("Round %(round)s: %(stored)s void ballots stored, %(counted)s counted",
+                              stored=void, counted=round_.void_ballots, round=n))
+        took_part = participants(election, n)
         if cast > took_part:
-            problems.append(f"round {round_.number}: more ballots ({cast}) than participants ({took_part})")
-        votes = recount(election, round_.number)
+            problems.append(_("Round %(round)s: more ballots (%(cast)s) than participants (%(took_part)s)",
+                              cast=cast, took_part=took_part, round=n))
+        votes = recount(election, n)
         for tally in round_.tallies:
             if (tally.votes or 0) != votes.get(tally.candidate_id, 0):
-                problems.append(f"round {round_.number}: candidate {tally.candidate_id} recount differs")
+                problems.append(_("Round %(round)s: the recount for candidate %(candidate)s differs",
+                                  candidate=tally.candidate_id, round=n))
     return problems

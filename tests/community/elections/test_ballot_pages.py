@@ -133,6 +133,11 @@ def test_the_server_keeps_no_link_between_the_voter_and_the_receipt(client, app,
     cookie = client.get_cookie(app.config.get("SESSION_COOKIE_NAME", "session"))
     session = app.session_interface.get_signing_serializer(app).loads(cookie.value)
     assert session["ballot_receipts"] == {str(election.id): [[1, receipt, False]]}
+    # Signing out takes it out of the cookie: on a shared phone the next person cannot decode it.
+    client.post("/logout")
+    cookie = client.get_cookie(app.config.get("SESSION_COOKIE_NAME", "session"))
+    after = app.session_interface.get_signing_serializer(app).loads(cookie.value) if cookie else {}
+    assert "ballot_receipts" not in after and receipt not in str(after)
 
 
 def test_the_ballot_shows_the_introductions(client, community):

@@ -12,6 +12,15 @@ from community.elections.services import tally, voting
 from tests.community.elections.conftest import count, make_voting
 
 
+@pytest.fixture(autouse=True)
+def english(app):
+    """The problems are sentences in the reader's language; these tests read the English ones."""
+    from flask_babel import force_locale
+
+    with app.test_request_context(), force_locale("en"):
+        yield
+
+
 @pytest.fixture
 def counted(community):
     election, voters, (a, b, c) = make_voting(community, seats=2, n_voters=5)
@@ -31,7 +40,7 @@ def test_verify_finds_a_mark_added_to_a_stored_ballot(counted):
     election, (a, b, c) = counted
     db.session.execute(insert(BallotMark), [{"ballot_id": _a_ballot_without(c.id), "candidate_id": c.id}])
     problems = tally.verify(election)
-    assert problems == [f"round 1: candidate {c.id} recount differs"]
+    assert problems == [f"Round 1: the recount for candidate {c.id} differs"]
     assert tally.results(election)["integrity_problems"] == problems
 
 
@@ -39,7 +48,7 @@ def test_verify_finds_a_mark_removed(counted):
     election, (a, b, c) = counted
     marked_a = db.session.scalar(select(BallotMark.ballot_id).where(BallotMark.candidate_id == a.id).limit(1))
     db.session.execute(delete(BallotMark).where(BallotMark.candidate_id == a.id, BallotMark.ballot_id == marked_a))
-    assert tally.verify(election) == [f"round 1: candidate {a.id} recount differs"]
+    assert tally.verify(election) == [f"Round 1: the recount for candidate {a.id} differs"]
 
 
 def test_verify_finds_a_ballot_deleted(counted):
@@ -48,26 +57,35 @@ def test_verify_finds_a_ballot_deleted(counted):
     db.session.execute(delete(BallotMark).where(BallotMark.ballot_id == victim))
     db.session.execute(delete(Ballot).where(Ballot.id == victim))
     problems = tally.verify(election)
-    assert "round 1: 4 ballots stored, 5 counted" in problems
-    assert f"round 1: candidate {c.id} recount differs" in problems
+    assert "Round 1: 4 ballots stored, 5 counted" in problems
+    assert f"Round 1: the recount for candidate {c.id} differs" in problems
 
 
 def test_verify_finds_a_ballot_made_void(counted):
     election, (a, b, c) = counted
     db.session.execute(update(Ballot).where(Ballot.id == _a_ballot_without(a.id)).values(is_void=True))
     problems = tally.verify(election)
-    assert "round 1: 1 void ballots stored, 0 counted" in problems and len(problems) >= 2
+    assert "Round 1: 1 void ballots stored, 0 counted" in problems and len(problems) >= 2
 
 
 def test_verify_finds_a_stuffed_ballot_or_receipt(counted):
     election, (a, b, c) = counted
     db.session.execute(insert(BallotReceipt), [{"receipt": "STUFFED23456", "election_id": election.id,
                                                 "round_no": 1}])
-    assert tally.verify(election) == ["round 1: 6 receipts on the board, 5 ballots opened"]
+    assert tally.verify(election) == ["Round 1: 6 receipts on the board, 5 ballots opened"]
     db.session.rollback()
     db.session.execute(insert(SealedBallot), [{"id": "f" * 32, "election_id": election.id, "round_no": 1,
                                                "sealed": b"x" * 100}])
-    assert tally.verify(election) == ["round 1: 1 sealed ballots were never opened"]
+    assert tally.verify(election) == ["Round 1: 1 sealed ballots were never opened"]
     db.session.rollback()
     db.session.execute(update(BallotKey).values(receipt_mismatches=1))
-    assert tally.verify(election) == ["round 1: 0 sealed ballots did not open, 1 receipts differ from the board"]
+    assert tally.verify(election) == ["Round 1: 0 sealed ballots did not open, 1 receipts differ from the board"]
+
+
+def test_the_problems_read_in_chinese_by_default(counted, app):
+    from flask_babel import force_locale
+
+    election, (a, b, c) = counted
+    db.session.execute(update(BallotKey).values(receipt_mismatches=1))
+    with force_locale("zh_Hans_CN"):
+        assert tally.verify(election) == ["第 1 轮：0 张密封选票未能打开，1 张回执与公示板不符"]
