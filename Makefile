@@ -65,7 +65,7 @@ lint: setup-dev
 # Sets up and runs every test: ruff, then pytest on SQLite and PostgreSQL (127.0.0.1:5432), browser tests included.
 test: setup-dev
 	$(VENV)/bin/ruff check .
-	$(VENV)/bin/pytest -n 2 --dist loadfile -q $(PYTEST_ARGS)
+	$(VENV)/bin/pytest -n 2 --dist worksteal -q $(PYTEST_ARGS)
 
 # Follows README "Deployment" on a throw-away PostgreSQL database and gunicorn (2 workers), then undoes it.
 deploy-check: $(VENV)/.installed

@@ -6,6 +6,7 @@ concurrency tests can use several connections.
 """
 from __future__ import annotations
 
+import json
 import os
 import secrets
 from datetime import date
@@ -41,6 +42,8 @@ def app(backend, tmp_path_factory):
         dbname = f"tongxin_test_{os.getpid()}_{secrets.token_hex(3)}"
         with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
             conn.execute(f'CREATE DATABASE "{dbname}"')
+            # Tests need no durability: a commit need not wait for the disk (several times faster here).
+            conn.execute(f'ALTER DATABASE "{dbname}" SET synchronous_commit = off')
         url = _pg_url(dbname)
     application = create_app({
         "TESTING": True, "SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "test-secret-" + backend,
@@ -61,15 +64,43 @@ def app(backend, tmp_path_factory):
 
 
 def _wipe(application) -> None:
+    """Empty the tables a test wrote to (children first), and restart their ids.
+
+    Only the tables that hold rows are touched: TRUNCATE of every table cost about a second per test on
+    PostgreSQL, most of the suite's time. Triggers are out of the way while wiping (the ledger's refuses
+    DELETE): on PostgreSQL by the replica role for this transaction, on SQLite by dropping and re-creating
+    them around the deletes.
+    """
     tables = [t.name for t in reversed(db.metadata.sorted_tables)]
+    probe = " UNION ALL ".join(f"SELECT '{t}' WHERE EXISTS (SELECT 1 FROM \"{t}\")" for t in tables)
     with application.app_context():
         db.session.remove()
         with db.engine.begin() as conn:
+            filled = set(conn.execute(text(probe)).scalars())
+            written = [t for t in tables if t in filled]
+            if not written:
+                return
             if db.engine.dialect.name == "postgresql":
-                conn.execute(text("TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE"))
-            else:
-                for table in tables:
+                conn.execute(text("SET LOCAL session_replication_role = replica"))
+                for table in written:
                     conn.execute(text(f'DELETE FROM "{table}"'))
+                conn.execute(text("SELECT setval(s, 1, false) FROM (SELECT pg_get_serial_sequence(quote_ident(t), "
+                                  "'id') AS s FROM unnest(CAST(:names AS text[])) AS t) AS q WHERE s IS NOT NULL"),
+                             {"names": [t for t in written if "id" in db.metadata.tables[t].c]})
+            else:
+                triggers = conn.execute(text("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'")).all()
+                for name, _sql in triggers:
+                    conn.execute(text(f'DROP TRIGGER "{name}"'))
+                for table in written:
+                    conn.execute(text(f'DELETE FROM "{table}"'))
+                conn.execute(text("DELETE FROM sqlite_sequence WHERE name IN (SELECT value FROM json_each(:names))")
+                             if _has_sqlite_sequence(conn) else text("SELECT 1"), {"names": json.dumps(written)})
+                for _name, sql in triggers:
+                    conn.execute(text(sql))
+
+
+def _has_sqlite_sequence(conn) -> bool:
+    return conn.execute(text("SELECT 1 FROM sqlite_master WHERE name = 'sqlite_sequence'")).first() is not None
 
 
 @pytest.fixture(autouse=True)
