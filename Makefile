@@ -50,11 +50,13 @@ worker: $(VENV)/.installed
 scheduler: $(VENV)/.installed
 	$(FLASK) scheduler
 
-# Debian's Chromium and a Chinese font for the browser tests (Playwright's own download does not work here).
+# Debian's Chromium and a Chinese font for the browser tests (Playwright's own download does not work here),
+# and pg_dump / pg_restore for `flask backup` on PostgreSQL.
 browser:
-	@if ! command -v chromium >/dev/null 2>&1 || ! fc-list 2>/dev/null | grep -qi "wenquanyi\|wqy"; then \
+	@if ! command -v chromium >/dev/null 2>&1 || ! fc-list 2>/dev/null | grep -qi "wenquanyi\|wqy" \
+			|| ! command -v pg_dump >/dev/null 2>&1; then \
 		SUDO=""; [ "$$(id -u)" = 0 ] || SUDO="sudo"; \
-		$$SUDO apt-get update -qq && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-wqy-microhei >/dev/null; \
+		$$SUDO apt-get update -qq && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-wqy-microhei postgresql-client >/dev/null; \
 	fi
 
 setup-dev: $(VENV)/.installed-dev translations browser

@@ -1,4 +1,5 @@
-"""Command line: `flask create-admin`, `flask seed-demo` and `flask worker` (the background-job consumer)."""
+"""Command line: `flask create-admin`, `flask seed-demo`, `flask worker` (the background-job consumer),
+`flask backup` and `flask restore`."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -98,6 +99,50 @@ def register(app: Flask) -> None:
             raise click.UsageError("BACKGROUND_SYNC is set: jobs run inside the requests, there is nothing to consume.")
         db.session.remove()
         db.engine.dispose()  # workers open their own connections
-        click.echo(f"同心圆 worker: {type(queue).__name__} ({type(queue.storage).__name__}), "
-                   f"{workers} {worker_type}(s). Ctrl-C to stop.")
+        kind = {"thread": ("线程", "thread"), "process": ("进程", "process")}[worker_type]
+        click.echo(f"同心圆任务队列 / worker: {type(queue).__name__} ({type(queue.storage).__name__}), "
+                   f"{workers} 个{kind[0]} / {workers} {kind[1]}{'' if workers == 1 else 's'}. "
+                   "按 Ctrl-C 停止 / Ctrl-C to stop.")
         queue.create_consumer(workers=workers, worker_type=worker_type, periodic=False).run()
+
+    _backup_commands(app)
+
+
+def _backup_commands(app: Flask) -> None:
+    """`flask backup` and `flask restore` (community/backup.py)."""
+    from community import backup
+
+    @app.cli.command("backup")
+    @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
+                  help="Where to write it (default: instance/backups/tongxin-<engine>-<time>.backup).")
+    @click.option("--generate-key", is_flag=True, help="Print a new key for BACKUP_KEY and stop.")
+    def backup_command(output: Path | None, generate_key: bool):
+        """Back the database up (encrypted when BACKUP_KEY is set)."""
+        if generate_key:
+            click.echo(backup.generate_key())
+            return
+        key = current_app.config.get("BACKUP_KEY")
+        try:
+            written = backup.create_backup(output or backup.default_output(), key)
+        except backup.BackupError as error:
+            raise click.ClickException(str(error)) from error
+        click.echo(f"备份已写入 / backup written: {written} ({written.stat().st_size if written.is_file() else 0} "
+                   f"bytes, {'已加密 / encrypted' if key else '未加密 / not encrypted: set BACKUP_KEY'})")
+
+    @app.cli.command("restore")
+    @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+    @click.option("--yes", is_flag=True, help="Do not ask before replacing the database.")
+    def restore_command(path: Path, yes: bool):
+        """Replace the whole database with a backup (all or nothing)."""
+        try:
+            engine, encrypted = backup.read_header(path)
+        except backup.BackupError as error:
+            raise click.ClickException(str(error)) from error
+        if not yes:
+            click.confirm(f"用 {path.name} 替换当前数据库的全部内容？/ Replace everything in the database with "
+                          f"{path.name}?", abort=True)
+        try:
+            backup.restore_backup(path, current_app.config.get("BACKUP_KEY"))
+        except backup.BackupError as error:
+            raise click.ClickException(str(error)) from error
+        click.echo(f"已恢复 / restored: {path} ({engine}{', encrypted' if encrypted else ''})")
