@@ -100,6 +100,7 @@ class Config:
         self.MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "noreply@tongxin.local")
         self.MAIL_TIMEOUT = float(os.environ.get("MAIL_TIMEOUT", "10"))
         self.BACKUP_KEY = os.environ.get("BACKUP_KEY", "")  # a Fernet key: `flask backup --generate-key`
+        self.INTEGRITY_KEY = os.environ.get("INTEGRITY_KEY", "")  # keys the hash chains (default: SECRET_KEY)
         # Reminders (community.reminders): a webhook for SMS or WeChat gateways, quiet hours, retries, links.
         self.WEBHOOK_URL = os.environ.get("WEBHOOK_URL", "")
         self.WEBHOOK_SECRET = os.environ.get("WEBHOOK_SECRET", "")

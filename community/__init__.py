@@ -77,4 +77,7 @@ def init_app(app: Flask) -> None:
     errors.register_error_handlers(app)
     register_template_helpers(app)
     cli.register(app)
+    from community import integrity
+
+    integrity.register(app)
     core.register(app)  # after the hooks above, which must run before any blueprint's

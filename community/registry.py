@@ -84,6 +84,8 @@ class Registry:
     party_membership_sources: list[Callable] = field(default_factory=list)
     access_rows: list = field(default_factory=list)
     audit_kinds: dict[str, object] = field(default_factory=dict)
+    sealed_tables: dict[str, object] = field(default_factory=dict)
+    integrity_checks: dict[str, tuple[object, Callable]] = field(default_factory=dict)
     app: Flask | None = field(default=None, repr=False)
     finalized: bool = False
 
@@ -198,6 +200,18 @@ class Registry:
         """`source(person_ids)` -> {person_id: "mobile" | "member"} for those who are party members (the branch
         rosters): the elections' composition counts party members and mobile party members from it."""
         self.party_membership_sources.append(source)
+
+    def sealed_table(self, table, label) -> None:
+        """An append-only table (with `id` and `created_at`) whose rows `flask integrity` seals in a keyed hash
+        chain, so a row changed or deleted afterwards is found (community/integrity.py)."""
+        self._unique(table.name, self.sealed_tables, "sealed table")
+        self.sealed_tables[table.name] = (table, label)
+
+    def integrity_check(self, name: str, label, check: Callable) -> None:
+        """`check()` -> list of problems (sentences) found in stored data, e.g. a balance that is not the sum of
+        its entries; run by `flask integrity check`."""
+        self._unique(name, self.integrity_checks, "integrity check")
+        self.integrity_checks[name] = (label, check)
 
     def access(self, rows) -> None:
         """Rows of the access matrix for the package's routes (see community/access.py)."""

@@ -71,3 +71,6 @@ def init_app(app: Flask) -> None:
     reminder_kinds.register(reg)  # roll published … results published, worded with full dates
     reg.calendar_source(agenda.calendar_events)  # deadlines in the personal .ics feed
     reg.approval_source(agenda.approvals_waiting)  # the committee's waiting work, for the 09:00 digest
+    from community.elections.services.tally import verify_all
+
+    reg.integrity_check("ballots", _l("Ballots"), verify_all)  # `flask integrity check`: every counted round

@@ -229,3 +229,12 @@ def verify(election: Election, rounds: list[ElectionRound] | None = None) -> lis
                 problems.append(_("Round %(round)s: the recount for candidate %(candidate)s differs",
                                   candidate=tally.candidate_id, round=n))
     return problems
+
+
+def verify_all() -> list[str]:
+    """`verify` for every counted or published election: the published tally equals a recount of its ballots."""
+    problems = []
+    for election in db.session.scalars(select(Election).where(Election.status.in_(("counted", "published")))
+                                       .order_by(Election.id)):
+        problems.extend(f"{election.title}（{election.id}）：{problem}" for problem in verify(election))
+    return problems
