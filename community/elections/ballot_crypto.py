@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
-from Crypto.Protocol.SecretSharing import Shamir
+from Crypto.Protocol.SecretSharing import Shamir  # nosec B413: pycryptodome (maintained), not PyCrypto
 from nacl.exceptions import CryptoError
 from nacl.hash import blake2b
 from nacl.public import PrivateKey, PublicKey, SealedBox

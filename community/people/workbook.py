@@ -16,8 +16,8 @@ import re
 import zipfile
 from datetime import datetime
 from pathlib import Path
-from xml.etree import ElementTree
 
+from defusedxml import DefusedXmlException, ElementTree  # no entities expanded from an uploaded file
 from flask_babel import gettext as _
 from openpyxl import load_workbook
 
@@ -68,7 +68,7 @@ def _first_sheet_member(archive: zipfile.ZipFile) -> str | None:
     try:
         book = ElementTree.fromstring(archive.read("xl/workbook.xml"))
         rels = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
-    except (KeyError, ElementTree.ParseError):
+    except (KeyError, ElementTree.ParseError, DefusedXmlException):
         return None
     first = next((e for e in book.iter() if _local(e.tag) == "sheet"), None)
     if first is None:
@@ -129,7 +129,7 @@ def _scan_rows(source) -> None:
                 _too_long()
             elif tag == "row":
                 element.clear()
-    except ElementTree.ParseError:
+    except (ElementTree.ParseError, DefusedXmlException):
         _refuse(_("The file is not an Excel workbook (.xlsx)."))
 
 
@@ -145,7 +145,7 @@ def _scan_texts(source) -> None:
                 if count > (MAX_ROWS + 1) * MAX_COLUMNS:
                     _too_many_rows()
                 element.clear()
-    except ElementTree.ParseError:
+    except (ElementTree.ParseError, DefusedXmlException):
         _refuse(_("The file is not an Excel workbook (.xlsx)."))
 
 

@@ -238,3 +238,21 @@ def test_hostile_upload_is_refused_on_the_page_and_keeps_nothing(tmp_path, clien
     assert "最多导入" in page
     assert person_count() == before
     assert set(folder.glob("*")) == kept  # the refused upload is not kept
+
+
+def test_an_entity_bomb_or_external_entity_is_refused(tmp_path):
+    """XML entities (a billion laughs, a file: entity) are never expanded: defusedxml refuses them."""
+    laughs = '<!ENTITY a "ha">' + "".join(f'<!ENTITY {chr(98 + i)} "{("&" + chr(97 + i) + ";") * 10}">'
+                                           for i in range(8))
+    external = '<!ENTITY x SYSTEM "file:///etc/passwd">'
+    for name, doctype, use in [("laughs", laughs, "&i;"), ("external", external, "&x;")]:
+        plain = build(tmp_path / f"{name}-plain.xlsx", person_row(2))
+        path = tmp_path / f"{name}.xlsx"
+        with zipfile.ZipFile(plain) as source, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
+            for item in source.infolist():
+                data = source.read(item)
+                if item.filename == "xl/sharedStrings.xml":
+                    data = (f'<?xml version="1.0" encoding="UTF-8"?><!DOCTYPE sst [{doctype}]>'
+                            f'<sst {NS}><si><t>{use}</t></si></sst>').encode()
+                target.writestr(item, data)
+        assert "不是 Excel" in refused(path, within_seconds=10, within_mb=20)
