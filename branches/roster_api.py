@@ -61,7 +61,7 @@ class PairingIn(ma.Schema):
 class PairingOut(ma.Schema):
     id = F.Integer()
     branch_id = F.Integer()
-    home_organisation_id = F.Integer()
+    home_organisation_id = F.Integer(allow_none=True)
 
 
 class MemberIn(ma.Schema):
@@ -89,13 +89,13 @@ class MemberOut(ma.Schema):
     phone = F.Function(lambda m, context=None: m.shown_phone)
     status = F.String()
     has_vote = F.Boolean()
-    probation_ends_on = F.Date()
+    probation_ends_on = F.Date(allow_none=True)
     relationship = F.String()
-    card_number = F.String()
-    home_organisation_id = F.Integer()
-    joined_party_on = F.Date()
-    employer = F.String()
-    joined_branch_on = F.Date()
+    card_number = F.String(allow_none=True)
+    home_organisation_id = F.Integer(allow_none=True)
+    joined_party_on = F.Date(allow_none=True)
+    employer = F.String(allow_none=True)
+    joined_branch_on = F.Date(allow_none=True)
     positions = F.List(F.Nested(PositionOut))
 
 

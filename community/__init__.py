@@ -58,6 +58,11 @@ def init_app(app: Flask) -> None:
 
         from community.errors import Invalid
 
+        if request.path.startswith("/api/") and request.method in ("PUT", "PATCH") and request.url_rule \
+                and not request.get_data(cache=True).strip():  # a change that says nothing is a mistake
+            from flask_babel import gettext as _
+
+            raise Invalid(_("Send the changes as a JSON body."), fields={"json": _("Missing data for required field.")})
         if request.path.startswith("/api/") and request.method in ("POST", "PUT", "PATCH") and request.is_json:
             import json
 

@@ -136,9 +136,10 @@ def register_error_handlers(app) -> None:
     @app.errorhandler(HTTPException)
     def _http_error(error: HTTPException):
         status = error.code or 500
+        allow = {"Allow": ", ".join(error.valid_methods)} if getattr(error, "valid_methods", None) else {}
         if is_api_request():
             data = getattr(error, "data", None) or {}
-            headers = data.get("headers") or {}
+            headers = {**(data.get("headers") or {}), **allow}  # a 405 says what is allowed (RFC 9110)
             if status == 429:
                 headers = dict(error.get_headers()) if hasattr(error, "get_headers") else {}
                 headers = {k: v for k, v in headers.items() if k.lower().startswith(("retry", "x-ratelimit"))}
@@ -146,7 +147,7 @@ def register_error_handlers(app) -> None:
                 fields = _flatten_fields(data["messages"])
                 return api_error(400, "invalid", _("Some fields are missing or malformed."), fields, headers)
             return api_error(status, HTTP_CODES.get(status, "error"), http_message(status), None, headers)
-        return render_template("errors/error.html", status=status, message=http_message(status)), status
+        return render_template("errors/error.html", status=status, message=http_message(status)), status, allow
 
     from flask_wtf.csrf import CSRFError
 

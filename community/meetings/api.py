@@ -72,6 +72,7 @@ def get_meeting(meeting_id):
 
 @blp.route("/meetings/<int:meeting_id>.ics")
 @bearer_required
+@blp.response(200, content_type="text/calendar")
 @document_errors(blp, 401, 403, 404)
 def meeting_ics(meeting_id):
     """The meeting as an iCalendar file, for its organisers and invitees."""

@@ -63,7 +63,7 @@ def get_preferences():
 
 @blp.route("/me/reminder-preferences", methods=["PUT"])
 @bearer_required
-@blp.arguments(S.PreferencesIn)
+@blp.arguments(S.PreferencesIn, required=True)
 @blp.response(200, S.PreferencesOut)
 @document_errors(blp, 400, 401)
 def put_preferences(data):

@@ -94,3 +94,15 @@ def test_unknown_ids_are_404_in_the_error_format(client, platform, method, path)
 def test_wrong_method_is_405_json(client, platform):
     _admin, headers = platform
     error_of(client.put(f"{API}/people", headers=headers, json={}), 405, "method_not_allowed")
+
+
+def test_a_405_says_which_methods_are_allowed_and_a_change_without_a_body_is_a_400(client):
+    """RFC 9110: a 405 carries Allow (pages and API); PUT or PATCH with nothing in it is refused, not a no-op."""
+    answer = client.open("/api/v1/auth/token", method="TRACE")
+    assert answer.status_code == 405 and "POST" in answer.headers["Allow"]
+    assert answer.get_json()["error"]["code"] == "method_not_allowed"
+    assert client.delete("/login").headers.get("Allow", "").count("GET") == 1
+    for method in ("PUT", "PATCH"):
+        path = "/api/v1/me/reminder-preferences" if method == "PUT" else "/api/v1/elections/1"
+        answer = client.open(path, method=method, headers={"Authorization": "Bearer x"})
+        assert answer.status_code == 400 and answer.get_json()["error"]["fields"]["json"], (method, answer.data)
