@@ -92,6 +92,16 @@ def count_members(organisation_id: int, branch_id: int | None = None) -> int:
     return db.session.scalar(select(func.count()).select_from(statement.subquery()))
 
 
+def counts_in_branch(branch_id: int) -> dict[int, int]:
+    """{home organisation id: its current members in the branch} for every organisation with one: one grouped
+    query however many organisations the branch is paired with."""
+    return dict(db.session.execute(
+        select(BranchMember.home_organisation_id, func.count(BranchMember.id))
+        .where(BranchMember.branch_id == branch_id, BranchMember.left_on.is_(None),
+               BranchMember.home_organisation_id.is_not(None))
+        .group_by(BranchMember.home_organisation_id)).all())
+
+
 def _attendance(member_ids: list[int], since: date, until: date | None = None) -> dict[int, tuple[int, int]]:
     """(attended, invited) per member from `since` to `until` (today by default), both days included: life's
     function when it is there, else the same count here."""

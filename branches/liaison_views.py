@@ -91,7 +91,8 @@ def paired(branch_id: int):
     require(current_user, "home_report.branch", ("branch", branch_id))
     branch = db.session.get(Branch, branch_id) or abort(404)
     organisations = L.paired_organisations(branch.id)
-    counts = {o.id: L.count_members(o.id, branch.id) for o in organisations}  # pairings are few (2–5)
+    found = L.counts_in_branch(branch.id)
+    counts = {o.id: found.get(o.id, 0) for o in organisations}
     return render_template("branches/liaison/paired.html", branch=branch, organisations=organisations,
                            counts=counts, month=month_start(utcnow().date()))
 

@@ -15,7 +15,7 @@ from branches import flags as flag_service
 from branches.life import DEFAULT_PARTY_DAY, STATE_LABELS, colour, compliance
 from branches.models import Branch
 from community.authz import require, scope_condition
-from community.database import LOCAL_ZONE, utcnow, valid_id
+from community.database import LOCAL_ZONE, utcnow
 from community.errors import DomainError
 
 bp = Blueprint("branch_life", __name__, url_prefix="/admin/branches")
@@ -44,8 +44,6 @@ def _lines(branch_id: int, today: date) -> list[dict]:
 @login_required
 def branch_life(branch_id: int):
     """One branch's organisational life: per kind, last held, next due, overdue, and a link to schedule it."""
-    if not valid_id(branch_id):  # no row has it (and the databases cannot compare it): nothing to reveal
-        abort(404)
     require(current_user, "branch_life.view", ("branch", branch_id))
     return _branch_page(branch_id)
 
@@ -72,8 +70,6 @@ def settings(branch_id: int):
     """Save the party lesson's frequency and the themed party day (post/redirect/get; errors beside fields)."""
     from branches.life import set_settings
 
-    if not valid_id(branch_id):
-        abort(404)
     require(current_user, "branch_life.manage", ("branch", branch_id))
     posted = {"lesson_frequency": request.form.get("lesson_frequency", ""),
               "party_day": request.form.get("party_day", "")}

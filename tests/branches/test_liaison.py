@@ -224,3 +224,20 @@ def test_open_flags_show_in_words_for_her_members_only(app, client, world):
     other = _as(app, world["liaison_b"]).get(f"/liaison/{world['b'].id}/").get_data(as_text=True)
     assert "王强" in other and "李明" not in other
     assert "text-bg-warning" not in other  # the out-of-contact flag is shown, not the amber warning as well
+
+
+def test_the_paired_organisations_page_costs_the_same_with_more_pairings(client, world):
+    login(client, world["secretary"])
+    url = f"/admin/branches/{world['b1'].id}/home-organisations"
+    client.get(url)
+    few, _page = count_statements(client, url)
+    for n in range(4):
+        organisation = HomeOrganisation(name=f"结对组织{n}", region="湖南省")
+        db.session.add(organisation)
+        db.session.flush()
+        db.session.add(BranchHomeOrganisation(branch_id=world["b1"].id, home_organisation_id=organisation.id))
+    db.session.commit()
+    client.get(url)
+    many, page = count_statements(client, url)
+    assert "结对组织3" in page and many == few
+    assert page.count("本支部有其党员1名") == 2 and page.count("本支部有其党员0名") == 4  # 张琴 of A, 王强 of B
