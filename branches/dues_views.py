@@ -15,6 +15,7 @@ from wtforms.validators import DataRequired, Length, Optional
 
 from app import db
 from branches import dues as D
+from branches.dues_arrears import arrears_summary
 from branches.models import BranchMember
 from community.authz import can, require
 from community.database import utcnow, valid_id
@@ -73,8 +74,8 @@ def dues(branch_id: int):
     shown, total = D.members_page(branch.id, today, name=query, page=page, per_page=PER_PAGE)
     pages = max(1, -(-total // PER_PAGE))
     return render_template("branches/dues/list.html", branch=branch, rows=shown, page=page, pages=pages,
-                           query=query, behind=D.behind_count(branch.id, today), total=total,
-                           last_month=D.add_months(D.month_start(today), -1), this_month=D.month_start(today),
+                           query=query, arrears=arrears_summary(branch.id, today), total=total,
+                           this_month=D.month_start(today),
                            month_label=D.month_label, may_record=can(current_user, "dues.record", branch),
                            may_transfer=can(current_user, "transfer.issue", branch))
 
