@@ -102,3 +102,11 @@ def test_the_arrears_api_pages_in_sql_with_a_fixed_number_of_statements(client, 
     last = client.get(url + f"&page={-(-body['total'] // 2)}", headers=headers).get_json()
     assert len(last["items"]) in (1, 2) and last["items"][-1]["name"] == max(
         a.name for a in D.arrears(world["b1"].id, utcnow().date()))
+
+
+def test_months_paid_before_joining_the_branch_do_not_reduce_what_is_owed(world):
+    before = arrears_summary(world["b1"].id, TODAY)
+    D.record_payment(world["secretary"], world["李强"], category="student", first_month="2026-06", months=3)  # Jun–Aug
+    assert arrears_summary(world["b1"].id, TODAY) == before  # 李强 joined in September: still Sep–Nov
+    D.record_payment(world["secretary"], world["李强"], category="student", first_month="2026-09")
+    assert arrears_summary(world["b1"].id, TODAY) == (before[0], before[1] - 1)
