@@ -62,10 +62,10 @@ def insert_held_meetings(meetings: list[HeldMeeting], created_by_id: int | None,
          "topics": m.topics, "speeches": "", "chair_id": m.chair_id, "recorder_id": m.recorder_id,
          "minutes_at": m.ends_at if m.topics else None, "created_by_id": created_by_id, "created_at": m.starts_at}
         for m, kind in zip(meetings, kinds, strict=True)]))
-    votes: dict[tuple[str, int], dict[int, bool]] = {}
+    votes: dict[tuple, dict[int, bool]] = {}  # kinds sharing a members function ask it once per scope
     rows = []
     for meeting_id, meeting, kind in zip(ids, meetings, kinds, strict=True):
-        key = (meeting.kind, meeting.scope_id)
+        key = (kind.members, meeting.scope_id)
         if key not in votes:
             votes[key] = kind.members(meeting.scope_id) if kind.members else {}
         rows += [{"meeting_id": meeting_id, "person_id": person_id, "attendance": state, "leave_reason": reason,
