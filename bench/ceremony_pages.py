@@ -15,18 +15,16 @@ import io
 import os
 import secrets
 import sys
-import tempfile
 from datetime import date, timedelta
 
-from sqlalchemy import event, insert, select, text
+from sqlalchemy import insert, select, text
 
-from bench.people_list import BACKENDS, _time, database
+from bench.common import PASSWORD, compare, signed_in
 
 QUICK = "--quick" in sys.argv
 # Full: 2,000 voters and ballots per election, 200 branches with 5,000 members, a 2,000-row workbook.
 FULL = {"voters": 2000, "branches": 200, "members": 5000, "rows": 2000}
 SCALES = [0.1, 0.25] if QUICK else [0.1, 1.0]
-PASSWORD = "bench12345"
 
 
 def _people(community, n: int, prefix: str, start: int) -> list[int]:
@@ -170,73 +168,36 @@ def _workbook(owner_id: int, n: int) -> str:
     return str(path)
 
 
-def _measure(url: str, folder: str, scale: float) -> dict:
-    from app import create_app, db
-
-    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench", "WTF_CSRF_ENABLED": False,
-                      "INSTANCE_PATH": folder, "RATELIMIT_ENABLED": False, "BACKGROUND_SYNC": True,
-                      "SESSION_COOKIE_SECURE": False})
-    with app.app_context():
-        db.create_all()
-        world = _seed(app, scale)
-    admin, supervisor = app.test_client(), app.test_client()
-    admin.post("/login", data={"phone": "13800000000", "password": PASSWORD})
-    supervisor.post("/login", data={"phone": world["supervisor"], "password": PASSWORD})
-    statements = []
-    with app.app_context():
-        event.listen(db.engine, "before_cursor_execute", lambda *a: statements.append(1))
-    pages = {
-        "key share page (supervisor)": (supervisor, f"/elections/{world['sealed']}/ballot-key/share"),
-        "open sealed ballots page": (admin, f"/elections/{world['sealed']}/ballot-key/open"),
-        "results, opened round": (admin, f"/elections/{world['published']}/results"),
-        "ballot page (voting open)": (admin, f"/elections/{world['voting']}/vote"),
-        "receipts board (voting open)": (admin, f"/elections/{world['voting']}/receipts"),
-        "import check result": (admin, f"/admin/people/import/check/{world['job']}"),
-        "election manage page": (admin, f"/elections/{world['sealed']}/manage"),
+def _pages(app, world: dict) -> dict:
+    admin, supervisor = signed_in(app, "13800000000"), signed_in(app, world["supervisor"])
+    return {
+        "key share page (supervisor)": (supervisor, f"/elections/{world['sealed']}/ballot-key/share", None),
+        "open sealed ballots page": (admin, f"/elections/{world['sealed']}/ballot-key/open", None),
+        "results, opened round": (admin, f"/elections/{world['published']}/results", None),
+        "ballot page (voting open)": (admin, f"/elections/{world['voting']}/vote", None),
+        "receipts board (voting open)": (admin, f"/elections/{world['voting']}/receipts", None),
+        "import check result": (admin, f"/admin/people/import/check/{world['job']}", None),
+        "election manage page": (admin, f"/elections/{world['sealed']}/manage", None),
         "person picker search": (admin, f"/api/v1/people/picker?scope_type=election&scope_id={world['sealed']}"
-                                        "&action=election.manage&q=选民0"),
-        "branches list": (admin, "/admin/branches/"),
-        "branch members list": (admin, "/admin/branches/members"),
-        "branch page with its roster": (admin, f"/admin/branches/{world['branch']}"),
-        "join a branch (resident)": (admin, "/branches/join"),
+                                        "&action=election.manage&q=选民0", None),
+        "branches list": (admin, "/admin/branches/", None),
+        "branch members list": (admin, "/admin/branches/members", None),
+        "branch page with its roster": (admin, f"/admin/branches/{world['branch']}", None),
+        "join a branch (resident)": (admin, "/branches/join", None),
     }
-    result = {"baseline_ms": _time(admin, "/healthz") * 1000}
-    baseline = result["baseline_ms"] / 1000
-    for label, (client, path) in pages.items():
-        statements.clear()
-        assert client.get(path).status_code == 200, path
-        count = len(statements)
-        result[label] = (_time(client, path) / baseline, count)
-    with app.app_context():
-        db.session.remove()
-        db.engine.dispose()
-    return result
 
 
-def run(backend: str, scale: float) -> dict:
-    folder = tempfile.mkdtemp(prefix="tongxin-bench-")
-    with database(backend, folder) as url:
-        return _measure(url, folder, scale)
+def _seed_scaled(scale: float) -> dict:
+    from flask import current_app
+
+    return _seed(current_app, scale)
 
 
 def main() -> bool:
     """Print the table per backend; False when a page's statement count grows with the rows."""
-    steady = True
-    sizes = [f"{int(FULL['voters'] * s):,}v/{int(FULL['members'] * s):,}m" for s in SCALES]
-    for backend in BACKENDS:
-        results = {scale: run(backend, scale) for scale in SCALES}
-        print(f"\n{backend}: key ceremony, results, ballot, import check, branches; time as a multiple of /healthz "
-              "(SQL statements per request); v = voters and ballots, m = branch members")
-        print(f"{'':<32}" + "".join(f"{size:>18}" for size in sizes))
-        for label in [k for k in results[SCALES[0]] if k != "baseline_ms"]:
-            counts = [results[s][label][1] for s in SCALES]
-            grows = "  grows!" if counts[-1] > counts[0] else ""
-            steady = steady and not grows
-            print(f"{label:<32}" + "".join(f"{results[s][label][0]:>12.1f}x ({results[s][label][1]:>2})"
-                                           for s in SCALES) + grows)
-        print(f"{'baseline /healthz median (ms)':<32}" + "".join(f"{results[s]['baseline_ms']:>18.2f}"
-                                                               for s in SCALES))
-    return steady
+    return compare("key ceremony, results, ballot, import check, branches; v = voters and ballots, m = branch "
+                   "members", SCALES, lambda s: f"{int(FULL['voters'] * s):,}v/{int(FULL['members'] * s):,}m",
+                   _seed_scaled, _pages)
 
 
 if __name__ == "__main__":

@@ -2,20 +2,19 @@
 
 One branch with M members, each having paid three quarters of 2026 (nine months: 3M payments, 9M paid months)
 and owing the months since, and M/25 transfer letters out. Pages: the dues list with arrears (first page and a
-name search), the month's list and the arrears through the API, the month's .xlsx for the treasurer, the
-transfer letters. Each is timed as a multiple of /healthz in the same run, with its statement count, which must
-not grow with M.
+name search), the month's list and the arrears through the API (first and last page, paged in SQL), the
+month's .xlsx for the treasurer (made on the task queue: its job page and download), the transfer letters.
+Each is timed as a multiple of /healthz in the same run, with its statement count, which must not grow with M.
 """
 from __future__ import annotations
 
 import os
-import tempfile
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import event, insert, select, text
+from sqlalchemy import insert, select
 
-from bench.people_list import BACKENDS, _time, database
+from bench.common import bearer, compare, signed_in
 
 SCALE = 0.1 if os.environ.get("BENCH_SIZES", "").startswith("1000,") else 1.0  # --quick
 SIZES = [50, int(5000 * SCALE)]
@@ -71,65 +70,34 @@ def _seed(members: int) -> int:
     return branch.id
 
 
-def _measure(url: str, folder: str, members: int) -> dict:
-    from app import create_app, db
+def _seed_world(members: int) -> dict:
+    return {"branch": _seed(members), "last_page": max(1, -(-members // 100))}
 
-    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench", "WTF_CSRF_ENABLED": False,
-                      "INSTANCE_PATH": folder, "RATELIMIT_ENABLED": False, "SESSION_COOKIE_SECURE": False})
-    with app.app_context():
-        db.create_all()
-        branch_id = _seed(members)
-        db.session.execute(text("ANALYZE"))
-        db.session.commit()
-    client = app.test_client()
-    client.post("/login", data={"phone": "13800000000", "password": "bench12345"})
-    token = client.post("/api/v1/auth/token", json={"phone": "13800000000", "password": "bench12345"}).json["token"]
-    statements = []
-    with app.app_context():
-        event.listen(db.engine, "before_cursor_execute", lambda *a: statements.append(1))
-    urls = {
-        "branches of the dues (menu)": "/admin/branches/dues",
-        "dues list with arrears": f"/admin/branches/{branch_id}/dues",
-        "dues list, name search": f"/admin/branches/{branch_id}/dues?q=党员0004",
-        "API month's dues (per_page=100)": f"/api/v1/branches/{branch_id}/dues?month=2026-09&per_page=100",
-        "API arrears (per_page=100)": f"/api/v1/branches/{branch_id}/arrears?per_page=100",
-        "month's dues .xlsx": f"/admin/branches/{branch_id}/dues.xlsx?month=2026-09",
-        "transfer letters": f"/admin/branches/{branch_id}/transfers",
-        "letter in from outside (form)": f"/admin/branches/{branch_id}/transfers/incoming",
+
+def _pages(app, world: dict) -> dict:
+    admin, branch_id = signed_in(app, "13800000000"), world["branch"]
+    api = bearer(app, "13800000000")
+    job = admin.post(f"/admin/branches/{branch_id}/dues/export?month=2026-09").headers["Location"]  # the task
+    return {
+        "branches of the dues (menu)": (admin, "/admin/branches/dues", None),
+        "dues list with arrears": (admin, f"/admin/branches/{branch_id}/dues", None),
+        "dues list, name search": (admin, f"/admin/branches/{branch_id}/dues?q=党员0004", None),
+        "API month's dues (per_page=100)": (admin, f"/api/v1/branches/{branch_id}/dues?month=2026-09&per_page=100",
+                                            api),
+        "API arrears (per_page=100)": (admin, f"/api/v1/branches/{branch_id}/arrears?per_page=100", api),
+        "API arrears, last page": (admin, f"/api/v1/branches/{branch_id}/arrears?per_page=100"
+                                          f"&page={world['last_page']}", api),
+        "month's dues export: job page": (admin, job, None),
+        "month's dues export: .xlsx": (admin, job + ".xlsx", None),
+        "transfer letters": (admin, f"/admin/branches/{branch_id}/transfers", None),
+        "letter in from outside (form)": (admin, f"/admin/branches/{branch_id}/transfers/incoming", None),
     }
-    baseline = _time(client, "/healthz")
-    result = {"baseline_ms": baseline * 1000}
-    for label, address in urls.items():
-        headers = {"Authorization": f"Bearer {token}"} if address.startswith("/api") else None
-        statements.clear()
-        client.get(address, headers=headers)
-        result[label] = (_time(client, address, headers) / baseline, len(statements))
-    with app.app_context():
-        db.session.remove()
-        db.engine.dispose()
-    return result
 
 
 def main() -> bool:
     """Print the table per backend; False when a page's statement count grows with the members."""
-    steady = True
-    for backend in BACKENDS:
-        results = {}
-        for size in SIZES:
-            folder = tempfile.mkdtemp(prefix="tongxin-bench-dues-")
-            with database(backend, folder) as url:
-                results[size] = _measure(url, folder, size)
-        print(f"\n{backend}: dues and transfer pages; time as a multiple of /healthz (SQL statements per request); "
-              "m = branch members")
-        print(f"{'':<36}" + "".join(f"{f'{size:,} m':>16}" for size in SIZES))
-        for label in [k for k in results[SIZES[0]] if k != "baseline_ms"]:
-            counts = {results[s][label][1] for s in SIZES}
-            steady &= len(counts) == 1
-            print(f"{label:<36}" + "".join(f"{results[s][label][0]:>10.1f}x ({results[s][label][1]:>2})"
-                                           for s in SIZES) + ("" if len(counts) == 1 else "  ← grows"))
-        print(f"{'baseline /healthz median (ms)':<36}" + "".join(f"{results[s]['baseline_ms']:>16.2f}"
-                                                                 for s in SIZES))
-    return steady
+    return compare("dues and transfer pages; m = branch members", SIZES, lambda size: f"{size:,} m", _seed_world,
+                   _pages)
 
 
 if __name__ == "__main__":

@@ -9,13 +9,12 @@ from __future__ import annotations
 
 import os
 import sys
-import tempfile
 from datetime import timedelta
 
-from sqlalchemy import event, insert, select, text
+from sqlalchemy import insert, select, text
 
 from bench.ceremony_pages import PASSWORD, _people
-from bench.people_list import BACKENDS, _time, database
+from bench.common import bearer, compare, signed_in
 
 QUICK = "--quick" in sys.argv
 FULL = {"members": 10000, "branches": 200}  # 5,000 members of the liaison's organisation
@@ -53,6 +52,7 @@ def _seed(scale: float) -> dict:
     db.session.add_all([admin, liaison])
     db.session.flush()
     db.session.add_all([RoleGrant(person_id=admin.id, role="street_admin", scope_type="street", scope_id=street.id),
+                        RoleGrant(person_id=admin.id, role="secretary", scope_type="branch", scope_id=branch_ids[0]),
                         RoleGrant(person_id=liaison.id, role="liaison", scope_type="home_organisation",
                                   scope_id=ours.id)])
     db.session.commit()
@@ -79,67 +79,23 @@ def _seed(scale: float) -> dict:
     return {"street": street.id, "organisation": ours.id, "branch": branch_ids[0]}
 
 
-def _measure(url: str, folder: str, scale: float) -> dict:
-    from app import create_app, db
-
-    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench", "WTF_CSRF_ENABLED": False,
-                      "INSTANCE_PATH": folder, "RATELIMIT_ENABLED": False, "BACKGROUND_SYNC": True,
-                      "SESSION_COOKIE_SECURE": False})
-    with app.app_context():
-        db.create_all()
-        world = _seed(scale)
-    admin, liaison = app.test_client(), app.test_client()
-    admin.post("/login", data={"phone": "13800000000", "password": PASSWORD})
-    liaison.post("/login", data={"phone": "13800000001", "password": PASSWORD})
-    token = liaison.post("/api/v1/auth/token", json={"phone": "13800000001", "password": PASSWORD}).get_json()
-    bearer = {"Authorization": f"Bearer {token['token']}"}
-    statements = []
-    with app.app_context():
-        event.listen(db.engine, "before_cursor_execute", lambda *a: statements.append(1))
-    pages = {
+def _pages(app, world: dict) -> dict:
+    admin, liaison = signed_in(app, "13800000000"), signed_in(app, "13800000001")
+    return {
         "liaison's members": (liaison, f"/liaison/{world['organisation']}/", None),
-        "liaison's members, API": (liaison, f"/api/v1/home-organisations/{world['organisation']}/members", bearer),
+        "liaison's members, API": (liaison, f"/api/v1/home-organisations/{world['organisation']}/members",
+                                   bearer(app, "13800000001")),
         "branch dashboard": (admin, f"/admin/branches/{world['branch']}/dashboard", None),
         "street dashboard": (admin, f"/admin/branches/streets/{world['street']}/dashboard", None),
+        "paired organisations (host branch)": (admin, f"/admin/branches/{world['branch']}/home-organisations", None),
     }
-    result = {"baseline_ms": _time(admin, "/healthz") * 1000}
-    baseline = result["baseline_ms"] / 1000
-    for label, (client, path, headers) in pages.items():
-        client.get(path, headers=headers or {})
-        statements.clear()
-        assert client.get(path, headers=headers or {}).status_code == 200, path
-        count = len(statements)
-        result[label] = (_time(client, path, headers) / baseline, count)
-    with app.app_context():
-        db.session.remove()
-        db.engine.dispose()
-    return result
-
-
-def run(backend: str, scale: float) -> dict:
-    folder = tempfile.mkdtemp(prefix="tongxin-bench-")
-    with database(backend, folder) as url:
-        return _measure(url, folder, scale)
 
 
 def main() -> bool:
     """Print the table per backend; False when a page's statement count grows with the rows."""
-    steady = True
-    sizes = [f"{int(FULL['branches'] * s)}b/{int(FULL['members'] * s / 2):,}m" for s in SCALES]
-    for backend in BACKENDS:
-        results = {scale: run(backend, scale) for scale in SCALES}
-        print(f"\n{backend}: two-place management and dashboards; time as a multiple of /healthz (SQL statements "
-              "per request); b = branches of the street, m = members of the liaison's organisation")
-        print(f"{'':<32}" + "".join(f"{size:>18}" for size in sizes))
-        for label in [k for k in results[SCALES[0]] if k != "baseline_ms"]:
-            counts = [results[s][label][1] for s in SCALES]
-            grows = "  grows!" if counts[-1] > counts[0] else ""
-            steady = steady and not grows
-            print(f"{label:<32}" + "".join(f"{results[s][label][0]:>12.1f}x ({results[s][label][1]:>2})"
-                                           for s in SCALES) + grows)
-        print(f"{'baseline /healthz median (ms)':<32}" + "".join(f"{results[s]['baseline_ms']:>18.2f}"
-                                                               for s in SCALES))
-    return steady
+    return compare("two-place management and dashboards; b = branches of the street, m = members of the "
+                   "liaison's organisation", SCALES,
+                   lambda s: f"{int(FULL['branches'] * s)}b/{int(FULL['members'] * s / 2):,}m", _seed, _pages)
 
 
 if __name__ == "__main__":

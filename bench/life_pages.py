@@ -10,13 +10,12 @@ from __future__ import annotations
 
 import os
 import sys
-import tempfile
 from datetime import timedelta
 
-from sqlalchemy import event, insert, select, text
+from sqlalchemy import insert, select, text
 
 from bench.ceremony_pages import PASSWORD, _people
-from bench.people_list import BACKENDS, _time, database
+from bench.common import bearer, compare, signed_in
 
 QUICK = "--quick" in sys.argv
 FULL = {"branches": 200}
@@ -72,71 +71,24 @@ def _seed(scale: float) -> dict:
                                       for mid in members[1::5]])
     db.session.execute(text("ANALYZE"))
     db.session.commit()
-    return {"branch": branch_ids[0]}
+    return {"branch": branch_ids[0], "board_pages": max(1, -(-n_branches // 100))}
 
 
-def _measure(url: str, folder: str, scale: float) -> dict:
-    from app import create_app, db
-
-    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench", "WTF_CSRF_ENABLED": False,
-                      "INSTANCE_PATH": folder, "RATELIMIT_ENABLED": False, "BACKGROUND_SYNC": True,
-                      "SESSION_COOKIE_SECURE": False})
-    with app.app_context():
-        db.create_all()
-        world = _seed(scale)
-    admin = app.test_client()
-    admin.post("/login", data={"phone": "13800000000", "password": PASSWORD})
-    token = admin.post("/api/v1/auth/token", json={"phone": "13800000000", "password": PASSWORD}).json["token"]
-    statements = []
-    with app.app_context():
-        event.listen(db.engine, "before_cursor_execute", lambda *a: statements.append(1))
-    pages = {
-        "compliance board (street)": "/admin/branches/compliance",
-        "one branch's calendar": f"/admin/branches/{world['branch']}/life",
-        "flags (street)": "/admin/branches/flags",
+def _pages(app, world: dict) -> dict:
+    admin = signed_in(app, "13800000000")
+    return {
+        "compliance board (street)": (admin, "/admin/branches/compliance", None),
+        "compliance board, last page": (admin, f"/admin/branches/compliance?page={world['board_pages']}", None),
+        "one branch's calendar": (admin, f"/admin/branches/{world['branch']}/life", None),
+        "flags (street)": (admin, "/admin/branches/flags", None),
+        "API compliance": (admin, f"/api/v1/branches/{world['branch']}/compliance", bearer(app, "13800000000")),
     }
-    result = {"baseline_ms": _time(admin, "/healthz") * 1000}
-    baseline = result["baseline_ms"] / 1000
-    for label, path in pages.items():
-        admin.get(path)
-        statements.clear()
-        assert admin.get(path).status_code == 200, path
-        count = len(statements)
-        result[label] = (_time(admin, path) / baseline, count)
-    api = f"/api/v1/branches/{world['branch']}/compliance"
-    headers = {"Authorization": f"Bearer {token}"}
-    statements.clear()
-    assert admin.get(api, headers=headers).status_code == 200
-    result["API compliance"] = (1.0, len(statements))
-    with app.app_context():
-        db.session.remove()
-        db.engine.dispose()
-    return result
-
-
-def run(backend: str, scale: float) -> dict:
-    folder = tempfile.mkdtemp(prefix="tongxin-bench-")
-    with database(backend, folder) as url:
-        return _measure(url, folder, scale)
 
 
 def main() -> bool:
     """Print the table per backend; False when a page's statement count grows with the branches."""
-    steady = True
-    sizes = [f"{int(FULL['branches'] * s):,} branches" for s in SCALES]
-    for backend in BACKENDS:
-        results = {scale: run(backend, scale) for scale in SCALES}
-        print(f"\n{backend}: organisational life; time as a multiple of /healthz (SQL statements per request)")
-        print(f"{'':<32}" + "".join(f"{size:>18}" for size in sizes))
-        for label in [k for k in results[SCALES[0]] if k != "baseline_ms"]:
-            counts = [results[s][label][1] for s in SCALES]
-            grows = "  grows!" if counts[-1] > counts[0] else ""
-            steady = steady and not grows
-            print(f"{label:<32}" + "".join(f"{results[s][label][0]:>12.1f}x ({results[s][label][1]:>2})"
-                                           for s in SCALES) + grows)
-        print(f"{'baseline /healthz median (ms)':<32}" + "".join(f"{results[s]['baseline_ms']:>18.2f}"
-                                                               for s in SCALES))
-    return steady
+    return compare("organisational life", SCALES, lambda s: f"{int(FULL['branches'] * s):,} branches", _seed,
+                   _pages)
 
 
 if __name__ == "__main__":

@@ -9,13 +9,12 @@ from __future__ import annotations
 
 import os
 import sys
-import tempfile
 from datetime import timedelta
 
-from sqlalchemy import event, insert, select, text, update
+from sqlalchemy import insert, select, text, update
 
 from bench.ceremony_pages import PASSWORD, _people
-from bench.people_list import BACKENDS, _time, database
+from bench.common import compare, signed_in
 
 QUICK = "--quick" in sys.argv
 FULL = {"members": 2000, "meetings": 400}
@@ -78,66 +77,21 @@ def _seed(scale: float) -> dict:
     return {"meeting": big.id, "member_phone": phone}
 
 
-def _measure(url: str, folder: str, scale: float) -> dict:
-    from app import create_app, db
-
-    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench", "WTF_CSRF_ENABLED": False,
-                      "INSTANCE_PATH": folder, "RATELIMIT_ENABLED": False, "BACKGROUND_SYNC": True,
-                      "SESSION_COOKIE_SECURE": False})
-    with app.app_context():
-        db.create_all()
-        world = _seed(scale)
-    secretary, member = app.test_client(), app.test_client()
-    secretary.post("/login", data={"phone": "13800000000", "password": PASSWORD})
-    member.post("/login", data={"phone": world["member_phone"], "password": PASSWORD})
-    statements = []
-    with app.app_context():
-        event.listen(db.engine, "before_cursor_execute", lambda *a: statements.append(1))
-    pages = {
-        "meetings list (secretary)": (secretary, "/meetings/"),
-        "meetings list, past (secretary)": (secretary, "/meetings/?when=past"),
-        "meetings list (invited member)": (member, "/meetings/"),
-        "meeting page, all invited": (secretary, f"/meetings/{world['meeting']}"),
-        "meeting .ics": (member, f"/meetings/{world['meeting']}.ics"),
+def _pages(app, world: dict) -> dict:
+    secretary, member = signed_in(app, "13800000000"), signed_in(app, world["member_phone"])
+    return {
+        "meetings list (secretary)": (secretary, "/meetings/", None),
+        "meetings list, past (secretary)": (secretary, "/meetings/?when=past", None),
+        "meetings list (invited member)": (member, "/meetings/", None),
+        "meeting page, all invited": (secretary, f"/meetings/{world['meeting']}", None),
+        "meeting .ics": (member, f"/meetings/{world['meeting']}.ics", None),
     }
-    result = {"baseline_ms": _time(secretary, "/healthz") * 1000}
-    baseline = result["baseline_ms"] / 1000
-    for label, (client, path) in pages.items():
-        client.get(path)
-        statements.clear()
-        assert client.get(path).status_code == 200, path
-        count = len(statements)  # before the timing runs, which adds its own requests' statements
-        result[label] = (_time(client, path) / baseline, count)
-    with app.app_context():
-        db.session.remove()
-        db.engine.dispose()
-    return result
-
-
-def run(backend: str, scale: float) -> dict:
-    folder = tempfile.mkdtemp(prefix="tongxin-bench-")
-    with database(backend, folder) as url:
-        return _measure(url, folder, scale)
 
 
 def main() -> bool:
     """Print the table per backend; False when a page's statement count grows with the rows."""
-    steady = True
-    sizes = [f"{int(FULL['meetings'] * s):,} mtg/{int(FULL['members'] * s):,} inv" for s in SCALES]
-    for backend in BACKENDS:
-        results = {scale: run(backend, scale) for scale in SCALES}
-        print(f"\n{backend}: meetings; time as a multiple of /healthz (SQL statements per request); "
-              "mtg = meetings of the branch, inv = invitees of one meeting")
-        print(f"{'':<32}" + "".join(f"{size:>18}" for size in sizes))
-        for label in [k for k in results[SCALES[0]] if k != "baseline_ms"]:
-            counts = [results[s][label][1] for s in SCALES]
-            grows = "  grows!" if counts[-1] > counts[0] else ""
-            steady = steady and not grows
-            print(f"{label:<32}" + "".join(f"{results[s][label][0]:>12.1f}x ({results[s][label][1]:>2})"
-                                           for s in SCALES) + grows)
-        print(f"{'baseline /healthz median (ms)':<32}" + "".join(f"{results[s]['baseline_ms']:>18.2f}"
-                                                               for s in SCALES))
-    return steady
+    return compare("meetings; mtg = meetings of the branch, inv = invitees of one meeting", SCALES,
+                   lambda s: f"{int(FULL['meetings'] * s):,} mtg/{int(FULL['members'] * s):,} inv", _seed, _pages)
 
 
 if __name__ == "__main__":

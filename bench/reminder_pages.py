@@ -9,16 +9,14 @@ from __future__ import annotations
 
 import os
 import sys
-import tempfile
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import event, insert, select, text
+from sqlalchemy import insert, select, text
 
-from bench.people_list import BACKENDS, _time, database
+from bench.common import PASSWORD, bearer, compare, signed_in
 
 QUICK = "--quick" in sys.argv
 SIZES = [(200, 2000), (2000, 20000)] if QUICK else [(500, 10000), (5000, 100000)]  # (messages, reminders)
-PASSWORD = "bench12345"
 T0 = datetime(2026, 12, 3, 2, 0, tzinfo=UTC)
 STATES = ["sent"] * 6 + ["pending", "cancelled", "failed", "expired"]
 
@@ -73,66 +71,27 @@ def _seed(messages: int, reminders: int) -> None:
     db.session.commit()
 
 
-def _measure(url: str, folder: str, size: tuple[int, int]) -> dict:
-    from app import create_app, db
+def _seed_size(size: tuple[int, int]) -> dict:
+    _seed(*size)
+    return {"deep": max(1, size[0] // 20 // 2)}
 
-    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench", "WTF_CSRF_ENABLED": False,
-                      "INSTANCE_PATH": folder, "RATELIMIT_ENABLED": False, "BACKGROUND_SYNC": True,
-                      "SESSION_COOKIE_SECURE": False})
-    with app.app_context():
-        db.create_all()
-        _seed(*size)
-    resident, admin, platform = app.test_client(), app.test_client(), app.test_client()
-    for client, phone in ((resident, "13900000001"), (admin, "13800000000"), (platform, "13800000009")):
-        client.post("/login", data={"phone": phone, "password": PASSWORD})
-    token = resident.post("/api/v1/auth/token", json={"phone": "13900000001", "password": PASSWORD}).json["token"]
-    statements = []
-    with app.app_context():
-        event.listen(db.engine, "before_cursor_execute", lambda *a: statements.append(1))
-    deep = max(1, size[0] // 20 // 2)
-    pages = {
+
+def _pages(app, world: dict) -> dict:
+    resident, admin = signed_in(app, "13900000001"), signed_in(app, "13800000000")
+    platform = signed_in(app, "13800000009")
+    return {
         "inbox, first page": (resident, "/inbox/", None),
-        "inbox, deep page": (resident, f"/inbox/?page={deep}", None),
+        "inbox, deep page": (resident, f"/inbox/?page={world['deep']}", None),
         "inbox, unread only": (resident, "/inbox/?unread=1", None),
-        "API notifications": (resident, "/api/v1/notifications", {"Authorization": f"Bearer {token}"}),
+        "API notifications": (resident, "/api/v1/notifications", bearer(app, "13900000001")),
         "outbox view (street admin)": (admin, "/admin/reminders/", None),
         "outbox view (platform admin)": (platform, "/admin/reminders/?state=failed", None),
     }
-    result = {"baseline_ms": _time(resident, "/healthz") * 1000}
-    baseline = result["baseline_ms"] / 1000
-    for label, (client, path, headers) in pages.items():
-        statements.clear()
-        assert client.get(path, headers=headers or {}).status_code == 200, path
-        count = len(statements)
-        result[label] = (_time(client, path, headers) / baseline, count)
-    with app.app_context():
-        db.session.remove()
-        db.engine.dispose()
-    return result
-
-
-def run(backend: str, size) -> dict:
-    folder = tempfile.mkdtemp(prefix="tongxin-bench-")
-    with database(backend, folder) as url:
-        return _measure(url, folder, size)
 
 
 def main() -> bool:
     """Print the table per backend; False when a page's statement count grows with the rows."""
-    steady = True
-    for backend in BACKENDS:
-        results = {size: run(backend, size) for size in SIZES}
-        print(f"\n{backend}: inbox and outbox view; time as a multiple of /healthz (SQL statements per request)")
-        print(f"{'':<32}" + "".join(f"{f'{m:,}msg/{r:,}rem':>20}" for m, r in SIZES))
-        for label in [k for k in results[SIZES[0]] if k != "baseline_ms"]:
-            counts = [results[s][label][1] for s in SIZES]
-            grows = "  grows!" if counts[-1] > counts[0] else ""
-            steady = steady and not grows
-            print(f"{label:<32}" + "".join(f"{results[s][label][0]:>14.1f}x ({results[s][label][1]:>2})"
-                                           for s in SIZES) + grows)
-        print(f"{'baseline /healthz median (ms)':<32}" + "".join(f"{results[s]['baseline_ms']:>20.2f}"
-                                                               for s in SIZES))
-    return steady
+    return compare("inbox and outbox view", SIZES, lambda size: f"{size[0]:,}msg/{size[1]:,}rem", _seed_size, _pages)
 
 
 if __name__ == "__main__":

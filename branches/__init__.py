@@ -59,6 +59,9 @@ def init_app(app: Flask) -> None:
     from branches import dues_setup  # dues and transfers: pages, API, reminders, scheduled job
 
     dues_setup.register(reg)
+    from branches.life_demo import seed_year
+
+    reg.demo_step(seed_year)  # after the roster's and the general meeting's steps: a year of meetings and dues
     from branches import liaison_setup  # two-place management and the dashboards
 
     liaison_setup.register(reg)

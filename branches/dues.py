@@ -296,14 +296,6 @@ def members_page(branch_id: int, today: date, *, name: str = "", page: int = 1,
     return [_arrears(*row, paid[row[1]], this_month) for row in rows], total
 
 
-def behind_count(branch_id: int, today: date) -> int:
-    """How many current members of the branch have not paid last month (one indexed query)."""
-    last_month = add_months(month_start(today), -1)
-    paid = select(DuesMonth.id).where(DuesMonth.person_id == BranchMember.person_id, DuesMonth.month == last_month)
-    return db.session.scalar(select(db.func.count(BranchMember.id)).where(
-        BranchMember.branch_id == branch_id, *_current_members(), ~paid.exists()))
-
-
 def dues_status(branch_id: int, today: date, *, name: str = "") -> list[Arrears]:
     """Every current member of the branch with what they owe (see `statuses`)."""
     return statuses([branch_id], today, name=name)

@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from app import db
 from branches import dues as D
 from branches import transfers as T
+from branches.dues_arrears import arrears_page
 from branches.models import BranchMember
 from branches.transfer_pdf import letter_pdf
 from community.apitools import (
@@ -149,12 +150,12 @@ def list_dues(args, branch_id):
 @blp.response(200, page_schema(ArrearsOut, "ArrearsPage"))
 @document_errors(blp, 400, 401, 403, 404)
 def list_arrears(args, branch_id):
-    """The branch's current members who owe months before this one, with the months and the month paid up to."""
+    """The branch's current members who owe months before this one, with the months and the month paid up to
+    (by name; `total` counts at most 10,000)."""
     branch = D.get_branch(branch_id)
     require(current_actor(), "dues.view", branch)
-    rows = D.arrears(branch.id, utcnow().date())
-    start = (args["page"] - 1) * args["per_page"]
-    return {"items": rows[start:start + args["per_page"]], "total": len(rows), "page": args["page"]}
+    rows, total = arrears_page(branch.id, utcnow().date(), args["page"], args["per_page"])  # paged in SQL
+    return {"items": rows, "total": total, "page": args["page"]}
 
 
 @blp.route("/transfers", methods=["POST"])

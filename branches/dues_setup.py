@@ -32,4 +32,7 @@ def register(reg) -> None:
     reg.reminder_kind(R.MEMBER_KIND, R.MEMBER_REMINDER)
     reg.reminder_kind(R.SECRETARY_KIND, R.SECRETARY_REMINDER)
     reg.task("branches.dues_reminders", R.dues_reminders_task)
+    from branches.dues_excel import TASK, dues_export_task
+
+    reg.task(TASK, dues_export_task)
     reg.scheduled_job("branches.dues_reminders", day=R.REMIND_DAY, hour=10, minute=0)

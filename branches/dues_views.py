@@ -1,22 +1,21 @@
-"""The secretary's pages for dues: the dues list with arrears, recording a payment, the month's list as .xlsx."""
+"""The secretary's pages for dues: the dues list with arrears, recording a payment, the month's list as .xlsx
+(made on the task queue, branches/dues_excel.py)."""
 from __future__ import annotations
 
-from decimal import Decimal
-from io import BytesIO
-
-from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
-from openpyxl import Workbook
-from openpyxl.styles import Font
 from wtforms import RadioField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length, Optional
 
 from app import db
 from branches import dues as D
+from branches.dues_arrears import arrears_summary
+from branches.dues_excel import TASK, export_file
 from branches.models import BranchMember
 from community.authz import can, require
+from community.background import get_progress, start_job
 from community.database import utcnow, valid_id
 from community.errors import DomainError, NotFound
 from community.text_input import CheckedForm, text_checked_by
@@ -73,8 +72,8 @@ def dues(branch_id: int):
     shown, total = D.members_page(branch.id, today, name=query, page=page, per_page=PER_PAGE)
     pages = max(1, -(-total // PER_PAGE))
     return render_template("branches/dues/list.html", branch=branch, rows=shown, page=page, pages=pages,
-                           query=query, behind=D.behind_count(branch.id, today), total=total,
-                           last_month=D.add_months(D.month_start(today), -1), this_month=D.month_start(today),
+                           query=query, arrears=arrears_summary(branch.id, today), total=total,
+                           this_month=D.month_start(today),
                            month_label=D.month_label, may_record=can(current_user, "dues.record", branch),
                            may_transfer=can(current_user, "transfer.issue", branch))
 
@@ -124,32 +123,37 @@ def pay(branch_id: int, member_id: int):
                            paid_up_to=D.month_label(last), brackets=D.BRACKETS)
 
 
-@bp.route("/<int:branch_id>/dues.xlsx")
+@bp.route("/<int:branch_id>/dues/export", methods=["POST"])
 @login_required
 def export(branch_id: int):
-    """The month's dues list for the treasurer (default this month): name, amount, months of the payment."""
+    """Make the month's dues list for the treasurer (default this month) as .xlsx on the task queue."""
     branch = _branch(branch_id)
     month = _month_arg() or D.month_start(utcnow().date())
-    book = Workbook()
-    sheet = book.active
-    sheet.title = month.strftime("%Y-%m")
-    sheet.append([f"{branch.name} 党费收缴明细 {D.month_label(month)}"])
-    sheet["A1"].font = Font(bold=True, size=13)
-    sheet.append(["姓名", "月份", "金额（元）", "身份", "月收入（元）", "交纳日期", "本次交纳月数", "本次合计（元）"])
-    for cell in sheet[2]:
-        cell.font = Font(bold=True)
-    total, labels = Decimal("0.00"), {key: str(label) for key, label in D.CATEGORIES.items()}
-    for name, paid_month, amount, category, income, paid_on, months, payment_total in D.month_rows(branch.id, month):
-        sheet.append([name, D.month_label(paid_month), amount, labels[category], income, paid_on, months,
-                      payment_total])
-        total += amount
-    sheet.append(["合计", "", total])
-    for row in sheet.iter_rows(min_row=3):  # (sheet.max_row per row would rescan the sheet: quadratic)
-        row[0].data_type = "s"  # a name starting with "=" is text, never a formula
-        for cell in (row[2], row[7]):
-            cell.number_format = "0.00"
-    sheet.column_dimensions["A"].width = 16
-    buffer = BytesIO()
-    book.save(buffer)
-    return Response(buffer.getvalue(), mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                    headers={"Content-Disposition": f"attachment; filename=dues-{month:%Y-%m}.xlsx"})
+    job_id = start_job(current_user.id, TASK, current_user.id, branch.id, month.isoformat())
+    return redirect(url_for("branch_dues.export_job", job_id=job_id))
+
+
+def _own_job(job_id: str) -> dict:
+    """The export job of the signed-in person (anyone else's, or another kind: 404, nothing revealed)."""
+    progress = get_progress(job_id, owner_id=current_user.id)
+    if not progress or progress.get("kind") != TASK:
+        abort(404)
+    return progress
+
+
+@bp.route("/dues/jobs/<job_id>")
+@login_required
+def export_job(job_id: str):
+    """The export's progress; when done, its download (the page works without JavaScript: reload it)."""
+    return render_template("branches/dues/export.html", job_id=job_id, progress=_own_job(job_id))
+
+
+@bp.route("/dues/jobs/<job_id>.xlsx")
+@login_required
+def export_download(job_id: str):
+    """The finished workbook, for the person who asked for it."""
+    progress = _own_job(job_id)
+    path = export_file(job_id)
+    if progress.get("state") != "done" or not path.exists():
+        abort(404)
+    return send_file(path, as_attachment=True, download_name="党费收缴明细.xlsx")

@@ -3,7 +3,8 @@
 Every query filters on `BranchMember.home_organisation_id` in SQL, so nothing of the other members of the
 branches they sit in is ever read. The figures of a page come from a few grouped queries whatever the number
 of members: dues (`branches.dues.paid_up_to`), attendance (`branches.life.attendance`), flags
-(`branches.flags.open_flags`), the last meeting attended and the meetings held by their branches.
+(`branches.flags.open_flags`), the last few meetings attended (`recent_attendance`, one windowed query) and
+the meetings held by their branches.
 """
 from __future__ import annotations
 
@@ -23,6 +24,16 @@ from community.people.models import Person
 # A member not heard from for this many months shows amber (the out-of-contact flag itself comes at 6).
 AMBER_MONTHS = 5
 BRANCH_MEETING_KINDS = ("general_meeting", "committee", "group", "lesson", "party_day", "life_meeting")
+RECENT_MEETINGS = 3  # the liaison sees each member's last three meetings attended
+
+
+@dataclass
+class RecentMeeting:
+    """A meeting of organisational life a member attended: its kind, title and local date."""
+
+    kind: str
+    title: str
+    on: date
 
 
 @dataclass
@@ -42,6 +53,7 @@ class MemberLine:
     flags: list = field(default_factory=list)
     last_meeting: str = ""
     last_meeting_on: date | None = None
+    recent: list = field(default_factory=list)  # [RecentMeeting], newest first
 
     @property
     def is_amber(self) -> bool:
@@ -92,6 +104,16 @@ def count_members(organisation_id: int, branch_id: int | None = None) -> int:
     return db.session.scalar(select(func.count()).select_from(statement.subquery()))
 
 
+def counts_in_branch(branch_id: int) -> dict[int, int]:
+    """{home organisation id: its current members in the branch} for every organisation with one: one grouped
+    query however many organisations the branch is paired with."""
+    return dict(db.session.execute(
+        select(BranchMember.home_organisation_id, func.count(BranchMember.id))
+        .where(BranchMember.branch_id == branch_id, BranchMember.left_on.is_(None),
+               BranchMember.home_organisation_id.is_not(None))
+        .group_by(BranchMember.home_organisation_id)).all())
+
+
 def _attendance(member_ids: list[int], since: date, until: date | None = None) -> dict[int, tuple[int, int]]:
     """(attended, invited) per member from `since` to `until` (today by default), both days included: life's
     function when it is there, else the same count here."""
@@ -124,20 +146,26 @@ def _open_flags(member_ids: list[int]) -> dict[int, list]:
     return open_flags(member_ids)
 
 
-def _last_meetings(member_ids: list[int]) -> dict[int, tuple[str, datetime]]:
-    """The last branch meeting each member attended: its title and start (one grouped query and one more)."""
-    latest = (select(BranchMember.id.label("member_id"), func.max(Meeting.starts_at).label("starts_at"))
+def recent_attendance(member_ids: list[int], until: datetime, per_member: int = RECENT_MEETINGS) -> dict[int, list]:
+    """{member_id: [(kind, title, starts_at), …]}: the last `per_member` organisational-life meetings of their
+    branch each member attended (present), newest first, begun before `until` and not cancelled — one query for
+    the whole page (a window function numbers each member's meetings; both databases have them)."""
+    if not member_ids:
+        return {}
+    number = func.row_number().over(partition_by=BranchMember.id,
+                                    order_by=(Meeting.starts_at.desc(), Meeting.id.desc())).label("n")
+    ranked = (select(BranchMember.id.label("member_id"), Meeting.kind, Meeting.title, Meeting.starts_at, number)
               .join(MeetingInvitee, MeetingInvitee.person_id == BranchMember.person_id)
               .join(Meeting, Meeting.id == MeetingInvitee.meeting_id)
               .where(BranchMember.id.in_(member_ids), MeetingInvitee.attendance == "present",
-                     Meeting.scope_type == "branch", Meeting.scope_id == BranchMember.branch_id)
-              .group_by(BranchMember.id).subquery())
-    rows = db.session.execute(
-        select(latest.c.member_id, Meeting.title, Meeting.starts_at)
-        .join(BranchMember, BranchMember.id == latest.c.member_id)
-        .join(Meeting, (Meeting.scope_type == "branch") & (Meeting.scope_id == BranchMember.branch_id)
-              & (Meeting.starts_at == latest.c.starts_at)))
-    return {member_id: (title, starts_at) for member_id, title, starts_at in rows}
+                     Meeting.scope_type == "branch", Meeting.scope_id == BranchMember.branch_id,
+                     Meeting.kind.in_(BRANCH_MEETING_KINDS), Meeting.status != "cancelled",
+                     Meeting.starts_at < until).subquery())
+    found: dict[int, list] = {}
+    for member_id, kind, title, starts_at, _n in db.session.execute(
+            select(ranked).where(ranked.c.n <= per_member).order_by(ranked.c.member_id, ranked.c.n)):
+        found.setdefault(member_id, []).append((kind, title, starts_at))
+    return found
 
 
 def member_lines(rows, today: date, since: date | None = None) -> list[MemberLine]:
@@ -150,16 +178,18 @@ def member_lines(rows, today: date, since: date | None = None) -> list[MemberLin
         return lines
     since = since or add_months(month_start(today), -11)
     dues, attendance = paid_up_to(ids), _attendance(ids, since, today)
-    flags, last = _open_flags(ids), _last_meetings(ids)
-    from community.database import as_local
+    from community.database import LOCAL_ZONE, as_local
 
+    until = datetime.combine(today + timedelta(days=1), datetime.min.time(), tzinfo=LOCAL_ZONE)
+    flags, recent = _open_flags(ids), recent_attendance(ids, until)
     for line in lines:
         line.paid_up_to = dues.get(line.member_id)
         line.attended, line.invited = attendance.get(line.member_id, (0, 0))
         line.flags = list(flags.get(line.member_id, []))
-        if line.member_id in last:
-            line.last_meeting, starts_at = last[line.member_id]
-            line.last_meeting_on = as_local(starts_at).date()
+        line.recent = [RecentMeeting(kind, title, as_local(starts_at).date())
+                       for kind, title, starts_at in recent.get(line.member_id, [])]
+        if line.recent:
+            line.last_meeting, line.last_meeting_on = line.recent[0].title, line.recent[0].on
     return lines
 
 

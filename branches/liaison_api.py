@@ -20,6 +20,12 @@ class FlagOut(ma.Schema):
     reason = F.Function(lambda f: f.reason(utcnow().date()), metadata={"description": "in words"})
 
 
+class RecentMeetingOut(ma.Schema):
+    kind = F.String(metadata={"description": "general_meeting, committee, group, lesson, party_day or life_meeting"})
+    title = F.String()
+    on = F.Date(metadata={"description": "the day it was held (Asia/Shanghai)"})
+
+
 class HomeMemberOut(ma.Schema):
     member_id = F.Integer()
     person_id = F.Integer()
@@ -37,6 +43,9 @@ class HomeMemberOut(ma.Schema):
     flags = F.List(F.Nested(FlagOut))
     last_meeting = F.String(metadata={"description": "title of the last branch meeting attended"})
     last_meeting_on = F.Date(allow_none=True)
+    recent_meetings = F.List(F.Nested(RecentMeetingOut), attribute="recent",
+                             metadata={"description": f"the last {L.RECENT_MEETINGS} branch meetings attended, "
+                                                      "newest first"})
 
 
 @blp.route("/home-organisations/<int:organisation_id>/members")

@@ -61,16 +61,19 @@ def home():
 @bp.route("/liaison/<int:organisation_id>/")
 @login_required
 def members(organisation_id: int):
-    """The organisation's members in every branch: attendance, dues, flags, last meeting (one page, a few
-    queries whatever its length)."""
+    """The organisation's members in every branch: attendance, dues, flags, the last meetings attended (one
+    page, a few queries whatever its length)."""
     require(current_user, "home_member.list", ("home_organisation", organisation_id))  # before the lookup
     organisation = L.get_organisation(organisation_id)
     page = max(1, min(request.args.get("page", 1, type=int) or 1, 10000))
     today = utcnow().date()
     lines, total = L.members_page(organisation.id, today, page, PER_PAGE)
+    from community.meetings.kinds import meeting_kinds
+
+    kinds = meeting_kinds()
     return render_template("branches/liaison/members.html", organisation=organisation, lines=lines, total=total,
                            page=page, pages=max(1, -(-total // PER_PAGE)), month=month_start(today),
-                           today=today)
+                           today=today, kind_labels={k: kinds[k].label for k in L.BRANCH_MEETING_KINDS if k in kinds})
 
 
 @bp.route("/liaison/<int:organisation_id>/report", methods=["POST"])
@@ -91,7 +94,8 @@ def paired(branch_id: int):
     require(current_user, "home_report.branch", ("branch", branch_id))
     branch = db.session.get(Branch, branch_id) or abort(404)
     organisations = L.paired_organisations(branch.id)
-    counts = {o.id: L.count_members(o.id, branch.id) for o in organisations}  # pairings are few (2–5)
+    found = L.counts_in_branch(branch.id)
+    counts = {o.id: found.get(o.id, 0) for o in organisations}
     return render_template("branches/liaison/paired.html", branch=branch, organisations=organisations,
                            counts=counts, month=month_start(utcnow().date()))
 

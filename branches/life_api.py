@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from branches.life import compliance
 from community.apitools import api_blueprint, bearer_required, current_actor, document_errors
 from community.authz import require
-from community.database import LOCAL_ZONE, utcnow, valid_id
+from community.database import LOCAL_ZONE, utcnow
 from community.errors import NotFound
 
 F = ma.fields
@@ -38,8 +38,6 @@ def branch_compliance(branch_id):
     from app import db
     from branches.models import Branch
 
-    if not valid_id(branch_id):  # no row has it (and the databases cannot compare it): nothing to reveal
-        raise NotFound(_("No such branch: %(id)s.", id=branch_id))
     require(current_actor(), "branch_life.view", ("branch", branch_id))
     if db.session.get(Branch, branch_id) is None:
         raise NotFound(_("No such branch: %(id)s.", id=branch_id))

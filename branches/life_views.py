@@ -8,18 +8,20 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from app import db
 from branches import flags as flag_service
 from branches.life import DEFAULT_PARTY_DAY, STATE_LABELS, colour, compliance
 from branches.models import Branch
 from community.authz import require, scope_condition
-from community.database import LOCAL_ZONE, utcnow, valid_id
+from community.database import LOCAL_ZONE, utcnow
 from community.errors import DomainError
+from community.places.models import Street
 
 bp = Blueprint("branch_life", __name__, url_prefix="/admin/branches")
-BOARD_LIMIT = 500
+BOARD_PAGE = 100  # branches a page of the compliance board shows (their plans cost the same two queries)
+STREET_LIMIT = 200  # streets offered on the board
 
 
 def local_today() -> date:
@@ -44,8 +46,6 @@ def _lines(branch_id: int, today: date) -> list[dict]:
 @login_required
 def branch_life(branch_id: int):
     """One branch's organisational life: per kind, last held, next due, overdue, and a link to schedule it."""
-    if not valid_id(branch_id):  # no row has it (and the databases cannot compare it): nothing to reveal
-        abort(404)
     require(current_user, "branch_life.view", ("branch", branch_id))
     return _branch_page(branch_id)
 
@@ -72,8 +72,6 @@ def settings(branch_id: int):
     """Save the party lesson's frequency and the themed party day (post/redirect/get; errors beside fields)."""
     from branches.life import set_settings
 
-    if not valid_id(branch_id):
-        abort(404)
     require(current_user, "branch_life.manage", ("branch", branch_id))
     posted = {"lesson_frequency": request.form.get("lesson_frequency", ""),
               "party_day": request.form.get("party_day", "")}
@@ -88,14 +86,21 @@ def settings(branch_id: int):
 @bp.route("/compliance")
 @login_required
 def board():
-    """The compliance board: every branch the actor may see (a street administrator: all of the street's),
-    green / amber / red, in three queries for any number of branches."""
+    """The compliance board, one street at a time and BOARD_PAGE branches a page: green / amber / red for the
+    branches the actor may see (a street administrator: all of the street's), in four queries whatever the
+    number of streets and branches."""
     require(current_user, "branch_life.view")
-    statement = select(Branch.id, Branch.name).order_by(Branch.name, Branch.id).limit(BOARD_LIMIT)
     allowed = scope_condition(current_user, "branch_life.view", "branch", Branch.id)
-    if allowed is not None:
-        statement = statement.where(allowed)
-    branches = db.session.execute(statement).all()
+    where = [allowed] if allowed is not None else []
+    streets = db.session.execute(
+        select(Street.id, Street.name, func.count(Branch.id)).join(Branch, Branch.street_id == Street.id)
+        .where(*where).group_by(Street.id, Street.name).order_by(Street.name, Street.id).limit(STREET_LIMIT)).all()
+    chosen = next((s for s in streets if s.id == request.args.get("street", type=int)), streets[0] if streets else None)
+    pages = max(1, -(-chosen[2] // BOARD_PAGE)) if chosen else 1
+    page = min(max(request.args.get("page", 1, type=int) or 1, 1), pages)
+    branches = db.session.execute(
+        select(Branch.id, Branch.name).where(Branch.street_id == chosen.id, *where).order_by(Branch.name, Branch.id)
+        .limit(BOARD_PAGE).offset((page - 1) * BOARD_PAGE)).all() if chosen else []
     today = local_today()
     plans = compliance([b.id for b in branches], today)
     from community.meetings.kinds import meeting_kinds
@@ -107,7 +112,8 @@ def board():
 
     rows = [{"id": b.id, "name": b.name, "colour": colour(plans[b.id]), "overdue": names(plans[b.id], "overdue"),
              "due": names(plans[b.id], "due")} for b in branches]
-    return render_template("branches/life/board.html", rows=rows, today=today,
+    return render_template("branches/life/board.html", rows=rows, today=today, streets=streets, street=chosen,
+                           page=page, pages=pages,
                            counts={c: sum(r["colour"] == c for r in rows) for c in ("green", "amber", "red")})
 
 

@@ -334,6 +334,20 @@ def roster_query(branch_id: int, *, actor=None, current_only: bool = True):
     return statement
 
 
+def followed_branch_or_404(actor, branch_id: int) -> Branch:
+    """For a liaison: the branch when one of their organisation's members (current or past) sits in it, else
+    the same NotFound as for an id no branch has (one query)."""
+    from community.authz import any_scope_condition
+
+    allowed = any_scope_condition(actor, "branch_member.list", BranchMember.authz_columns())
+    statement = select(Branch).where(Branch.id == branch_id, select(BranchMember.id).where(
+        BranchMember.branch_id == Branch.id, *([allowed] if allowed is not None else [])).exists())
+    found = db.session.scalar(statement) if valid_id(branch_id) else None
+    if found is None:
+        raise NotFound(_("Not found."))
+    return found
+
+
 def officers(branch_ids) -> dict[int, dict[str, list[Person]]]:
     """branch id -> {"secretary": [...], "branch_committee": [...]}: the role holders, one query."""
     from community.roles.models import RoleGrant

@@ -169,10 +169,14 @@ def _person_message() -> str:
 def list_members(args, branch_id):
     """The roster: the secretary sees every current member; a liaison only those of their organisation."""
     actor = current_actor()
-    # A liaison holds no grant in the branch: they may list members anywhere, filtered in SQL to their own.
-    if not (can(actor, "branch_member.list", ("branch", branch_id)) or can(actor, "branch_member.follow")):
+    if can(actor, "branch_member.list", ("branch", branch_id)):
+        branch = roster.get_or_404(Branch, branch_id)
+    elif can(actor, "branch_member.follow"):
+        # A liaison holds no grant in the branch: a branch with none of their members answers as an unknown id
+        # does (one 404), so the roster never tells them which branches exist; theirs is filtered in SQL.
+        branch = roster.followed_branch_or_404(actor, branch_id)
+    else:
         require(actor, "branch_member.list", ("branch", branch_id))
-    branch = roster.get_or_404(Branch, branch_id)
     page = page_of(roster.roster_query(branch.id, actor=actor), args)
     full = roster.may_see_phone(actor, branch)
     for member in page["items"]:

@@ -1,7 +1,8 @@
 """The dues' and transfers' part of the access-matrix world (tests/community/test_access_matrix.py):
 {dues_branch}, a branch of street 1 with one member ({dues_member}) whose letter out ({transfer}) to an
-outside organisation waits for its receipt. Secretaries are not among the matrix's identities: their access is
-tested in test_dues.py and test_transfers.py."""
+outside organisation waits for its receipt, and the month's dues list made on the task queue by the street
+administrator ({dues_job}). Secretaries are not among the matrix's identities: their access is tested in
+test_dues.py and test_transfers.py."""
 from __future__ import annotations
 
 from app import db
@@ -10,11 +11,15 @@ from branches.transfers import Transfer
 from community.database import utcnow
 from tests.factories import make_person
 
-KEYS = frozenset({"dues_branch", "dues_member", "transfer"})
+KEYS = frozenset({"dues_branch", "dues_member", "transfer", "dues_job"})
 
 
-def build(street, community) -> dict:
-    """The rows, committed; their ids by placeholder."""
+def build(street, community, who: dict) -> dict:
+    """The rows, committed, and the month's dues list made by the street administrator ({dues_job}: only its
+    maker may open or download it); their ids by placeholder."""
+    from branches.dues_excel import TASK
+    from community.background import start_job
+
     branch = Branch(street_id=street.id, name="党费测试流动党支部")
     db.session.add(branch)
     db.session.flush()
@@ -26,4 +31,7 @@ def build(street, community) -> dict:
                         to_organisation="贵州省安顺市某村党支部", issued_on=today, valid_until=today)
     db.session.add(transfer)
     db.session.commit()
-    return {"dues_branch": branch.id, "dues_member": member.id, "transfer": transfer.id}
+    admin = who["street_admin"]
+    job = start_job(admin.id, TASK, admin.id, branch.id, today.replace(day=1).isoformat())
+    db.session.commit()
+    return {"dues_branch": branch.id, "dues_member": member.id, "transfer": transfer.id, "dues_job": job}

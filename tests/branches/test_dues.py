@@ -202,7 +202,12 @@ def test_pages_record_a_quarter_show_arrears_and_export_the_month(client, branch
     assert done.status_code == 302
     listed = client.get(done.headers["Location"])
     assert "135.00" in listed.text and "2026年12月" in listed.text
-    export = client.get(f"/admin/branches/{b1}/dues.xlsx?month=2026-12")
+    started = client.post(f"/admin/branches/{b1}/dues/export?month=2026-12")  # on the task queue
+    assert started.status_code == 302 and "/dues/jobs/" in started.headers["Location"]
+    job_page = client.get(started.headers["Location"])
+    assert job_page.status_code == 200 and "下载表格" in job_page.text
+    export = client.get(started.headers["Location"] + ".xlsx")
+    assert export.status_code == 200
     sheet = load_workbook(BytesIO(export.data)).active
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[2][0] == "王芳" and Decimal(str(rows[2][2])) == Decimal("45.00")
@@ -268,3 +273,17 @@ def test_the_scheduler_lists_the_monthly_dues_job(app):
 
     job = build_scheduler(app, "test").get_job("branches.dues_reminders")
     assert job is not None and "day='20'" in str(job.trigger)
+
+
+def test_the_month_export_is_a_job_only_its_maker_opens(app, client, branch):
+    login(client, branch["secretary"])
+    started = client.post(f"/admin/branches/{branch['b1'].id}/dues/export?month=2026-12")
+    job_url = started.headers["Location"]
+    from community.background import get_progress
+
+    progress = get_progress(job_url.rsplit("/", 1)[1], owner_id=branch["secretary"].id)
+    assert progress["kind"] == "branches.dues_export" and progress["state"] == "done"
+    other = app.test_client()
+    login(other, branch["other_secretary"])
+    assert other.get(job_url).status_code == 404 and other.get(job_url + ".xlsx").status_code == 404
+    assert other.post(f"/admin/branches/{branch['b1'].id}/dues/export").status_code == 403

@@ -15,6 +15,7 @@ from branches import dues as D
 from branches import liaison as L
 from branches.liaison_report import report_data
 from branches.models import Branch, BranchHomeOrganisation, BranchMember, HomeOrganisation
+from community.database import LOCAL_ZONE as LOCAL
 from community.database import utcnow
 from tests.factories import (
     count_statements,
@@ -224,3 +225,70 @@ def test_open_flags_show_in_words_for_her_members_only(app, client, world):
     other = _as(app, world["liaison_b"]).get(f"/liaison/{world['b'].id}/").get_data(as_text=True)
     assert "王强" in other and "李明" not in other
     assert "text-bg-warning" not in other  # the out-of-contact flag is shown, not the amber warning as well
+
+
+def test_the_paired_organisations_page_costs_the_same_with_more_pairings(client, world):
+    login(client, world["secretary"])
+    url = f"/admin/branches/{world['b1'].id}/home-organisations"
+    client.get(url)
+    few, _page = count_statements(client, url)
+    for n in range(4):
+        organisation = HomeOrganisation(name=f"结对组织{n}", region="湖南省")
+        db.session.add(organisation)
+        db.session.flush()
+        db.session.add(BranchHomeOrganisation(branch_id=world["b1"].id, home_organisation_id=organisation.id))
+    db.session.commit()
+    client.get(url)
+    many, page = count_statements(client, url)
+    assert "结对组织3" in page and many == few
+    assert page.count("本支部有其党员1名") == 2 and page.count("本支部有其党员0名") == 4  # 张琴 of A, 王强 of B
+
+
+def _attended(world, name, kind, title, starts_at, attendance="present", status="scheduled", branch="b1"):
+    from community.meetings.models import Meeting, MeetingInvitee
+
+    meeting = Meeting(kind=kind, scope_type="branch", scope_id=world[branch].id, title=title, place="党群服务中心",
+                      starts_at=starts_at, ends_at=starts_at + timedelta(hours=1), status=status)
+    db.session.add(meeting)
+    db.session.flush()
+    db.session.add(MeetingInvitee(meeting_id=meeting.id, person_id=world[name].person_id, attendance=attendance))
+
+
+def test_the_liaison_sees_each_members_recent_meetings_with_kind_and_date(client, world):
+    now = utcnow()
+    for days, kind, title, extra in ((90, "lesson", "一季度党课", {}), (60, "group", "党小组会四月", {}),
+                                     (30, "general_meeting", "党员大会", {}), (20, "party_day", "缺席的主题党日",
+                                                                              {"attendance": "absent"}),
+                                     (10, "committee", "取消的支委会", {"status": "cancelled"}),
+                                     (5, "party_day", "主题党日", {}), (-3, "group", "下周的党小组会", {})):
+        _attended(world, "张琴", kind, title, now - timedelta(days=days), **extra)
+    _attended(world, "李明", "life_meeting", "组织生活会", now - timedelta(days=40), branch="b2")
+    db.session.commit()
+    login(client, world["liaison_a"])
+    page = client.get(f"/liaison/{world['a'].id}/").get_data(as_text=True)
+    zhang = page[page.index("张琴"):page.index("李明")] if page.index("张琴") < page.index("李明") else page
+    assert "主题党日" in zhang and "支部党员大会" in zhang and "党小组会四月" in zhang
+    assert "一季度党课" not in zhang and "取消的支委会" not in zhang and "缺席的主题党日" not in zhang
+    assert "下周的党小组会" not in zhang  # not held yet
+    body = client.get(f"/api/v1/home-organisations/{world['a'].id}/members",
+                      headers=token_for(client, world["liaison_a"])).get_json()
+    recent = {item["name"]: item["recent_meetings"] for item in body["items"]}
+    assert [m["title"] for m in recent["张琴"]] == ["主题党日", "党员大会", "党小组会四月"]  # newest first
+    assert recent["张琴"][0]["kind"] == "party_day" and recent["张琴"][0]["on"] == (now - timedelta(days=5)).astimezone(
+        LOCAL).date().isoformat()
+    assert [m["kind"] for m in recent["李明"]] == ["life_meeting"]
+
+
+def test_the_recent_meetings_cost_one_query_for_the_whole_page(client, world):
+    login(client, world["liaison_a"])
+    url = f"/liaison/{world['a'].id}/"
+    client.get(url)
+    few, _page = count_statements(client, url)
+    now = utcnow()
+    for n in range(6):
+        _attended(world, "张琴", "group", f"党小组会{n}", now - timedelta(days=10 * n + 1))
+        _attended(world, "李明", "lesson", f"党课{n}", now - timedelta(days=10 * n + 2), branch="b2")
+    db.session.commit()
+    client.get(url)
+    many, page = count_statements(client, url)
+    assert many == few and page.count("data-recent") == 6  # three each

@@ -19,7 +19,7 @@ from community.meetings.records import add_resolution, invite, quorum
 from community.meetings.services import cancel_meeting, create_meeting
 from community.reminders.models import Reminder
 from tests.branches.life_world import at, build, hold
-from tests.factories import count_statements, grant, login, make_person, token_for
+from tests.factories import count_statements, grant, login, make_admin, make_person, make_street, token_for
 
 DEC_1 = date(2026, 12, 1)
 
@@ -230,6 +230,26 @@ def test_street_board_statement_count_is_flat_with_branches(w, client):
     db.session.commit()
     many, page = count_statements(client, "/admin/branches/compliance")
     assert "新支部29" in page and many == few
+
+
+def test_the_board_goes_one_street_at_a_time_in_pages_of_bounded_size(w, client, monkeypatch):
+    from branches import life_views
+
+    monkeypatch.setattr(life_views, "BOARD_PAGE", 10)
+    login(client, make_admin())
+    other = make_street("丹东街道")
+    db.session.add_all([Branch(street_id=w["street"].id, name=f"支部{i:02d}") for i in range(13)])
+    db.session.add(Branch(street_id=other.id, name="丹东流动党支部"))
+    db.session.commit()
+    url = f"/admin/branches/compliance?street={w['street'].id}"
+    client.get(url)
+    few, first = count_statements(client, url)
+    assert first.count("data-branch=") == 10 and "1 / 2" in first and "丹东流动党支部" not in first
+    assert "丹东街道 (1)" in first  # the other street is one tap away
+    many, second = count_statements(client, url + "&page=2")
+    assert second.count("data-branch=") == 5 and many == few  # 15 branches: 10 and 5
+    _count, theirs = count_statements(client, f"/admin/branches/compliance?street={other.id}")
+    assert "丹东流动党支部" in theirs and theirs.count("data-branch=") == 1
 
 
 # ------------------------------------------------------------------------------- reminders

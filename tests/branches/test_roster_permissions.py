@@ -85,3 +85,13 @@ def test_the_branch_page_and_list_run_a_flat_number_of_statements(juexi, client)
     assert many == few and "网格员" in page
     login(client, juexi["admin"])
     assert count_statements(client, "/admin/branches/")[0] <= few
+
+
+def test_a_liaison_cannot_tell_a_branch_without_her_members_from_an_unknown_id(juexi, client):
+    _members(juexi)
+    headers = token_for(client, juexi["liaison"])
+    other = client.get(f"/api/v1/branches/{juexi['anhui'].id}/members", headers=headers)  # exists, none of hers
+    unknown = client.get("/api/v1/branches/999999/members", headers=headers)
+    assert other.status_code == unknown.status_code == 404
+    assert other.get_json() == unknown.get_json()
+    assert client.get(f"/api/v1/branches/{juexi['guizhou'].id}/members", headers=headers).status_code == 200

@@ -64,9 +64,17 @@ def test_secretary_records_a_quarter_sees_arrears_and_prints_a_letter(places, li
     assert "已登记：王芳交纳" in page.content() and "135.00" in page.content()
     phone.check("dues list after the payment")
     phone.goto(f"/admin/branches/{world['branch']}/dues")
-    assert "名党员尚未交纳" in page.content()
+    assert "名党员欠缴党费" in page.content() and "个月" in page.content()  # members in arrears, months owed
     owed = page.locator("tbody tr", has_text="李强").locator(".text-danger")
     assert owed.count() == 1 and "年" in owed.inner_text()  # the months 李强 owes, in red
+    page.get_by_role("button", name="本月党费收缴明细（.xlsx）").click()  # made on the task queue
+    page.wait_for_url("**/dues/jobs/*")
+    page.get_by_role("link", name="下载表格").wait_for()
+    phone.check("dues list export ready")
+    with page.expect_download() as download:
+        page.get_by_role("link", name="下载表格").click()
+    assert download.value.suggested_filename.endswith(".xlsx")
+    phone.goto(f"/admin/branches/{world['branch']}/dues")
     page.get_by_role("link", name="介绍信 · 王芳").click()
     page.wait_for_url("**/transfers/new?member=*")
     phone.check("transfer form")

@@ -150,7 +150,7 @@ def build_world() -> World:
         "other_election": other.id, "notification": notification, "reminder": reminder, "feed_token": feed_token,
         "meeting": meeting.id,
         **branch_part, **life_access_world.build(branch_part["branch_member"]),
-        **dues_world.build(street_1, a), **liaison_world.build(branch_part, who),
+        **dues_world.build(street_1, a, who), **liaison_world.build(branch_part, who),
     }
     ids.update({name: p.id for name, p in who.items()})
     assert ids.keys() == WORLD_KEYS
