@@ -7,7 +7,7 @@ FLASK := $(VENV)/bin/flask --app app
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run worker scheduler test setup setup-dev browser translations i18n lint bench deploy-check assets lighthouse
+.PHONY: run worker scheduler test setup setup-dev browser translations i18n lint bench deploy-check assets lighthouse security
 
 $(VENV)/bin/python:
 	python3 -m venv $(VENV)
@@ -72,6 +72,17 @@ test: setup-dev
 # Follows README "Deployment" on a throw-away PostgreSQL database and gunicorn (2 workers), then undoes it.
 deploy-check: $(VENV)/.installed
 	VENV=$(VENV) scripts/deploy-check
+
+# The attacks of docs/security.md (Schemathesis and sqlmap on a demo instance per database, bandit, pip-audit), in
+# bounded time (SECURITY_MINUTES, default 25); outside `make test`. The tools live in their own virtualenv.
+SECURITY_VENV ?= .venv-security
+$(SECURITY_VENV)/.installed: requirements-security.txt
+	python3 -m venv $(SECURITY_VENV)
+	$(SECURITY_VENV)/bin/pip install --quiet -r requirements-security.txt
+	touch $@
+
+security: $(VENV)/.installed browser $(SECURITY_VENV)/.installed
+	VENV=$(VENV) SECURITY_VENV=$(SECURITY_VENV) $(PY) scripts/security
 
 # Re-extract messages and merge them into the Chinese catalogue (then translate the new entries).
 i18n: $(VENV)/.installed
