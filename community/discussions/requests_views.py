@@ -50,8 +50,10 @@ def board():
                "q": (request.args.get("q") or "").strip()[:B.QUERY_MAX]}
     items, cursor = B.board_page(current_user, after=request.args.get("after"), **filters)
     rows = [B.item_out(current_user, item) for item in items]
-    next_url = url_for("requests.board", **{k: v for k, v in filters.items() if v}, after=cursor) if cursor else ""
+    chosen = {k: v for k, v in filters.items() if v}
+    next_url = url_for("requests.board", **chosen, after=cursor) if cursor else ""
     return render_template("discussions/requests/board.html", rows=rows, filters=filters, next_url=next_url,
+                           newest_url=url_for("requests.board", **chosen),
                            communities=_communities(), first_page=not request.args.get("after"), **labels())
 
 
