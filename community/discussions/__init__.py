@@ -22,6 +22,6 @@ def init_app(app: Flask) -> None:
     from community.registry import registry
 
     reg = registry(app)
-    reg.actions_of("discussions", ACTIONS)
+    reg.actions_of("discussions", ACTIONS, picking={"request.handle"})  # the responsible person, by name
     requests_setup.register(reg)
     # The mediation helper's parts: its branch adds here the one line `mediation_setup.register(reg)`.

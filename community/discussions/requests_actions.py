@@ -18,7 +18,7 @@ from community.discussions import requests_submit as S
 from community.discussions.requests_views import bp, detail_page
 from community.errors import DomainError, Invalid
 from community.pages import FormFailure, redirect_to_section
-from community.people.models import Person
+from community.people.picker import picked_person
 
 
 def _back(item, section: str):
@@ -62,10 +62,12 @@ def change_status(request_id: int):
     item = S.get_request(request_id)
     require(current_user, "request.handle", item)
     values = {key: request.form.get(key, "") for key in ("status", "note", "responsible", "deadline",
-                                                           "responsible_person_id")}
+                                                           "responsible_person", "responsible_person_id")}
     try:
-        person_id = request.form.get("responsible_person_id", type=int)
-        person = db.session.get(Person, person_id) if person_id else None
+        person = None
+        if values["responsible_person"].strip():  # chosen with the person picker, among the community's people
+            person = picked_person(current_user, request.form, ("community", item.community_id), "request.handle",
+                                   "responsible_person")
         R.change_status(current_user, item, values["status"], values["note"], responsible=values["responsible"],
                         deadline=_deadline(values["deadline"]), responsible_person=person)
     except DomainError as error:
