@@ -157,3 +157,14 @@ def test_a_handler_names_the_responsible_person_with_the_picker(client, town):
     assert response.status_code == 400 and 'id="responsible_person-error"' in page and "查无此人" in page
     db.session.expire_all()
     assert db.session.get(Request, other.id).status == "on_agenda"
+
+
+def test_a_handlers_home_card_counts_the_new_items(client, town):
+    raise_item(town)
+    raise_item(town, title="第二件")
+    login(client, town["handler"])
+    page = client.get("/").get_data(as_text=True)
+    assert "2 new requests to answer" in page or "2 条新诉求待答复" in page
+    client.post("/logout")
+    login(client, town["neighbours"][0])
+    assert "待答复" not in client.get("/").get_data(as_text=True)
