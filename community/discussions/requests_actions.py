@@ -59,6 +59,7 @@ def _deadline(value: str) -> date | None:
 @login_required
 def change_status(request_id: int):
     """A handler moves the item one step, with a note."""
+    require(current_user, "request.handle")  # before the lookup says anything
     item = S.get_request(request_id)
     require(current_user, "request.handle", item)
     values = {key: request.form.get(key, "") for key in ("status", "note", "responsible", "deadline",
@@ -99,6 +100,7 @@ def rate(request_id: int):
 @login_required
 def hide(request_id: int):
     """An administrator hides the item with a reason; its author is told."""
+    require(current_user, "request.moderate")  # before the lookup says anything
     item = S.get_request(request_id)
     require(current_user, "request.moderate", item)
     values = {"reason": request.form.get("reason", "")}
@@ -115,6 +117,7 @@ def hide(request_id: int):
 @login_required
 def show(request_id: int):
     """An administrator shows a hidden item again."""
+    require(current_user, "request.moderate")  # before the lookup says anything
     item = S.get_request(request_id)
     require(current_user, "request.moderate", item)
     try:
