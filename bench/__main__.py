@@ -5,7 +5,7 @@ import os
 import sys
 
 BENCHES = ["people_list", "ceremony_pages", "meeting_pages", "liaison_pages", "reminders_dispatch", "life_pages",
-           "dues_pages", "reminder_pages"]
+           "dues_pages", "reminder_pages", "request_pages"]
 
 
 def _chosen(argv: list[str]) -> list[str]:

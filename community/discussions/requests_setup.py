@@ -1,0 +1,37 @@
+"""The requests' parts (points 1, 2, 3, 6, 8 of issue #12), registered from community/discussions/__init__.py."""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+
+AUDIT_LABELS = {
+    "request.submit": _l("Request or proposal submitted"),
+    "request.status": _l("Request moved along"),
+    "request.rate": _l("Request rated"),
+    "request.hide": _l("Request hidden by an administrator"),
+    "request.show": _l("Request shown again"),
+}
+
+
+def register(reg) -> None:
+    """Audit kinds, reminder kinds, the daily overdue job, pages, API, menu, demo step and access rows."""
+    from community.discussions import requests_reminders as rr
+
+    for action, label in AUDIT_LABELS.items():
+        reg.audit_kind(action, label)
+    reg.reminder_kind(rr.UPDATE, rr.UPDATE_KIND)
+    reg.reminder_kind(rr.OVERDUE, rr.OVERDUE_KIND)
+    reg.reminder_kind(rr.HIDDEN, rr.HIDDEN_KIND)
+    reg.task("discussions.daily", rr.daily_task)
+    reg.scheduled_job("discussions.daily", hour=8, minute=40)  # requests past their deadline
+    from community.discussions import requests_actions  # noqa: F401  (the forms' routes on the same blueprint)
+    from community.discussions.access import ACCESS_ROWS
+    from community.discussions.requests_api import blp
+    from community.discussions.requests_demo import seed_requests
+    from community.discussions.requests_views import bp, home_cards
+
+    reg.blueprint(bp)
+    reg.api_blueprint(blp)
+    reg.menu_link(_l("Requests and proposals"), "requests.board", lambda person: True)
+    reg.home_card(home_cards)
+    reg.demo_step(seed_requests)
+    reg.access(ACCESS_ROWS)
