@@ -68,8 +68,15 @@ def _wipe(application) -> None:
             if db.engine.dialect.name == "postgresql":
                 conn.execute(text("TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE"))
             else:
+                # Append-only tables (the points ledger) refuse DELETE by trigger; the clean-up lifts the
+                # triggers for its own transaction only and puts them back as they were.
+                triggers = conn.execute(text("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'")).all()
+                for name, _sql in triggers:
+                    conn.execute(text(f'DROP TRIGGER "{name}"'))
                 for table in tables:
                     conn.execute(text(f'DELETE FROM "{table}"'))
+                for _name, sql in triggers:
+                    conn.execute(text(sql))
 
 
 @pytest.fixture(autouse=True)
