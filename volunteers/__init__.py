@@ -16,3 +16,6 @@ def init_app(app: Flask) -> None:
     from volunteers import points_setup
 
     points_setup.register(reg)
+    from volunteers import redemptions_setup  # redemptions, ranked allocations, certificates (uses of points)
+
+    redemptions_setup.register(reg)
