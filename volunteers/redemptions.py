@@ -198,7 +198,7 @@ def apply(actor, item: CatalogueItem, quantity=1, note: str = "") -> Redemption:
     balance or the stock."""
     from volunteers.ledger import balance
 
-    require(actor, "points.redeem", actor)
+    require(actor, "redemption.apply", actor)
     quantity = whole_number(quantity, "quantity", 1, MAX_QUANTITY,
                             _("Apply for 1 to %(n)d at a time.", n=MAX_QUANTITY))
     note = _text(note, "note", 300)

@@ -42,3 +42,20 @@ def build(street, community, who: dict) -> dict:
     return {"catalogue_item": item.id, "redemption": redemption.id, "allocation": allocation.id,
             "allocation_objection": objection.id, "certificate": certificate.id,
             "certificate_token": certificate.token}
+
+
+def small_world() -> dict:
+    """The uses tests' world: the points world (street, A, B, street admin, ann and bob of A, cai of B) with a
+    community administrator of each community and a resident of another street."""
+    from tests.factories import grant, make_community, make_person, make_street
+    from tests.volunteers.points_world import build as points_build
+
+    world = points_build()
+    world["admin_a"] = make_person(world["a"], name="东门管理员")
+    grant(world["admin_a"], "community_admin", "community", world["a"].id)
+    world["admin_b"] = make_person(world["b"], name="西门管理员")
+    grant(world["admin_b"], "community_admin", "community", world["b"].id)
+    other = make_community(make_street("丹东街道"), "城东社区")
+    world["dan"] = make_person(other, name="丹丹")
+    db.session.commit()
+    return world
