@@ -88,7 +88,7 @@ def service_content(person_id: int) -> str:
 
 def _hours_text(hours) -> str:
     value = Decimal(hours or 0).quantize(Decimal("0.01"))
-    return f"{value.normalize():f}" if value == value.to_integral() else f"{value:f}"
+    return f"{value.normalize():f}"  # 52.50 → 52.5, 8.00 → 8
 
 
 @transactional
