@@ -17,6 +17,7 @@ from decimal import Decimal
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from sqlalchemy import CheckConstraint, ForeignKey, Index, Numeric, String, Text, UniqueConstraint, func, select, update
 from sqlalchemy.orm import Mapped, joinedload, mapped_column, relationship
 
@@ -156,7 +157,7 @@ def create_allocation(actor, street: Street, data: dict) -> Allocation:
         title=_text(data.get("title"), "title", 100, _("Give it a title (at most 100 characters).")),
         description=str(data.get("description") or "").strip()[:2000],
         places=whole_number(data.get("places"), "places", 1, MAX_PLACES,
-                            _("The places are a whole number from 1 to %(n)d.", n=MAX_PLACES)))
+                            _("The places are a whole number from 1 to %(n)s.", n=MAX_PLACES)))
     db.session.add(allocation)
     db.session.flush()
     record(actor, "allocation.create", allocation, summary=allocation.title, detail={"places": allocation.places})
@@ -293,7 +294,8 @@ def finalise(actor, allocation: Allocation, now: datetime | None = None) -> Allo
                           code="notice_running")
     waiting = open_objections(allocation.id)
     if waiting:
-        raise DomainError(_("Answer every objection first (%(n)d waiting).", n=waiting), code="objections_open")
+        raise DomainError(ngettext("Answer the objection waiting first.",
+                                   "Answer the %(num)d objections waiting first.", waiting), code="objections_open")
     done = db.session.execute(update(Allocation).where(Allocation.id == allocation.id, Allocation.state == "notice")
                               .values(state="final", finalised_at=now))
     if done.rowcount != 1:

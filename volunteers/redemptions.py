@@ -1,6 +1,6 @@
 """Uses of points: the redemption catalogue (兑换目录) with stock, and redemptions approved by an administrator.
 
-A street administrator keeps the street's catalogue (health checks, recuperation stays, goods of the 爱心超市),
+A street administrator keeps the street's catalogue (health checks, recuperation stays, goods of the charity shop),
 each item with a price in points and a stock. A resident applies; a street or community administrator approves
 or declines with a reason. Approval deducts the points (a ledger entry of kind "redemption", negative) and the
 stock in one transaction. Neither may go below zero, also when two approvals run at once:
@@ -15,6 +15,7 @@ from datetime import datetime
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, select, update
 from sqlalchemy.orm import Mapped, joinedload, mapped_column, relationship
 
@@ -27,7 +28,7 @@ from community.people.models import Person
 from community.places.models import Community, Street
 
 KINDS = {"health_check": _l("Health check"), "recuperation": _l("Recuperation stay"),
-         "goods": _l("Goods of the 爱心超市"), "other": _l("Other")}
+         "goods": _l("Goods of the charity shop"), "other": _l("Other")}
 STATES = {"pending": _l("Waiting for approval"), "approved": _l("Approved"), "declined": _l("Declined"),
           "withdrawn": _l("Withdrawn")}
 MAX_POINTS = 100000
@@ -134,9 +135,9 @@ def clean_item(data: dict) -> dict:
                                                                                 "characters).")),
         "kind": kind, "description": _text(data.get("description"), "description", 1000),
         "points": whole_number(data.get("points"), "points", 1, MAX_POINTS,
-                               _("The price is a whole number of points from 1 to %(n)d.", n=MAX_POINTS)),
+                               _("The price is a whole number of points from 1 to %(n)s.", n=MAX_POINTS)),
         "stock": whole_number(data.get("stock", 0), "stock", 0, MAX_STOCK,
-                              _("The stock is a whole number from 0 to %(n)d.", n=MAX_STOCK)),
+                              _("The stock is a whole number from 0 to %(n)s.", n=MAX_STOCK)),
     }
 
 
@@ -200,7 +201,7 @@ def apply(actor, item: CatalogueItem, quantity=1, note: str = "") -> Redemption:
 
     require(actor, "redemption.apply", actor)
     quantity = whole_number(quantity, "quantity", 1, MAX_QUANTITY,
-                            _("Apply for 1 to %(n)d at a time.", n=MAX_QUANTITY))
+                            _("Apply for 1 to %(n)s at a time.", n=MAX_QUANTITY))
     note = _text(note, "note", 300)
     if not item.is_active or street_of(actor) != item.street_id:
         raise DomainError(_("This item is not offered in your street."), code="not_offered",
@@ -220,12 +221,14 @@ def apply(actor, item: CatalogueItem, quantity=1, note: str = "") -> Redemption:
 
 def _check_stock(item: CatalogueItem, quantity: int) -> None:
     if item.stock < quantity:
-        message = _("Only %(n)d left in stock.", n=item.stock) if item.stock else _("None left in stock.")
+        message = ngettext("Only %(num)d left in stock.", "Only %(num)d left in stock.", item.stock) if item.stock \
+        else _("None left in stock.")
         raise DomainError(message, code="out_of_stock", fields={"quantity": message})
 
 
 def _beyond_balance(held: int, cost: int) -> DomainError:
-    message = _("This needs %(cost)d points; the balance is %(held)d.", cost=cost, held=held)
+    message = ngettext("This needs %(num)d point; the balance is %(held)s.",
+                       "This needs %(num)d points; the balance is %(held)s.", cost, held=held)
     return DomainError(message, code="insufficient_points", fields={"quantity": message})
 
 
@@ -270,7 +273,7 @@ def approve(actor, redemption: Redemption) -> Redemption:
     try:  # the ledger serialises per person and refuses a balance below zero (simultaneous approvals)
         post_entry(redemption.person_id, -redemption.points, "redemption", source_type="redemption",
                    source_id=redemption.id, granted_by_id=actor.id,
-                   reason=_("Redeemed: %(item)s × %(n)d", item=item.name, n=redemption.quantity))
+                   reason=_("Redeemed: %(item)s × %(n)s", item=item.name, n=redemption.quantity))
     except DomainError as refused:
         if isinstance(refused, Conflict):
             raise

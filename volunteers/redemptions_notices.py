@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
@@ -28,7 +29,8 @@ def render_redemptions(reminders: list) -> dict[int, Message]:
         if redemption.state == "approved":
             messages[reminder.id] = Message(
                 _("Approved: %(item)s", item=redemption.item.name),
-                _("%(points)d points were deducted from your balance.", points=redemption.points),
+                ngettext("%(num)d point was deducted from your balance.",
+                         "%(num)d points were deducted from your balance.", redemption.points),
                 "/volunteers/redeem")
         else:
             messages[reminder.id] = Message(

@@ -85,7 +85,7 @@ def home_cards(person) -> list[dict]:
     from community.authz import can
 
     cards = [{"title": str(_l("Use my points")), "body": str(_l(
-        "Health checks, recuperation stays and goods of the 爱心超市; school places and housing by points.")),
+        "Health checks, recuperation stays and goods of the charity shop; school places and housing by points.")),
         "url": url_for("volunteer_uses.redeem")}]
     if can(person, "redemption.decide") or can(person, "allocation.manage"):
         cards.append({"title": str(_l("Approvals waiting")), "body": str(_l(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, render_template, request, send_file, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
@@ -117,7 +118,8 @@ def edit_item(item_id: int):
     except DomainError as error:
         _refused(error)
         return catalogue(FormFailure(f"item-{item.id}", error, request.form)), error.status
-    flash(_("Saved: %(item)s, %(n)d in stock.", item=item.name, n=item.stock), "success")
+    flash(ngettext("Saved: %(item)s, %(num)d in stock.", "Saved: %(item)s, %(num)d in stock.", item.stock,
+                   item=item.name), "success")
     return redirect_to_section(url_for("volunteer_uses.catalogue"), f"item-{item.id}")
 
 
@@ -154,8 +156,9 @@ def approve(redemption_id: int):
     except DomainError as error:
         _refused(error)
         return approvals(FormFailure(f"redemption-{redemption.id}", error, request.form)), error.status
-    flash(_("Approved: %(item)s for %(name)s; %(points)d points deducted.", item=redemption.item.name,
-            name=redemption.person.name, points=redemption.points), "success")
+    flash(ngettext("Approved: %(item)s for %(name)s; %(num)d point deducted.",
+                   "Approved: %(item)s for %(name)s; %(num)d points deducted.", redemption.points,
+                   item=redemption.item.name, name=redemption.person.name), "success")
     return redirect_to_section(url_for("volunteer_uses.approvals"), "redemptions")
 
 
