@@ -15,6 +15,7 @@ from bench import (  # noqa: E402  (the sizes are read when they are imported)
     people_list,
     reminder_pages,
     reminders_dispatch,
+    uses_pages,
 )
 
 if __name__ == "__main__":
@@ -26,4 +27,5 @@ if __name__ == "__main__":
     steady = life_pages.main() and steady
     dues_steady = dues_pages.main()
     inbox_steady = reminder_pages.main()
+    inbox_steady = uses_pages.main() and inbox_steady  # redemptions, allocations, certificates
     sys.exit(0 if steady and fast and dues_steady and inbox_steady else 1)

@@ -10,9 +10,9 @@ from sqlalchemy import func, select
 from app import db
 from community.errors import DomainError
 from community.people.models import Person
+from tests.volunteers.uses_world import credit, small_world
 from volunteers import redemptions as R
 from volunteers.ledger import LedgerEntry, balance, ledger_sum
-from tests.volunteers.uses_world import credit, small_world
 
 
 def _race(app, calls) -> list[str]:

@@ -8,10 +8,10 @@ from sqlalchemy import func, select
 from app import db
 from community.audit.models import AuditEntry
 from community.errors import Conflict, DomainError, Forbidden, Invalid
+from tests.volunteers.uses_world import credit, small_world
 from volunteers import redemptions as R
 from volunteers.ledger import LedgerEntry, balance, ledger_sum
 from volunteers.redemptions_setup import approvals_waiting
-from tests.volunteers.uses_world import credit, small_world
 
 
 @pytest.fixture

@@ -31,7 +31,7 @@ def test_a_redemption_beyond_the_balance_is_refused_beside_the_field(w, client):
     page = client.post(f"/volunteers/redeem/{w['check'].id}", data={"quantity": "3"})
     body = page.get_data(as_text=True)
     assert page.status_code == 422
-    assert 'id="item-{0}-quantity-error"'.format(w["check"].id) in body and 'value="3"' in body
+    assert 'id="item-{}-quantity-error"'.format(w["check"].id) in body and 'value="3"' in body
     assert "150" in body and "120" in body and db.session.query(R.Redemption).count() == 0
 
 
