@@ -71,6 +71,8 @@ def _wipe(application) -> None:
                 # Append-only tables (the points ledger) refuse DELETE by trigger; the clean-up lifts the
                 # triggers for its own transaction only and puts them back as they were.
                 triggers = conn.execute(text("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'")).all()
+                # A reversal names the entry it reverses (ledger_entry.reverses_id): check keys at the commit.
+                conn.execute(text("PRAGMA defer_foreign_keys = ON"))
                 for name, _sql in triggers:
                     conn.execute(text(f'DROP TRIGGER "{name}"'))
                 for table in tables:

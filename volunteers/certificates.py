@@ -115,18 +115,25 @@ def request_certificate(actor, person: Person) -> Certificate:
     certificate.number = f"ZYFW{certificate.issued_on:%Y%m%d}{certificate.id:06d}"
     record(actor, "certificate.request", person, summary=certificate.number,
            detail={"hours": str(total), "certificate_id": certificate.id})
-    start_job(actor.id, TASK, certificate.id)
+    start_job(actor.id, TASK, certificate.id, _site())
     return certificate
 
 
-def verify_url(certificate: Certificate) -> str:
-    """The verification page's address, absolute with PUBLIC_URL when it is set (printed under the QR code)."""
-    from community.reminders.channels import absolute
+def _site() -> str:
+    """The site's address for the printed link: PUBLIC_URL, else the address this request came to (the task runs
+    without a request, and a QR code with a bare path cannot be opened by a phone's camera)."""
+    from flask import has_request_context, request
 
-    return absolute(current_app.config, f"/verify/{certificate.token}")
+    base = current_app.config.get("PUBLIC_URL") or (request.host_url if has_request_context() else "")
+    return base.rstrip("/")
 
 
-def make_certificate(_job_id, certificate_id: int) -> None:
+def verify_url(certificate: Certificate, site: str | None = None) -> str:
+    """The verification page's address, absolute when the site's address is known (printed under the QR code)."""
+    return f"{(site if site is not None else _site())}/verify/{certificate.token}"
+
+
+def make_certificate(_job_id, certificate_id: int, site: str = "") -> None:
     """The task: draw the PDF and keep it in the row (state ready); a failure marks it failed."""
     from community.background import set_progress
 
@@ -134,7 +141,7 @@ def make_certificate(_job_id, certificate_id: int) -> None:
     if certificate is None:
         return
     try:
-        data = certificate_pdf(certificate)
+        data = certificate_pdf(certificate, site)
     except Exception:
         db.session.rollback()
         with unit_of_work():
@@ -157,7 +164,7 @@ def _qr_image(url: str):
     return ImageReader(buffer)
 
 
-def certificate_pdf(certificate: Certificate) -> bytes:
+def certificate_pdf(certificate: Certificate, site: str = "") -> bytes:
     """志愿服务证明 on one A4 page: the statement, the fields, issuer and date, and the QR code with its link."""
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.styles import ParagraphStyle
@@ -176,7 +183,7 @@ def certificate_pdf(certificate: Certificate) -> bytes:
     right = ParagraphStyle("r", fontName=font, fontSize=13, leading=22, alignment=2)
     name = escape(certificate.name)
     day = certificate.issued_on
-    url = verify_url(certificate)
+    url = verify_url(certificate, site)
     lines = [
         (Paragraph("志愿服务证明", title), 10 * mm),
         (Paragraph(f"证书编号：{escape(certificate.number or '')}", right), 6 * mm),
