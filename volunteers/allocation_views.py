@@ -12,7 +12,7 @@ from sqlalchemy import select
 from app import db
 from community.authz import can, require, scope_ids
 from community.background import start_job
-from community.database import parse_local, utcnow
+from community.database import paginate, parse_local, utcnow
 from community.errors import DomainError, Invalid
 from community.pages import FormFailure, redirect_to_section
 from community.places.models import Street
@@ -21,6 +21,7 @@ from volunteers.redemptions_excel import ALLOCATION_TASK
 
 bp = Blueprint("volunteer_allocations", __name__, url_prefix="/volunteers/allocations")
 SHOWN = 500
+PER_PAGE = 100
 
 
 def _refused(error: DomainError) -> None:
@@ -79,14 +80,15 @@ def page(allocation_id: int, failure: FormFailure | None = None):
     """One allocation: the stated ranking rule, applying, the (public) list, objections and answers."""
     allocation = A.get_allocation(allocation_id)
     manages = can(current_user, "allocation.manage", allocation)
-    applications = db.session.scalars(A.ranked_query(allocation.id).limit(SHOWN)).all()
-    mine = next((a for a in applications if a.person_id == current_user.id), None) or A._own_application(
-        current_user, allocation)
+    page_number = min(max(request.args.get("page", 1, type=int) or 1, 1), 100000)
+    applications, total = paginate(db.session, A.ranked_query(allocation.id), page_number, PER_PAGE)
+    mine = A._own_application(current_user, allocation)  # one query, whichever page shows it
     objections = db.session.scalars(A.objections_query(allocation.id).limit(SHOWN)).all()
     if not manages:  # others see their own objections only; everyone sees the answered count
         objections = [o for o in objections if o.application.person_id == current_user.id]
     return render_template("volunteers/allocations/page.html", allocation=allocation, manages=manages,
-                           applications=applications, mine=mine, objections=objections, now=utcnow(),
+                           applications=applications, total=total, page=page_number,
+                           pages=max(1, -(-total // PER_PAGE)), mine=mine, objections=objections, now=utcnow(),
                            open_objections=A.open_objections(allocation.id), kinds=A.KINDS, states=A.STATES,
                            tie_breaker=A.TIE_BREAKER, masked=A.masked_name, failure=failure or FormFailure())
 
