@@ -16,7 +16,7 @@ from community.apitools import (
     page_schema,
 )
 from community.authz import can, require
-from community.database import parse_local
+from community.database import paginate, parse_local
 from community.places.models import Street
 from volunteers import allocation as A
 from volunteers.redemptions_api import _no_street
@@ -64,7 +64,8 @@ class LineOut(ma.Schema):
 
 
 class AllocationDetail(AllocationOut):
-    applications = F.List(F.Nested(LineOut))
+    applications = F.List(F.Nested(LineOut), metadata={"description": "one page of the list"})
+    total_applications = F.Integer()
 
 
 class AllocationApplyIn(ma.Schema):
@@ -123,23 +124,27 @@ def create(data):
 
 @blp.route("/allocations/<int:allocation_id>")
 @bearer_required
+@blp.arguments(PageArgs, location="query")
 @blp.response(200, AllocationDetail)
-@document_errors(blp, 401, 404)
-def detail(allocation_id):
-    """The allocation with its list in rank order (after ranking; before, only the street's administrators)."""
+@document_errors(blp, 400, 401, 404)
+def detail(args, allocation_id):
+    """The allocation with one page of its list in rank order (`?page=&per_page=`; after ranking; before, only
+    the street's administrators see it), and `total_applications`."""
     allocation = A.get_allocation(allocation_id)
     actor = current_actor()
     manages = can(actor, "allocation.manage", allocation)
-    lines = []
+    lines, total = [], 0
     if manages or allocation.state != "open":
-        for a in db.session.scalars(A.ranked_query(allocation.id).limit(1000)):
+        shown, total = paginate(db.session, A.ranked_query(allocation.id), args["page"], args["per_page"])
+        for a in shown:
             name = a.person.name if manages or a.person_id == actor.id else A.masked_name(a.person.name)
             lines.append({"id": a.id, "rank": a.rank, "name": name, "points_at_close": a.points_at_close,
                           "hours_at_close": a.hours_at_close, "is_offered": a.is_offered,
                           "created_at": a.created_at})
     fields = ("id", "street_id", "title", "kind", "description", "places", "opens_at", "closes_at", "state",
               "ranked_at", "notice_until", "finalised_at")
-    return {name: getattr(allocation, name) for name in fields} | {"applications": lines}
+    return {name: getattr(allocation, name) for name in fields} | {"applications": lines,
+                                                                    "total_applications": total}
 
 
 @blp.route("/allocations/<int:allocation_id>/applications", methods=["POST"])
