@@ -226,6 +226,7 @@ def publish_ranking(actor, allocation: Allocation, now: datetime | None = None) 
         a.rank, a.is_offered = number, number <= allocation.places
     db.session.flush()
     db.session.refresh(allocation)
+    _tell_applicants(allocation, [a.person_id for a in ordered])
     record(actor, "allocation.publish", allocation, summary=allocation.title,
            detail={"applications": len(ordered), "places": allocation.places})
     return allocation
@@ -301,8 +302,21 @@ def finalise(actor, allocation: Allocation, now: datetime | None = None) -> Allo
     if done.rowcount != 1:
         raise Conflict(_("Only a list in public notice can be made final."), code="not_in_notice")
     db.session.refresh(allocation)
+    _tell_applicants(allocation, list(db.session.scalars(select(AllocationApplication.person_id).where(
+        AllocationApplication.allocation_id == allocation.id))))
     record(actor, "allocation.finalise", allocation, summary=allocation.title)
     return allocation
+
+
+LIST_NOTICE = "volunteers_allocation_list"
+
+
+def _tell_applicants(allocation: Allocation, person_ids: list[int]) -> None:
+    """Every applicant is told when the list is published (公示) and when it is final (community.reminders)."""
+    from community.reminders.services import notify
+
+    notify(LIST_NOTICE, f"allocation:{allocation.id}", allocation.state, person_ids,
+           payload={"allocation_id": allocation.id})
 
 
 def _local(moment: datetime) -> str:

@@ -12,6 +12,7 @@ from community.reminders import Message, ReminderKind
 
 REDEMPTION = "volunteers_redemption_decision"
 OBJECTION = "volunteers_objection_answer"
+LIST = "volunteers_allocation_list"
 
 
 def render_redemptions(reminders: list) -> dict[int, Message]:
@@ -55,6 +56,31 @@ def render_objections(reminders: list) -> dict[int, Message]:
     return messages
 
 
+def render_lists(reminders: list) -> dict[int, Message]:
+    """Word "the list is published" / "the list is final": one query for the batch."""
+    from volunteers.allocation import Allocation, _local
+
+    ids = {int((r.payload or {}).get("allocation_id") or 0) for r in reminders}
+    found = {a.id: a for a in db.session.scalars(select(Allocation).where(Allocation.id.in_(ids)))}
+    messages = {}
+    for reminder in reminders:
+        allocation = found.get(int((reminder.payload or {}).get("allocation_id") or 0))
+        if allocation is None:
+            continue
+        url = f"/volunteers/allocations/{allocation.id}#list"
+        if reminder.occasion == "notice":
+            messages[reminder.id] = Message(
+                _("The list of %(title)s is published", title=allocation.title),
+                _("See your rank; if something is wrong, object before %(until)s.",
+                  until=_local(allocation.notice_until)), url)
+        else:
+            messages[reminder.id] = Message(_("The list of %(title)s is final", title=allocation.title),
+                                            _("See whether you were given a place."), url)
+    return messages
+
+
+LIST_KIND = ReminderKind(label=_l("Allocation list published or final"), render=render_lists,
+                         description=_l("When a list you applied for is published (公示) and when it is final."))
 REDEMPTION_KIND = ReminderKind(label=_l("Answer to a redemption"), render=render_redemptions,
                                description=_l("When an administrator approves or declines your redemption."))
 OBJECTION_KIND = ReminderKind(label=_l("Answer to an objection"), render=render_objections,

@@ -115,6 +115,7 @@ def register(reg) -> None:
         reg.audit_kind(action, label)
     reg.reminder_kind(redemptions_notices.REDEMPTION, redemptions_notices.REDEMPTION_KIND)
     reg.reminder_kind(redemptions_notices.OBJECTION, redemptions_notices.OBJECTION_KIND)
+    reg.reminder_kind(redemptions_notices.LIST, redemptions_notices.LIST_KIND)
     reg.task(certificates.TASK, certificates.make_certificate)
     reg.task(redemptions_excel.REDEMPTIONS_TASK, redemptions_excel.export_redemptions)
     reg.task(redemptions_excel.ALLOCATION_TASK, redemptions_excel.export_allocation)

@@ -118,6 +118,18 @@ def test_notice_objections_and_the_final_list(w):
     db.session.rollback()
     A.finalise(w["street_admin"], allocation, now=after)
     assert allocation.state == "final"
+    from community.reminders.models import Reminder
+
+    told = db.session.execute(select(Reminder.kind, Reminder.occasion, Reminder.recipient_id)
+                              .order_by(Reminder.id)).all()
+    assert [(k, o) for k, o, p in told if p == w["ann"].id] == [
+        ("volunteers_allocation_list", "notice"), ("volunteers_objection_answer", "answered"),
+        ("volunteers_allocation_list", "final")]
+    from volunteers.redemptions_notices import render_lists
+
+    rows = db.session.scalars(select(Reminder).where(Reminder.kind == "volunteers_allocation_list")).all()
+    words = render_lists(rows)
+    assert {m.title for m in words.values()} == {"东门小学积分入学的排序名单已公示", "东门小学积分入学的名单已确定"}
 
 
 def test_each_step_is_the_street_administrators(w):
