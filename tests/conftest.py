@@ -89,6 +89,8 @@ def _wipe(application) -> None:
                              {"names": [t for t in written if "id" in db.metadata.tables[t].c]})
             else:
                 triggers = conn.execute(text("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'")).all()
+                # A reversal names the entry it reverses (ledger_entry.reverses_id): check keys at the commit.
+                conn.execute(text("PRAGMA defer_foreign_keys = ON"))
                 for name, _sql in triggers:
                     conn.execute(text(f'DROP TRIGGER "{name}"'))
                 for table in written:

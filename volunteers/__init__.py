@@ -11,4 +11,11 @@ def init_app(app: Flask) -> None:
     """Register the volunteer package's roles (later: scopes, pages, jobs) with the app."""
     from community.registry import registry
 
-    registry(app).role("organiser", _l("Activity organiser"), {"street", "community"})
+    reg = registry(app)
+    reg.role("organiser", _l("Activity organiser"), {"street", "community"})
+    from volunteers import points_setup
+
+    points_setup.register(reg)
+    from volunteers import redemptions_setup  # redemptions, ranked allocations, certificates (uses of points)
+
+    redemptions_setup.register(reg)
