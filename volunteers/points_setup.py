@@ -43,6 +43,9 @@ def register(reg) -> None:
     for action, label in AUDIT_LABELS.items():
         reg.audit_kind(action, label)
     ledger.on_reversal(give_back_quota)
+    from volunteers.points_api import blp as api
+
+    reg.api_blueprint(api)
 
 
 def _organisation_of(scope):
