@@ -12,6 +12,7 @@ from datetime import datetime, time, timedelta
 
 from flask_babel import gettext as _
 from sqlalchemy import and_, case, func, select, update
+from sqlalchemy.orm import joinedload
 
 from app import db
 from community.audit.services import record
@@ -137,5 +138,5 @@ def give_back_quota(entry: ledger.LedgerEntry) -> None:
 
 def organisation_grants(organisation: Organisation):
     """The organisation's grants, newest first (for its page)."""
-    return (select(Grant).where(Grant.organisation_id == organisation.id)
+    return (select(Grant).where(Grant.organisation_id == organisation.id).options(joinedload(Grant.person))
             .order_by(Grant.created_at.desc(), Grant.id.desc()))

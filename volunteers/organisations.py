@@ -7,6 +7,7 @@ from datetime import date
 
 from flask_babel import gettext as _
 from sqlalchemy import and_, select
+from sqlalchemy.orm import aliased, contains_eager
 
 from app import db
 from community.audit.services import record
@@ -70,11 +71,13 @@ def get_organisation(actor, organisation_id, action: str = "organisation.view") 
 def organisations_query(actor, action: str = "organisation.view"):
     """The organisations the actor may `action`, by community and name."""
     require(actor, action)
-    statement = select(Organisation).join(Community, Community.id == Organisation.community_id)
+    place = aliased(Community)  # an alias: the scope condition's own EXISTS over community must not correlate
+    statement = (select(Organisation).join(place, place.id == Organisation.community_id)
+                 .options(contains_eager(Organisation.community.of_type(place))))
     condition = scope_condition(actor, action, "organisation", Organisation.id)
     if condition is not None:
         statement = statement.where(condition)
-    return statement.order_by(Community.name, Organisation.name, Organisation.id)
+    return statement.order_by(place.name, Organisation.name, Organisation.id)
 
 
 @transactional

@@ -43,9 +43,18 @@ def register(reg) -> None:
     for action, label in AUDIT_LABELS.items():
         reg.audit_kind(action, label)
     ledger.on_reversal(give_back_quota)
+    from community.authz import can
+    from volunteers import points_admin_views, points_views
     from volunteers.points_api import blp as api
 
     reg.api_blueprint(api)
+    reg.blueprint(points_views.bp)
+    reg.blueprint(points_admin_views.bp)
+    reg.home_card(points_views.home_cards)
+    reg.menu_link(_l("My points"), "points.mine")
+    reg.menu_link(_l("Grant points"), "points.scorer", lambda person: can(person, "points.grant"))
+    reg.menu_link(_l("Scoring organisations"), "points_admin.organisations",
+                  lambda person: can(person, "organisation.manage"))
 
 
 def _organisation_of(scope):
