@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from app import db
 from community.authz import community_condition, require, scope_ids
+from community.confirm import ask, is_confirmed
 from community.database import as_local, paginate, utcnow, valid_id
 from community.errors import DomainError, NotFound
 from community.pages import FormFailure
@@ -134,7 +135,12 @@ def remove_member(member_id: int):
     member = db.session.get(OrganisationMember, member_id) if valid_id(member_id) else None
     if member is None:
         raise NotFound(_("The member was not found."))
+    require(current_user, "organisation.manage", member)
     organisation_id, name = member.organisation_id, member.person.name
+    back = url_for("points_admin.organisation", organisation_id=organisation_id)
+    if not is_confirmed():
+        return ask(_("Remove a member"), _("Take %(name)s off the member list? The points they received stay.",
+                                           name=name), _("Remove the member"), back, undoable=True)
     O.remove_member(current_user, member)
     flash(_("%(name)s is no longer a member.", name=name), "success")
     return redirect(url_for("points_admin.organisation", organisation_id=organisation_id))

@@ -55,6 +55,9 @@ def register(reg) -> None:
     reg.menu_link(_l("Grant points"), "points.scorer", lambda person: can(person, "points.grant"))
     reg.menu_link(_l("Scoring organisations"), "points_admin.organisations",
                   lambda person: can(person, "organisation.manage"))
+    from volunteers.points_access import ACCESS_ROWS
+
+    reg.access(ACCESS_ROWS)
 
 
 def _organisation_of(scope):

@@ -70,8 +70,9 @@ def leaderboard():
     period = f"{local:%Y}" if span == "year" else f"{local:%Y-%m}"
     where = request.args.get("where", "community")
     community = current_user.community
-    if community is None:
-        raise NotFound(_("Leaderboards are by community; your account belongs to none."))
+    if community is None:  # an account of no community (an official): no board of its own
+        return render_template("volunteers/points/leaderboard.html", board=None, span=span, where=where, page=1,
+                               pages=1)
     args = {"street_id": community.street_id} if where == "street" else {"community_id": community.id}
     board = R.leaderboard(current_user, period=period, page=_page_arg(), per_page=PER_PAGE, now=now, **args)
     return render_template("volunteers/points/leaderboard.html", board=board, span=span, where=where,

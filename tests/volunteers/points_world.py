@@ -12,7 +12,7 @@ from community.database import utcnow
 from tests.factories import grant, make_community, make_person, make_street
 from volunteers.points_models import Organisation, OrganisationMember, Quota
 
-KEYS = frozenset({"organisation", "enterprise", "quota", "ledger_entry", "points_person"})
+KEYS = frozenset({"organisation", "enterprise", "organisation_member", "quota", "ledger_entry", "points_person"})
 
 
 def make_organisation(community, name: str, kind: str) -> Organisation:
@@ -72,12 +72,18 @@ def build_matrix(street, community, who: dict) -> dict:
 
     organisation = make_organisation(community, "东门社区赋分点", "community")
     enterprise = make_organisation(community, "东门物业公司", "enterprise")
-    names = ("矩阵赋分员", "矩阵组织者", "矩阵志愿者")
-    scorer, organiser, points_person = (make_person(community, name=n) for n in names)
+    # The scorer and the organiser live in no community (like the secretary): residents' own rights in A
+    # (its elections' rolls) are not what their rows are about.
+    scorer, organiser = make_person(None, name="矩阵赋分员"), make_person(None, name="矩阵组织者")
+    points_person = make_person(community, name="矩阵志愿者")
     grant(scorer, "scorer", "organisation", organisation.id)
     grant(organiser, "organiser", "community", community.id)
     quota = make_quota(organisation, 1000)
     entry = make_grant(scorer, organisation, points_person, 5, "volunteer_service", "矩阵")
+    member = OrganisationMember(organisation_id=enterprise.id, person_id=organiser.id)
+    db.session.add(member)
+    db.session.commit()
     who.update({"scorer": scorer, "organiser": organiser})
-    return {"organisation": organisation.id, "enterprise": enterprise.id, "quota": quota.id,
+    return {"organisation": organisation.id, "enterprise": enterprise.id, "organisation_member": member.id,
+            "quota": quota.id,
             "ledger_entry": entry.id, "points_person": points_person.id}
