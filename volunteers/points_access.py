@@ -33,6 +33,10 @@ ACCESS_ROWS = [
         note="the confirmation step"),
     row("GET /admin/points/streets/{street_1}/caps", OVER_STREET_1),
     row("POST /admin/points/streets/{street_1}/caps", OVER_STREET_1, form={}),
+    # Quantified points (volunteers/quantified_views.py): the street configures and awards (its page).
+    row("GET /admin/points/streets/{street_1}/quantified", OVER_STREET_1),
+    row("POST /admin/points/streets/{street_1}/quantified/items", OVER_STREET_1, form={}),
+    row("POST /admin/points/streets/{street_1}/quantified/awards", OVER_STREET_1, form={}),
     # API.
     row("POST /api/v1/organisations", OVER_STREET_1,
         json={"name": "矩阵新单位", "kind": "grid", "community_id": "{community_a}"}),

@@ -16,6 +16,9 @@ ACTIONS = {
     "quota.set": {"street_admin"},
     "points_rules.set": {"street_admin"},
     "points.grant": {"scorer"},
+    # Quantified points (volunteers/quantified.py): the street configures the items, administrators award them.
+    "quantified.configure": {"street_admin"},
+    "quantified.award": {"street_admin", "community_admin"},
 }
 AUDIT_LABELS = {
     "points.reverse": _l("Points entry reversed"),
@@ -25,6 +28,8 @@ AUDIT_LABELS = {
     "organisation.member_remove": _l("Member removed from a scoring organisation"),
     "quota.set": _l("Points quota set"),
     "points_rules.set": _l("Points caps set"),
+    "quantified.configure": _l("Quantified-points item configured"),
+    "quantified.award": _l("Quantified points awarded"),
 }
 
 
@@ -37,19 +42,23 @@ def register(reg) -> None:
     reg.scope_type("organisation", Organisation, _l("Scoring organisation"),
                    parent=("community", Organisation.community_id), grant_action="organisation.manage")
     reg.role("scorer", _l("Scorer"), {"organisation"})
-    reg.actions_of("volunteers points", ACTIONS)
+    reg.actions_of("volunteers points", ACTIONS, picking={"quantified.award"})
     reg.picker_rule("points.grant", _grant_picker)
     reg.picker_rule("organisation.manage", _member_picker)
     for action, label in AUDIT_LABELS.items():
         reg.audit_kind(action, label)
+    from volunteers.quantified import stop_counting
+
     ledger.on_reversal(give_back_quota)
+    ledger.on_reversal(stop_counting)
     from community.authz import can
-    from volunteers import points_admin_views, points_views
+    from volunteers import points_admin_views, points_views, quantified_views
     from volunteers.points_api import blp as api
 
     reg.api_blueprint(api)
     reg.blueprint(points_views.bp)
     reg.blueprint(points_admin_views.bp)
+    reg.blueprint(quantified_views.bp)
     reg.home_card(points_views.home_cards)
     reg.menu_link(_l("My points"), "points.mine")
     reg.menu_link(_l("Grant points"), "points.scorer", lambda person: can(person, "points.grant"))
