@@ -74,7 +74,8 @@ def test_the_street_page_adds_items_and_awards_them(client, points_world):
     w = points_world
     login(client, w["street_admin"])
     url = f"/admin/points/streets/{w['street'].id}/quantified"
-    assert client.post(f"{url}/items", data={"level": "city", "name": "无偿献血", "max_points": "40"}).status_code == 302
+    added = client.post(f"{url}/items", data={"level": "city", "name": "无偿献血", "max_points": "40"})
+    assert added.status_code == 302
     too_many = client.post(f"{url}/items", data={"level": "district", "name": "区级", "max_points": "60"})
     assert too_many.status_code == 422 and 'id="item-max_points-error"' in too_many.get_data(as_text=True)
     from sqlalchemy import select
