@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import datetime, time, timedelta
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import and_, case, func, select, update
 from sqlalchemy.orm import joinedload
 
@@ -57,16 +58,25 @@ def _check_caps(organisation: Organisation, person_id: int, points: int, categor
     street_id = organisation.community.street_id
     rules, caps = rules_of(street_id), category_caps(street_id)
     got = received(person_id, category, now)
-    limits = [(got["day"], rules.person_daily, _("a person receives at most %(n)d points a day")),
-              (got["year"], rules.person_yearly, _("a person receives at most %(n)d points a year"))]
+    limits = [(got["day"], rules.person_daily, lambda n: ngettext(
+                  "a person receives at most %(num)d point a day", "a person receives at most %(num)d points a day",
+                  n)),
+              (got["year"], rules.person_yearly, lambda n: ngettext(
+                  "a person receives at most %(num)d point a year", "a person receives at most %(num)d points a year",
+                  n))]
     cap = caps.get(category)
     if cap is not None:
-        limits += [(got["category_day"], cap.daily, _("at most %(n)d points a day in this category")),
-                   (got["category_year"], cap.yearly, _("at most %(n)d points a year in this category"))]
+        limits += [(got["category_day"], cap.daily, lambda n: ngettext(
+                       "at most %(num)d point a day in this category", "at most %(num)d points a day in this category",
+                       n)),
+                   (got["category_year"], cap.yearly, lambda n: ngettext(
+                       "at most %(num)d point a year in this category",
+                       "at most %(num)d points a year in this category", n))]
     for already, limit, words in limits:
         if limit is not None and already + points > limit:
-            message = _("Over the cap: %(rule)s; %(left)d left.", rule=words % {"n": limit},
-                        left=max(limit - already, 0))
+            left = max(limit - already, 0)
+            message = ngettext("Over the cap: %(rule)s; %(num)d point left.",
+                               "Over the cap: %(rule)s; %(num)d points left.", left, rule=words(limit))
             raise CapReached(message, fields={"points": message})
 
 
@@ -98,7 +108,7 @@ def make_grant(actor, organisation: Organisation, person, points, category: str,
     now = now or utcnow()
     largest = rules_of(organisation.community.street_id).max_per_grant
     if points > largest:  # before any lock: no count changes this cap
-        message = _("One grant gives at most %(n)d points.", n=largest)
+        message = ngettext("One grant gives at most %(num)d point.", "One grant gives at most %(num)d points.", largest)
         raise CapReached(message, fields={"points": message})
     quota = current_quota(organisation.id, as_local(now).date())
     if quota is None:
@@ -108,7 +118,8 @@ def make_grant(actor, organisation: Organisation, person, points, category: str,
                                .values(used=Quota.used + points).execution_options(synchronize_session=False))
     if taken.rowcount != 1:
         left = db.session.scalar(select(Quota.points - Quota.used).where(Quota.id == quota.id))
-        message = _("The quota is exhausted: %(left)d points left for %(period)s.", left=left, period=quota.period)
+        message = ngettext("The quota is exhausted: %(num)d point left for %(period)s.",
+                           "The quota is exhausted: %(num)d points left for %(period)s.", left, period=quota.period)
         raise Conflict(message, code="quota_exhausted", fields={"points": message})
     _lock_account(person.id)
     _check_caps(organisation, person.id, points, category, now)

@@ -6,6 +6,7 @@ from calendar import monthrange
 from datetime import date
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import and_, select
 from sqlalchemy.orm import aliased, contains_eager
 
@@ -53,7 +54,7 @@ def whole_points(value, field: str = "points", *, maximum: int = MAX_QUOTA) -> i
         message = _("Points must be a whole number greater than zero.")
         raise Invalid(message, fields={field: message})
     if value > maximum:
-        message = _("At most %(n)d points.", n=maximum)
+        message = ngettext("At most %(num)d point.", "At most %(num)d points.", maximum)
         raise Invalid(message, fields={field: message})
     return value
 
@@ -162,8 +163,9 @@ def set_quota(actor, organisation: Organisation, period_text: str, points) -> tu
                               .with_for_update())
     if quota is not None:
         if points < quota.used:
-            message = _("%(used)d points have already been granted from this quota; it cannot be lower.",
-                        used=quota.used)
+            message = ngettext("%(num)d point has already been granted from this quota; it cannot be lower.",
+                               "%(num)d points have already been granted from this quota; it cannot be lower.",
+                               quota.used)
             raise DomainError(message, code="below_used", fields={"points": message})
         before, quota.points = quota.points, points
         record(actor, "quota.set", quota, summary=f"{organisation.name} {period}: {before} → {points}")

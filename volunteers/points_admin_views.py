@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
@@ -106,7 +107,8 @@ def set_quota(organisation_id: int):
         failure = FormFailure("quota", refused, request.form)
         failure.attach("points", ("period", "points"))
         return _detail(organisation, failure, 422)
-    flash(_("Quota for %(period)s: %(points)d points.", period=quota.period, points=quota.points), "success")
+    flash(ngettext("Quota for %(period)s: %(num)d point.", "Quota for %(period)s: %(num)d points.", quota.points,
+                   period=quota.period), "success")
     return redirect(url_for("points_admin.organisation", organisation_id=organisation.id))
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 
 from app import db
@@ -122,9 +123,10 @@ def grant(organisation_id: int):
         if form.get("category") not in CATEGORIES:
             raise DomainError(_("Choose a category from the catalogue."), fields={"category": _("Choose one.")})
         if not is_confirmed():
-            return ask(_("Grant points"), _("Grant %(points)d points to %(name)s (%(category)s) from %(org)s?",
-                                             points=points, name=person.name, org=organisation.name,
-                                             category=CATEGORY_LABELS[form["category"]]),
+            return ask(_("Grant points"), ngettext("Grant %(num)d point to %(name)s (%(category)s) from %(org)s?",
+                                                    "Grant %(num)d points to %(name)s (%(category)s) from %(org)s?",
+                                                    points, name=person.name, org=organisation.name,
+                                                    category=CATEGORY_LABELS[form["category"]]),
                        _("Grant the points"), url_for("points.grant_form", organisation_id=organisation.id),
                        danger=False, undoable=True)
         G.make_grant(current_user, organisation, person, points, form["category"], form.get("reason", ""))
@@ -135,7 +137,8 @@ def grant(organisation_id: int):
         failure = FormFailure("grant", refused, form)
         failure.attach("points", ("person", "points", "category", "reason"))
         return _grant_page(organisation, failure, refused.status if refused.status != 403 else 422)
-    flash(_("%(name)s received %(points)d points.", name=person.name, points=points), "success")
+    flash(ngettext("%(name)s received %(num)d point.", "%(name)s received %(num)d points.", points,
+                   name=person.name), "success")
     return redirect(url_for("points.grant_form", organisation_id=organisation.id))
 
 
@@ -154,8 +157,9 @@ def reverse(entry_id: int):
         flash(_("Say why the entry is reversed."), "danger")
         return redirect(back)
     if not is_confirmed():
-        return ask(_("Reverse an entry"), _("Post a reversing entry of %(amount)d points (%(reason)s)?",
-                                            amount=-entry.amount, reason=reason), _("Reverse the entry"), back)
+        return ask(_("Reverse an entry"), ngettext("Post a reversing entry of %(num)d point (%(reason)s)?",
+                                                    "Post a reversing entry of %(num)d points (%(reason)s)?",
+                                                    -entry.amount, reason=reason), _("Reverse the entry"), back)
     try:
         reverse_entry(current_user, entry.id, reason)
     except DomainError as refused:
@@ -164,7 +168,8 @@ def reverse(entry_id: int):
         db.session.rollback()
         flash(refused.message, "danger")
         return redirect(back)
-    flash(_("The entry was reversed: %(amount)d points.", amount=-entry.amount), "success")
+    flash(ngettext("The entry was reversed: %(num)d point.", "The entry was reversed: %(num)d points.",
+                   -entry.amount), "success")
     return redirect(back)
 
 
@@ -177,6 +182,6 @@ def home_cards(person) -> list[dict]:
     if db.session.get(PointsAccount, person.id) is None:  # no points yet: no card
         return []
     found = R.summary(person.id)
-    return [{"title": _("My points"), "body": _("%(points)d points · %(hours)s hours · %(stars)d stars",
+    return [{"title": _("My points"), "body": _("Points: %(points)s · hours: %(hours)s · stars: %(stars)s",
                                                 points=found["balance"], hours=found["hours"], stars=found["stars"]),
              "url": url_for("points.person", person_id=person.id)}]

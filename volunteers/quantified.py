@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, Integer, String, func, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -123,8 +124,10 @@ def award(actor, item: QuantifiedItem, person: Person, points, note: str = "") -
                                 (now["levels"][item.level], LEVEL_CAPS[item.level], str(LEVEL_LABELS[item.level])),
                                 (now["total"], TOTAL_CAP, _("all quantified points"))):
         if already + points > cap:
-            message = _("Over the cap of %(what)s: %(cap)d points, %(left)d left.", what=words, cap=cap,
-                        left=max(cap - already, 0))
+            left = max(cap - already, 0)
+            message = ngettext("Over the cap of %(what)s (at most %(cap)s): %(num)d point left.",
+                               "Over the cap of %(what)s (at most %(cap)s): %(num)d points left.", left, what=words,
+                               cap=cap)
             raise DomainError(message, code="cap_reached", fields={"points": message})
     row = QuantifiedAward(item_id=item.id, person_id=person.id, points=points, note=(note or "").strip()[:300],
                           awarded_by_id=actor.id)

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 
 from app import db
@@ -56,7 +57,8 @@ def add_item(street_id: int):
         failure = FormFailure("item", refused, form)
         failure.attach("name", ("level", "name", "max_points"))
         return _page(street, failure, 422)
-    flash(_("Item added: %(name)s, at most %(n)d points.", name=item.name, n=item.max_points), "success")
+    flash(ngettext("Item added: %(name)s, at most %(num)d point.", "Item added: %(name)s, at most %(num)d points.",
+                   item.max_points, name=item.name), "success")
     return redirect(url_for("quantified.page", street_id=street.id))
 
 
@@ -79,6 +81,8 @@ def award(street_id: int):
         failure = FormFailure("award", refused, form)
         failure.attach("points", ("person", "points", "item_id"))
         return _page(street, failure, 422)
-    flash(_("%(name)s received %(points)s quantified points for %(item)s.", name=person.name,
-            points=form.get("points"), item=item.name), "success")
+    points = int(form.get("points", "0").strip())
+    flash(ngettext("%(name)s received %(num)d quantified point for %(item)s.",
+                   "%(name)s received %(num)d quantified points for %(item)s.", points, name=person.name,
+                   item=item.name), "success")
     return redirect(url_for("quantified.page", street_id=street.id))

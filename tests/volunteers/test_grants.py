@@ -35,10 +35,12 @@ def test_a_scorer_grants_to_a_resident_from_the_quota(points_world):
 def test_an_enterprise_grants_to_its_members_only(points_world):
     w = points_world
     make_grant(w["firm_scorer"], w["firm"], w["cai"], 10, "volunteer_service", "厂区志愿服务")
-    with pytest.raises(Forbidden, match="scope"):
+    with pytest.raises(Forbidden) as outside:
         make_grant(w["firm_scorer"], w["firm"], w["ann"], 10, "volunteer_service", "不是员工")
-    with pytest.raises(Forbidden, match="scope"):  # a community organisation: its residents only (蔡丽 lives in B)
+    assert "person_id" in outside.value.fields and "范围" in outside.value.message
+    with pytest.raises(Forbidden) as outside:  # a community organisation: its residents only (蔡丽 lives in B)
         make_grant(w["scorer"], w["town"], w["cai"], 10, "volunteer_service", "不是本社区居民")
+    assert "person_id" in outside.value.fields
     assert balance(w["ann"].id) == 0 and balance(w["cai"].id) == 10 and _entries() == 1
 
 
