@@ -115,11 +115,12 @@ class PointsPeriod(db.Model):
     hours: Mapped[Decimal] = mapped_column(Numeric(10, 2), default=Decimal("0"), server_default="0")
 
 
-# The same append-only triggers as the migration, for databases built by create_all (bench, scratch).
+# The same append-only triggers as the migration, for databases built by create_all (bench, scratch); DDL
+# formats its text, hence %% for PL/pgSQL's own %.
 _PG_FUNCTION = DDL("""
 CREATE OR REPLACE FUNCTION ledger_entry_append_only() RETURNS trigger AS $$
 BEGIN
-    RAISE EXCEPTION 'ledger_entry is append-only: % refused', TG_OP USING ERRCODE = 'restrict_violation';
+    RAISE EXCEPTION 'ledger_entry is append-only: %% refused', TG_OP USING ERRCODE = 'restrict_violation';
 END;
 $$ LANGUAGE plpgsql""")
 _PG_TRIGGER = DDL("CREATE TRIGGER ledger_entry_append_only BEFORE UPDATE OR DELETE ON ledger_entry "
