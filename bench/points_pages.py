@@ -67,7 +67,8 @@ def _seed(people: int) -> dict:
         db.session.execute(insert(LedgerEntry), entries)
     for start in range(0, len(accounts), 10000):
         db.session.execute(insert(PointsAccount), accounts[start:start + 10000])
-    rows = [{"person_id": pid, "period": period, "earned": value, "hours": 0}
+    communities_of = dict(db.session.execute(select(Person.id, Person.community_id)).all())
+    rows = [{"person_id": pid, "period": period, "earned": value, "hours": 0, "community_id": communities_of[pid]}
             for (pid, period), value in periods.items()]
     for start in range(0, len(rows), 10000):
         db.session.execute(insert(PointsPeriod), rows[start:start + 10000])

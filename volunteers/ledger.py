@@ -105,12 +105,18 @@ class PointsAccount(db.Model):
 
 class PointsPeriod(db.Model):
     """Points a person earned (and hours credited) in a month ("2026-03") or a year ("2026"), local time:
-    the leaderboards read these rows, written with every entry, instead of summing the ledger."""
+    the leaderboards read these rows, written with every entry, instead of summing the ledger.
+
+    `community_id` is the person's community when the period's first entry was posted: the boards filter and
+    count on it without touching person (a person who moves mid-period stays on the first community's board
+    for that period). One index walks a board in rank order, the other counts it."""
 
     __tablename__ = "points_period"
-    __table_args__ = (Index("ix_points_period_period_earned", "period", "earned", "person_id"),)
+    __table_args__ = (Index("ix_points_period_walk", "period", "earned", "person_id", "community_id"),
+                      Index("ix_points_period_count", "period", "community_id", "earned"))
     person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="RESTRICT"), primary_key=True)
     period: Mapped[str] = mapped_column(String(7), primary_key=True)
+    community_id: Mapped[int | None] = mapped_column(ForeignKey("community.id", ondelete="SET NULL"))
     earned: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     hours: Mapped[Decimal] = mapped_column(Numeric(10, 2), default=Decimal("0"), server_default="0")
 
@@ -176,10 +182,14 @@ def _move_periods(person_id: int, earned: int, hours: Decimal, moment) -> None:
     """Add earned points and hours to the month and the year of `moment` (Asia/Shanghai)."""
     if not earned and not hours:
         return
+    from community.people.models import Person
+
     local = as_local(moment)
     insert = _dialect_insert()
+    community_id = db.session.scalar(select(Person.community_id).where(Person.id == person_id))
     for period in (f"{local:%Y-%m}", f"{local:%Y}"):
-        statement = insert(PointsPeriod).values(person_id=person_id, period=period, earned=earned, hours=hours)
+        statement = insert(PointsPeriod).values(person_id=person_id, period=period, earned=earned, hours=hours,
+                                                community_id=community_id)
         db.session.execute(statement.on_conflict_do_update(
             index_elements=["person_id", "period"],
             set_={"earned": PointsPeriod.earned + statement.excluded.earned,

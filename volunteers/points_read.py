@@ -102,16 +102,17 @@ def parse_board_period(text: str | None, now=None) -> str:
 
 
 def _area(community_id, street_id):
-    """(title, SQL condition on Person) for a community or a street."""
+    """(title, SQL condition on the period rows' community) for a community or a street."""
     if community_id is not None:
         community = db.session.get(Community, community_id) if valid_id(community_id) else None
         if community is None:
             raise NotFound(_("The community was not found."), fields={"community_id": _("Unknown community.")})
-        return community.name, Person.community_id == community.id
+        return community.name, PointsPeriod.community_id == community.id
     street = db.session.get(Street, street_id) if valid_id(street_id) else None
     if street is None:
         raise NotFound(_("The street was not found."), fields={"street_id": _("Unknown street.")})
-    return street.name, Person.community_id.in_(select(Community.id).where(Community.street_id == street.id))
+    ids = db.session.scalars(select(Community.id).where(Community.street_id == street.id)).all()
+    return street.name, PointsPeriod.community_id.in_(sorted(ids) or [0])
 
 
 def leaderboard(actor, *, community_id=None, street_id=None, period=None, page: int = 1, per_page: int = 20,
@@ -128,10 +129,11 @@ def leaderboard(actor, *, community_id=None, street_id=None, period=None, page: 
             raise Invalid(_("Choose a community or a street."), fields={"community_id": _("Choose one.")})
     period = parse_board_period(period, now)
     title, where = _area(community_id, street_id)
+    on_board = (PointsPeriod.period == period, PointsPeriod.earned > 0, where)
+    counted = select(func.count()).select_from(PointsPeriod).where(*on_board)  # the count index, no person
     base = (select(PointsPeriod.person_id, PointsPeriod.earned, Person.name)
-            .join(Person, Person.id == PointsPeriod.person_id)
-            .where(PointsPeriod.period == period, PointsPeriod.earned > 0, where))
-    total = db.session.scalar(select(func.count()).select_from(base.subquery()))
+            .join(Person, Person.id == PointsPeriod.person_id).where(*on_board))
+    total = db.session.scalar(counted)
     page = max(1, min(page, 100_000))
     offset = (page - 1) * per_page
     # Walk the (period, earned, person_id) index backwards for one page; no window over the whole board.
@@ -141,19 +143,15 @@ def leaderboard(actor, *, community_id=None, street_id=None, period=None, page: 
     for i, row in enumerate(found):
         # Ties share a place (1 + how many earned more): one count for the page's first row, then by position.
         if i == 0:
-            rank = 1 + db.session.scalar(select(func.count()).select_from(
-                base.where(PointsPeriod.earned > row.earned).subquery()))
+            rank = 1 + db.session.scalar(counted.where(PointsPeriod.earned > row.earned))
         elif row.earned != found[i - 1].earned:
             rank = offset + i + 1
         rows.append({"rank": rank, "person_id": row.person_id if row.person_id == actor.id else None,
                      "name": row.name if row.person_id == actor.id else mask_name(row.name),
                      "points": row.earned, "is_me": row.person_id == actor.id})
     mine = None
-    own = db.session.scalar(select(PointsPeriod.earned).join(Person, Person.id == PointsPeriod.person_id)
-                            .where(PointsPeriod.person_id == actor.id, PointsPeriod.period == period, where))
+    own = db.session.scalar(select(PointsPeriod.earned).where(PointsPeriod.person_id == actor.id, *on_board))
     if own:
-        above = db.session.scalar(select(func.count()).select_from(
-            base.where(PointsPeriod.earned > own).subquery()))
-        mine = {"rank": above + 1, "points": own}
+        mine = {"rank": 1 + db.session.scalar(counted.where(PointsPeriod.earned > own)), "points": own}
     return Board(title, period, rows, total, mine)
 

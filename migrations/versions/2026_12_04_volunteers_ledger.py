@@ -88,14 +88,20 @@ def upgrade():
     op.create_table('points_period',
     sa.Column('person_id', sa.Integer(), nullable=False),
     sa.Column('period', sa.String(length=7), nullable=False),
+    sa.Column('community_id', sa.Integer(), nullable=True),
     sa.Column('earned', sa.Integer(), server_default='0', nullable=False),
     sa.Column('hours', sa.Numeric(precision=10, scale=2), server_default='0', nullable=False),
     sa.ForeignKeyConstraint(['person_id'], ['person.id'], name=op.f('fk_points_period_person_id_person'),
                             ondelete='RESTRICT'),
+    sa.ForeignKeyConstraint(['community_id'], ['community.id'],
+                            name=op.f('fk_points_period_community_id_community'),
+                            ondelete='SET NULL'),
     sa.PrimaryKeyConstraint('person_id', 'period', name=op.f('pk_points_period'))
     )
     with op.batch_alter_table('points_period', schema=None) as batch_op:
-        batch_op.create_index('ix_points_period_period_earned', ['period', 'earned', 'person_id'], unique=False)
+        batch_op.create_index('ix_points_period_walk', ['period', 'earned', 'person_id', 'community_id'],
+                              unique=False)
+        batch_op.create_index('ix_points_period_count', ['period', 'community_id', 'earned'], unique=False)
 
     # Append-only: the database itself refuses to change or remove an entry (TRUNCATE, used only by the
     # tests' clean-up, fires no row trigger).
@@ -115,7 +121,8 @@ def downgrade():
         op.execute("DROP TRIGGER IF EXISTS ledger_entry_no_update")
         op.execute("DROP TRIGGER IF EXISTS ledger_entry_no_delete")
     with op.batch_alter_table('points_period', schema=None) as batch_op:
-        batch_op.drop_index('ix_points_period_period_earned')
+        batch_op.drop_index('ix_points_period_count')
+        batch_op.drop_index('ix_points_period_walk')
     op.drop_table('points_period')
     with op.batch_alter_table('points_account', schema=None) as batch_op:
         batch_op.drop_index('ix_points_account_balance')
