@@ -31,7 +31,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app import db
-from community.database import UTCDateTime, transactional, utcnow, valid_id
+from community.database import UTCDateTime, as_local, transactional, utcnow, valid_id
 from community.errors import Conflict, DomainError, Invalid, NotFound
 
 KINDS = ("activity", "grant", "redemption", "correction", "expiry", "quantified")
@@ -68,8 +68,9 @@ class LedgerEntry(db.Model):
     granted_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="RESTRICT"), index=True)
     reason: Mapped[str] = mapped_column(String(300), default="", server_default="")
     created_at = mapped_column(UTCDateTime, default=utcnow, nullable=False)
-    reverses_id: Mapped[int | None] = mapped_column(ForeignKey("ledger_entry.id", ondelete="RESTRICT"),
-                                                    unique=True)
+    # NO ACTION, not RESTRICT: entries are never deleted anyway, and SQLite checks RESTRICT row by row, which
+    # would stop even the tests' clean-up of the whole table.
+    reverses_id: Mapped[int | None] = mapped_column(ForeignKey("ledger_entry.id"), unique=True)
 
     @property
     def authz_scope(self):
@@ -102,11 +103,30 @@ class PointsAccount(db.Model):
     updated_at = mapped_column(UTCDateTime, default=utcnow, nullable=False)
 
 
-# The same append-only triggers as the migration, for databases built by create_all (bench, scratch).
+class PointsPeriod(db.Model):
+    """Points a person earned (and hours credited) in a month ("2026-03") or a year ("2026"), local time:
+    the leaderboards read these rows, written with every entry, instead of summing the ledger.
+
+    `community_id` is the person's community when the period's first entry was posted: the boards filter and
+    count on it without touching person (a person who moves mid-period stays on the first community's board
+    for that period). One index walks a board in rank order, the other counts it."""
+
+    __tablename__ = "points_period"
+    __table_args__ = (Index("ix_points_period_walk", "period", "earned", "person_id", "community_id"),
+                      Index("ix_points_period_count", "period", "community_id", "earned"))
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="RESTRICT"), primary_key=True)
+    period: Mapped[str] = mapped_column(String(7), primary_key=True)
+    community_id: Mapped[int | None] = mapped_column(ForeignKey("community.id", ondelete="SET NULL"))
+    earned: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    hours: Mapped[Decimal] = mapped_column(Numeric(10, 2), default=Decimal("0"), server_default="0")
+
+
+# The same append-only triggers as the migration, for databases built by create_all (bench, scratch); DDL
+# formats its text, hence %% for PL/pgSQL's own %.
 _PG_FUNCTION = DDL("""
 CREATE OR REPLACE FUNCTION ledger_entry_append_only() RETURNS trigger AS $$
 BEGIN
-    RAISE EXCEPTION 'ledger_entry is append-only: % refused', TG_OP USING ERRCODE = 'restrict_violation';
+    RAISE EXCEPTION 'ledger_entry is append-only: %% refused', TG_OP USING ERRCODE = 'restrict_violation';
 END;
 $$ LANGUAGE plpgsql""")
 _PG_TRIGGER = DDL("CREATE TRIGGER ledger_entry_append_only BEFORE UPDATE OR DELETE ON ledger_entry "
@@ -158,14 +178,34 @@ def _move_account(person_id: int, amount: int, hours: Decimal, earned: int) -> N
                           fields={"points": _("More than the balance.")})
 
 
+def _move_periods(person_id: int, earned: int, hours: Decimal, moment) -> None:
+    """Add earned points and hours to the month and the year of `moment` (Asia/Shanghai)."""
+    if not earned and not hours:
+        return
+    from community.people.models import Person
+
+    local = as_local(moment)
+    insert = _dialect_insert()
+    community_id = db.session.scalar(select(Person.community_id).where(Person.id == person_id))
+    for period in (f"{local:%Y-%m}", f"{local:%Y}"):
+        statement = insert(PointsPeriod).values(person_id=person_id, period=period, earned=earned, hours=hours,
+                                                community_id=community_id)
+        db.session.execute(statement.on_conflict_do_update(
+            index_elements=["person_id", "period"],
+            set_={"earned": PointsPeriod.earned + statement.excluded.earned,
+                  "hours": PointsPeriod.hours + statement.excluded.hours}))
+
+
 def post_entry(person_id: int, amount: int, kind: str, *, source_type: str, source_id: int | None = None,
                category: str | None = None, hours=0, organisation_id: int | None = None,
-               granted_by_id: int | None = None, reason: str = "", reverses_id: int | None = None) -> LedgerEntry:
+               granted_by_id: int | None = None, reason: str = "", reverses_id: int | None = None,
+               at=None) -> LedgerEntry:
     """Add an entry and its person's totals to the caller's unit of work (callers have authorised it).
 
     A second posting of the same (source, person, kind) raises Conflict "already_posted" and a balance that
     would go below zero raises DomainError "insufficient_points"; either way nothing of this entry is left and
-    the caller's transaction goes on (a savepoint holds the entry and the totals together)."""
+    the caller's transaction goes on (a savepoint holds the entry and the totals together). `at`: the moment
+    the entry records (default now; a grant passes its own moment, the demo a year of them)."""
     _check_amount(amount, kind)
     if not valid_id(person_id):
         raise NotFound(_("The person was not found."))
@@ -174,20 +214,22 @@ def post_entry(person_id: int, amount: int, kind: str, *, source_type: str, sour
     hours = Decimal(str(hours or 0)).quantize(Decimal("0.01"))
     entry = LedgerEntry(person_id=person_id, amount=amount, kind=kind, category=category, hours=hours,
                         source_type=source_type, source_id=source_id, organisation_id=organisation_id,
-                        granted_by_id=granted_by_id, reason=(reason or "")[:300], created_at=utcnow(),
+                        granted_by_id=granted_by_id, reason=(reason or "")[:300], created_at=at or utcnow(),
                         reverses_id=reverses_id)
     # Earned points: what came in (activities, grants, quantified points…) net of its reversals; spending
     # (redemption, expiry) and giving back a spend leave it alone.
     spending = kind in ("redemption", "expiry")
-    earned = 0 if spending else amount
-    if reverses_id is not None:
+    earned, counted_at = (0 if spending else amount), entry.created_at
+    if reverses_id is not None:  # a reversal counts against the month its entry was counted in
         original = db.session.get(LedgerEntry, reverses_id)
         earned = 0 if original is None or original.kind in ("redemption", "expiry") else amount
+        counted_at = original.created_at if original is not None else counted_at
     savepoint = db.session.begin_nested()
     try:
         db.session.add(entry)
         db.session.flush()
         _move_account(person_id, amount, hours, earned)
+        _move_periods(person_id, earned, hours, counted_at)
     except IntegrityError:
         savepoint.rollback()
         from community.people.models import Person
