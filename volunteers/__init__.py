@@ -16,3 +16,6 @@ def init_app(app: Flask) -> None:
     from volunteers import points_setup
 
     points_setup.register(reg)
+    from volunteers import activities_setup
+
+    activities_setup.register(reg)
