@@ -1,6 +1,6 @@
 """Demo activities for `flask seed-demo`: a year of volunteer activities in Juexi (beach clean-ups, waste sorting,
 civic campaigns, a typhoon clean-up, blood donation days), organised by 陈老师 (an organiser of Dongmen, demo login
-13800000031) and the community administrators; the past ones with their check-ins and confirmed points, the
+13800000071) and the community administrators; the past ones with their check-ins and confirmed points, the
 coming ones open for sign-up (one of them full, with a waiting list)."""
 from __future__ import annotations
 
@@ -31,8 +31,8 @@ def seed_activities(context: dict) -> None:
     """Add the demo activities, sign-ups, check-ins and their ledger entries (a year up to a month ahead)."""
     from volunteers.ledger import post_entry
 
-    street, rng, communities = context["street"], context["rng"], context["communities"]
-    organiser = Person(name="陈老师", phone="13800000031", password_hash=context["password_hash"],
+    rng, communities = context["rng"], context["communities"]
+    organiser = Person(name="陈老师", phone="13800000071", password_hash=context["password_hash"],
                        hukou_place="浙江省宁波市象山县", community_id=communities[0].id, gender="F",
                        born_on=date(1978, 3, 8), living_since_on=date(2000, 1, 1))
     db.session.add(organiser)

@@ -36,9 +36,11 @@ AUDIT_LABELS = {
 def register(reg) -> None:
     """Actions, reminder kinds, blueprints, menu, audit kinds, access rows, the kiosk and the demo step."""
     from community.authz import can
-    from volunteers import activities  # noqa: F401  (the tables)
+    from volunteers import (
+        activities,  # noqa: F401  (the tables)
+        kiosk,
+    )
     from volunteers import activities_reminders as R
-    from volunteers import kiosk
     from volunteers.activities_access import ACCESS_ROWS
     from volunteers.activities_api import blp
     from volunteers.activities_demo import seed_activities

@@ -30,8 +30,8 @@ from community.elections.services import lifecycle, recall, roll, voting
 from community.people.models import Person
 from tests.branches import dues_world, liaison_world, life_access_world, roster_world
 from tests.community.elections.conftest import make_election, open_ballots
-from tests.volunteers import activities_world
 from tests.factories import grant, grant_all, make_community, make_people, make_street, put_on_roll
+from tests.volunteers import activities_world
 
 NOT_ROUTES = {"static"}                             # served files, no authorisation involved
 

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from app import db
 from community.database import as_local, utcnow
 from tests.factories import count_statements, login, token_for
-from tests.volunteers.activities_world import activities_world, beach  # noqa: F401
+from tests.volunteers.activities_world import beach
 from volunteers import activities_services as S
 from volunteers.activities import Activity
 
@@ -103,5 +103,6 @@ def test_the_list_pages_run_a_fixed_number_of_queries(activities_world, client):
             activity = S.create_activity(w["chen"], w["a"].id, beach(title=f"活动{i}"))
             S.sign_up(w["volunteers"][i % 6], activity)
         db.session.commit()
-        counts.append((count_statements(client, "/activities/")[0], count_statements(client, "/activities/organised")[0]))
+        counts.append((count_statements(client, "/activities/")[0],
+                       count_statements(client, "/activities/organised")[0]))
     assert counts[0] == counts[1], counts

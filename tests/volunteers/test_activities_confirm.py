@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from app import db
 from community.errors import Conflict, DomainError, Forbidden
-from tests.volunteers.activities_world import activities_world, beach  # noqa: F401
+from tests.volunteers.activities_world import beach
 from volunteers import activities_confirm as C
 from volunteers import activities_services as S
 from volunteers import checkin as K

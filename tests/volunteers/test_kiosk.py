@@ -5,7 +5,6 @@ from __future__ import annotations
 import time
 
 from tests.factories import PASSWORD, login
-from tests.volunteers.activities_world import activities_world  # noqa: F401
 from volunteers import kiosk
 
 
