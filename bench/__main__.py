@@ -7,6 +7,7 @@ if "--quick" in sys.argv:
     os.environ.setdefault("BENCH_SIZES", "1000,10000")
 
 from bench import (  # noqa: E402  (the sizes are read when they are imported)
+    activities_pages,
     ceremony_pages,
     dues_pages,
     liaison_pages,
@@ -26,4 +27,5 @@ if __name__ == "__main__":
     steady = life_pages.main() and steady
     dues_steady = dues_pages.main()
     inbox_steady = reminder_pages.main()
-    sys.exit(0 if steady and fast and dues_steady and inbox_steady else 1)
+    activities_steady = activities_pages.main()
+    sys.exit(0 if steady and fast and dues_steady and inbox_steady and activities_steady else 1)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from wtforms import DateField, DateTimeLocalField, DecimalField, IntegerField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from community.text_input import CheckedForm
 
@@ -25,7 +25,7 @@ class ActivityForm(CheckedForm):
     place = StringField(_l("Place"), validators=[DataRequired(), Length(max=200)])
     starts_at = DateTimeLocalField(_l("Starts"), format=TIME_FORMAT, validators=[DataRequired()])
     ends_at = DateTimeLocalField(_l("Ends"), format=TIME_FORMAT, validators=[DataRequired()])
-    capacity = IntegerField(_l("Places"), validators=[DataRequired()],
+    capacity = IntegerField(_l("Number of places"), validators=[InputRequired()],
                             description=_l("When they are taken, volunteers join the waiting list."))
     points_rule = SelectField(_l("Points"), choices=[("per_hour", _l("Per hour of service")),
                                                      ("fixed", _l("A fixed amount"))])
