@@ -60,4 +60,8 @@ def register(reg) -> None:
                   lambda person: can(person, "activity.manage"))
     reg.access(ACCESS_ROWS)
     reg.demo_step(seed_activities)
+    from volunteers import activities_hooks
+
+    reg.home_card(activities_hooks.home_cards)
+    reg.approval_source(activities_hooks.approvals_waiting)
     kiosk.register(reg)

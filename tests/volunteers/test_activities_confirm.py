@@ -123,3 +123,17 @@ def test_nobody_confirms_their_own_declaration_and_bad_input_writes_nothing(acti
     grant(w["volunteers"][3], "community_admin", "community", w["a"].id)
     C.decide_declaration(w["volunteers"][3], mine, accept=False, note="时间不符")
     assert balance(w["chen"].id) == 0
+
+
+def test_waiting_work_reaches_the_digest_and_the_home_page(roster, app):
+    from volunteers.activities_hooks import approvals_waiting, home_cards
+
+    _declaration(roster, roster["ann"])
+    with app.test_request_context():
+        waiting = approvals_waiting()
+        cards = home_cards(roster["chen"])
+    assert [(p, n) for p, _label, n, url in waiting if url == "/activities/declarations"] == [(roster["chen"].id, 1)]
+    assert not any(url == "/activities/organised" for _p, _l, _n, url in waiting)  # not over yet
+    with app.test_request_context():
+        assert [c["url"] for c in home_cards(roster["ann"])] == [f"/activities/{roster['activity'].id}"]
+    assert cards == []
