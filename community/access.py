@@ -25,9 +25,11 @@ from dataclasses import dataclass, field
 #   "other_committee"    committee member of an election in C (the other street)
 #   "secretary"          secretary of {branch}, a branch of street 1 (lives in no community)
 #   "liaison"            liaison of the home-side organisation of {branch_member} (lives in no community)
+#   "scorer"             scorer of {organisation}, a scoring organisation of A (volunteers; lives in no community)
+#   "organiser"          activity organiser in community A (volunteers; lives in no community)
 ANONYMOUS = "anonymous"
 SIGNED_IN = frozenset({"resident", "admin_a", "admin_b", "street_admin", "other_street_admin", "platform_admin",
-                       "committee", "counter", "other_committee", "secretary", "liaison"})
+                       "committee", "counter", "other_committee", "secretary", "liaison", "scorer", "organiser"})
 IDENTITIES = (ANONYMOUS, *sorted(SIGNED_IN))
 ADMINS = frozenset({"admin_a", "admin_b", "street_admin", "other_street_admin", "platform_admin"})
 OVER_A = frozenset({"admin_a", "street_admin", "platform_admin"})  # administer community A

@@ -160,8 +160,9 @@ class Declaration(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"))
     community_id: Mapped[int] = mapped_column(ForeignKey("community.id", ondelete="CASCADE"))
-    # the scoring organisation whose scorers may confirm it too (volunteers/ledger.py's Organisation), if any
-    organisation_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    # the scoring organisation whose scorers may confirm it too (volunteers/points_models.py), if any
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id", ondelete="SET NULL"),
+                                                        index=True)
     category: Mapped[str] = mapped_column(String(30))
     content: Mapped[str] = mapped_column(String(300))
     place: Mapped[str] = mapped_column(String(200))

@@ -150,6 +150,8 @@ class DeclarationIn(ma.Schema):
     place = F.String(required=True)
     served_on = F.Date(required=True)
     hours = F.Decimal(required=True, metadata={"description": "a decimal string, e.g. \"2.5\""})
+    organisation_id = Id(strict=True, metadata={"description": "optional: a scoring organisation the person is in "
+                                                                "the scope of, whose scorers may confirm it"})
 
 
 class DeclarationOut(ma.Schema):
@@ -161,6 +163,7 @@ class DeclarationOut(ma.Schema):
     place = F.String()
     served_on = F.Date()
     hours = F.Decimal(as_string=True, places=2)
+    organisation_id = F.Integer(allow_none=True)
     state = F.String()
     points = F.Integer()
 

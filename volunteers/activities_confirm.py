@@ -1,5 +1,7 @@
 """Confirmation (确认): the organiser confirms the roster and its points are posted to the ledger, once; a
-volunteer's self-declared service counts only once an organiser or administrator of its community confirms it.
+volunteer's self-declared service counts only once an organiser or administrator of its community confirms it,
+or a scorer of the scoring organisation it names (whose points then come from that organisation's quota, within
+its caps: volunteers.grants.make_grant).
 
 Posting once does not rest on this code: the ledger's unique (source_type, source_id, person_id, kind) refuses a
 second entry for the same check-in (volunteers.ledger.post_entry raises "already_posted" inside a savepoint,
@@ -17,7 +19,7 @@ from sqlalchemy import select, update
 
 from app import db
 from community.audit.services import record
-from community.authz import require, scope_condition
+from community.authz import any_scope_condition, can, require
 from community.database import transactional, utcnow, valid_id
 from community.errors import Conflict, DomainError, Invalid, NotFound
 from volunteers.activities import CATEGORIES, Activity, Checkin, Declaration
@@ -117,12 +119,30 @@ def declare(actor, data: dict, *, today: date | None = None) -> Declaration:
         _fail("hours", _("Hours as a number, e.g. 2.5."))
     if not Decimal("0") < hours <= Decimal("24"):
         _fail("hours", _("Between 0 and 24 hours."), DomainError)
+    organisation_id = data.get("organisation_id") or None
+    if organisation_id is not None and organisation_id not in dict(organisation_choices(actor)):
+        _fail("organisation_id", _("Choose an organisation you belong to, or none."))
     declaration = Declaration(person_id=actor.id, community_id=actor.community_id, category=data["category"],
-                              content=content, place=place, served_on=served_on, hours=hours)
+                              content=content, place=place, served_on=served_on, hours=hours,
+                              organisation_id=organisation_id)
     db.session.add(declaration)
     db.session.flush()
     record(actor, "declaration.submit", declaration, summary=content)
     return declaration
+
+
+def organisation_choices(person) -> list[tuple[int, str]]:
+    """The scoring organisations whose scope the person is in: their community's, and those they are a member
+    of (one query)."""
+    from sqlalchemy import or_
+
+    from volunteers.points_models import Organisation, OrganisationMember
+
+    members = select(OrganisationMember.organisation_id).where(OrganisationMember.person_id == person.id)
+    statement = select(Organisation.id, Organisation.name).where(or_(
+        (Organisation.kind == "community") & (Organisation.community_id == person.community_id),
+        Organisation.id.in_(members))).order_by(Organisation.id).limit(50)
+    return [tuple(row) for row in db.session.execute(statement)]
 
 
 @dataclass(frozen=True)
@@ -141,17 +161,20 @@ class _Mine:
 def pending_declarations(actor):
     """Declarations waiting in the communities where the actor confirms, oldest first."""
     statement = select(Declaration).where(Declaration.state == "pending").order_by(Declaration.id)
-    condition = scope_condition(actor, "declaration.confirm", "community", Declaration.community_id)
+    condition = any_scope_condition(actor, "declaration.confirm", {"community": Declaration.community_id,
+                                                                   "organisation": Declaration.organisation_id})
     return statement if condition is None else statement.where(condition)
 
 
 @transactional
 def decide_declaration(actor, declaration: Declaration, *, accept: bool, points: int = 0, note: str = "",
                        now: datetime | None = None) -> Declaration:
-    """Confirm (posting `points` for the declared hours, once) or reject a declaration; nobody decides their own."""
+    """Confirm (posting `points` for the declared hours, once) or reject a declaration; nobody decides their own.
+    A scorer confirming through the declaration's organisation grants from its quota (caps and scope apply)."""
     from volunteers.ledger import post_entry
 
     require(actor, "declaration.confirm", declaration)
+    by_community = can(actor, "declaration.confirm", ("community", declaration.community_id))
     if declaration.person_id == actor.id:
         raise DomainError(_("Someone else confirms your own declaration."), code="own_declaration")
     if accept and (isinstance(points, bool) or not isinstance(points, int) or not 1 <= points <= MAX_DECLARED_POINTS):
@@ -164,10 +187,17 @@ def decide_declaration(actor, declaration: Declaration, *, accept: bool, points:
     db.session.expire(declaration)
     if decided != 1:
         raise Conflict(_("This declaration was already decided."), code="already_decided")
-    if accept:  # the hours count with the points (a ledger entry is never zero)
+    if accept and by_community:  # the hours count with the points (a ledger entry is never zero)
         post_entry(declaration.person_id, points, "activity", source_type="declaration", source_id=declaration.id,
                    category=declaration.category, hours=declaration.hours, granted_by_id=actor.id,
                    reason=declaration.content)
+    elif accept:  # a scorer: the organisation's quota pays, within its caps (a refusal undoes the decision)
+        from volunteers.grants import make_grant
+        from volunteers.points_models import Organisation
+
+        make_grant(actor, db.session.get(Organisation, declaration.organisation_id), declaration.person, points,
+                   declaration.category, _("Declared service: %(content)s", content=declaration.content)[:300],
+                   now=now)
     record(actor, "declaration.confirm" if accept else "declaration.reject", declaration,
            summary=declaration.content, detail={"points": points if accept else 0})
     return declaration

@@ -47,3 +47,6 @@ class DeclarationForm(CheckedForm):
     place = StringField(_l("Place"), validators=[DataRequired(), Length(max=200)])
     served_on = DateField(_l("Day"), validators=[DataRequired()])
     hours = DecimalField(_l("Hours"), places=2, validators=[DataRequired()])
+    organisation_id = SelectField(_l("Confirmed by (optional)"), coerce=int, validators=[Optional()],
+                                  description=_l("Your community's organisers confirm it; or the scorers of an "
+                                                 "organisation you belong to (your employer, your grid)."))

@@ -12,7 +12,7 @@ ACTIONS = {
     "activity.sign_up": {"self", "organiser", "community_admin", "street_admin"},
     "activity.check_in": {"self"},
     "declaration.submit": {"self"},
-    "declaration.confirm": {"organiser", "community_admin", "street_admin"},
+    "declaration.confirm": {"organiser", "community_admin", "street_admin", "scorer"},
 }
 CATEGORY_LABELS = {
     "volunteer_service": _l("Volunteer service"), "waste_sorting": _l("Waste sorting"),

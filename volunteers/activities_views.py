@@ -163,11 +163,12 @@ def declare():
     """Declare service one did; it counts once an organiser of one's community confirms it."""
     form = DeclarationForm()
     form.category.choices = category_choices()
+    form.organisation_id.choices = [(0, _("My community's organisers"))] + C.organisation_choices(current_user)
     if form.validate_on_submit():
         try:
             C.declare(current_user, {"content": form.content.data, "category": form.category.data,
                                      "place": form.place.data, "served_on": form.served_on.data,
-                                     "hours": form.hours.data})
+                                     "hours": form.hours.data, "organisation_id": form.organisation_id.data or None})
         except DomainError as error:
             _errors_to(form, error)
         else:

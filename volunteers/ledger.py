@@ -31,7 +31,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app import db
-from community.database import UTCDateTime, transactional, utcnow, valid_id
+from community.database import UTCDateTime, as_local, transactional, utcnow, valid_id
 from community.errors import Conflict, DomainError, Invalid, NotFound
 
 KINDS = ("activity", "grant", "redemption", "correction", "expiry", "quantified")
@@ -68,8 +68,9 @@ class LedgerEntry(db.Model):
     granted_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="RESTRICT"), index=True)
     reason: Mapped[str] = mapped_column(String(300), default="", server_default="")
     created_at = mapped_column(UTCDateTime, default=utcnow, nullable=False)
-    reverses_id: Mapped[int | None] = mapped_column(ForeignKey("ledger_entry.id", ondelete="RESTRICT"),
-                                                    unique=True)
+    # NO ACTION, not RESTRICT: entries are never deleted anyway, and SQLite checks RESTRICT row by row, which
+    # would stop even the tests' clean-up of the whole table.
+    reverses_id: Mapped[int | None] = mapped_column(ForeignKey("ledger_entry.id"), unique=True)
 
     @property
     def authz_scope(self):
@@ -100,6 +101,18 @@ class PointsAccount(db.Model):
     earned: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     hours: Mapped[Decimal] = mapped_column(Numeric(10, 2), default=Decimal("0"), server_default="0")
     updated_at = mapped_column(UTCDateTime, default=utcnow, nullable=False)
+
+
+class PointsPeriod(db.Model):
+    """Points a person earned (and hours credited) in a month ("2026-03") or a year ("2026"), local time:
+    the leaderboards read these rows, written with every entry, instead of summing the ledger."""
+
+    __tablename__ = "points_period"
+    __table_args__ = (Index("ix_points_period_period_earned", "period", "earned", "person_id"),)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="RESTRICT"), primary_key=True)
+    period: Mapped[str] = mapped_column(String(7), primary_key=True)
+    earned: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    hours: Mapped[Decimal] = mapped_column(Numeric(10, 2), default=Decimal("0"), server_default="0")
 
 
 # The same append-only triggers as the migration, for databases built by create_all (bench, scratch).
@@ -158,6 +171,20 @@ def _move_account(person_id: int, amount: int, hours: Decimal, earned: int) -> N
                           fields={"points": _("More than the balance.")})
 
 
+def _move_periods(person_id: int, earned: int, hours: Decimal, moment) -> None:
+    """Add earned points and hours to the month and the year of `moment` (Asia/Shanghai)."""
+    if not earned and not hours:
+        return
+    local = as_local(moment)
+    insert = _dialect_insert()
+    for period in (f"{local:%Y-%m}", f"{local:%Y}"):
+        statement = insert(PointsPeriod).values(person_id=person_id, period=period, earned=earned, hours=hours)
+        db.session.execute(statement.on_conflict_do_update(
+            index_elements=["person_id", "period"],
+            set_={"earned": PointsPeriod.earned + statement.excluded.earned,
+                  "hours": PointsPeriod.hours + statement.excluded.hours}))
+
+
 def post_entry(person_id: int, amount: int, kind: str, *, source_type: str, source_id: int | None = None,
                category: str | None = None, hours=0, organisation_id: int | None = None,
                granted_by_id: int | None = None, reason: str = "", reverses_id: int | None = None) -> LedgerEntry:
@@ -179,15 +206,17 @@ def post_entry(person_id: int, amount: int, kind: str, *, source_type: str, sour
     # Earned points: what came in (activities, grants, quantified points…) net of its reversals; spending
     # (redemption, expiry) and giving back a spend leave it alone.
     spending = kind in ("redemption", "expiry")
-    earned = 0 if spending else amount
-    if reverses_id is not None:
+    earned, counted_at = (0 if spending else amount), entry.created_at
+    if reverses_id is not None:  # a reversal counts against the month its entry was counted in
         original = db.session.get(LedgerEntry, reverses_id)
         earned = 0 if original is None or original.kind in ("redemption", "expiry") else amount
+        counted_at = original.created_at if original is not None else counted_at
     savepoint = db.session.begin_nested()
     try:
         db.session.add(entry)
         db.session.flush()
         _move_account(person_id, amount, hours, earned)
+        _move_periods(person_id, earned, hours, counted_at)
     except IntegrityError:
         savepoint.rollback()
         from community.people.models import Person

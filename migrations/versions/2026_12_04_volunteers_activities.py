@@ -2,7 +2,7 @@
 (one per person and activity), check-in code uses (once per person), self-declared service, kiosk code uses
 
 Revision ID: volunteers_activities_20261204
-Revises: volunteers_ledger_20261204
+Revises: volunteers_quantified_20261204
 Create Date: 2026-12-04 01:15:45.734061
 
 """
@@ -14,7 +14,7 @@ import community.database
 
 # revision identifiers, used by Alembic.
 revision = 'volunteers_activities_20261204'
-down_revision = 'volunteers_ledger_20261204'
+down_revision = 'volunteers_quantified_20261204'
 branch_labels = None
 depends_on = None
 
@@ -86,6 +86,7 @@ def upgrade():
     sa.CheckConstraint('points >= 0', name=op.f('ck_service_declaration_points_nonnegative')),
     sa.ForeignKeyConstraint(['community_id'], ['community.id'], name=op.f('fk_service_declaration_community_id_community'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['decided_by_id'], ['person.id'], name=op.f('fk_service_declaration_decided_by_id_person'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['organisation_id'], ['organisation.id'], name=op.f('fk_service_declaration_organisation_id_organisation'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['person_id'], ['person.id'], name=op.f('fk_service_declaration_person_id_person'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_service_declaration'))
     )

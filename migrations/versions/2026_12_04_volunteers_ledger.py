@@ -1,5 +1,5 @@
 """volunteers_ledger: the append-only points ledger (ledger_entry, refused UPDATE/DELETE by triggers) and each
-person's totals (points_account)
+person's totals (points_account, and per month and year: points_period)
 
 Revision ID: volunteers_ledger_20261204
 Revises: branch_flags_20261203
@@ -56,7 +56,7 @@ def upgrade():
     sa.ForeignKeyConstraint(['granted_by_id'], ['person.id'], name=op.f('fk_ledger_entry_granted_by_id_person'),
                             ondelete='RESTRICT'),
     sa.ForeignKeyConstraint(['reverses_id'], ['ledger_entry.id'],
-                            name=op.f('fk_ledger_entry_reverses_id_ledger_entry'), ondelete='RESTRICT'),
+                            name=op.f('fk_ledger_entry_reverses_id_ledger_entry')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_ledger_entry')),
     sa.UniqueConstraint('reverses_id', name=op.f('uq_ledger_entry_reverses_id'))
     )
@@ -85,6 +85,18 @@ def upgrade():
     with op.batch_alter_table('points_account', schema=None) as batch_op:
         batch_op.create_index('ix_points_account_balance', ['balance', 'person_id'], unique=False)
 
+    op.create_table('points_period',
+    sa.Column('person_id', sa.Integer(), nullable=False),
+    sa.Column('period', sa.String(length=7), nullable=False),
+    sa.Column('earned', sa.Integer(), server_default='0', nullable=False),
+    sa.Column('hours', sa.Numeric(precision=10, scale=2), server_default='0', nullable=False),
+    sa.ForeignKeyConstraint(['person_id'], ['person.id'], name=op.f('fk_points_period_person_id_person'),
+                            ondelete='RESTRICT'),
+    sa.PrimaryKeyConstraint('person_id', 'period', name=op.f('pk_points_period'))
+    )
+    with op.batch_alter_table('points_period', schema=None) as batch_op:
+        batch_op.create_index('ix_points_period_period_earned', ['period', 'earned', 'person_id'], unique=False)
+
     # Append-only: the database itself refuses to change or remove an entry (TRUNCATE, used only by the
     # tests' clean-up, fires no row trigger).
     if op.get_bind().dialect.name == "postgresql":
@@ -102,6 +114,9 @@ def downgrade():
     else:
         op.execute("DROP TRIGGER IF EXISTS ledger_entry_no_update")
         op.execute("DROP TRIGGER IF EXISTS ledger_entry_no_delete")
+    with op.batch_alter_table('points_period', schema=None) as batch_op:
+        batch_op.drop_index('ix_points_period_period_earned')
+    op.drop_table('points_period')
     with op.batch_alter_table('points_account', schema=None) as batch_op:
         batch_op.drop_index('ix_points_account_balance')
     op.drop_table('points_account')

@@ -31,7 +31,7 @@ from community.people.models import Person
 from tests.branches import dues_world, liaison_world, life_access_world, roster_world
 from tests.community.elections.conftest import make_election, open_ballots
 from tests.factories import grant, grant_all, make_community, make_people, make_street, put_on_roll
-from tests.volunteers import activities_world
+from tests.volunteers import activities_world, points_world
 
 NOT_ROUTES = {"static"}                             # served files, no authorisation involved
 
@@ -50,7 +50,8 @@ WORLD_KEYS = frozenset({
     "person_phone", "voter_phone", "resident_phone", "election", "nominating", "published", "other_election",
     "receipt", "candidate", "elected", "recall", "nomination", "objection", "voter_3", "voter_4", "voter_5",
     "spare_grant", "spare_grant_2", "job", "notification", "reminder", "feed_token", "meeting", *SIGNED_IN,
-    *roster_world.KEYS, *life_access_world.KEYS, *dues_world.KEYS, *liaison_world.KEYS, *activities_world.KEYS})
+    *roster_world.KEYS, *life_access_world.KEYS, *dues_world.KEYS, *liaison_world.KEYS,
+    *points_world.KEYS, *activities_world.KEYS})
 
 
 # ---------------------------------------------------------------------------------------------- the world
@@ -152,6 +153,7 @@ def build_world() -> World:
         "meeting": meeting.id,
         **branch_part, **life_access_world.build(branch_part["branch_member"]),
         **dues_world.build(street_1, a), **liaison_world.build(branch_part, who),
+        **points_world.build_matrix(street_1, a, who),
         **activities_world.build(a, admin_a, resident),
     }
     ids.update({name: p.id for name, p in who.items()})

@@ -137,3 +137,31 @@ def test_waiting_work_reaches_the_digest_and_the_home_page(roster, app):
     with app.test_request_context():
         assert [c["url"] for c in home_cards(roster["ann"])] == [f"/activities/{roster['activity'].id}"]
     assert cards == []
+
+
+def test_a_scorer_confirms_a_declaration_naming_their_organisation_from_its_quota(activities_world):
+    from tests.factories import grant, make_person
+    from tests.volunteers.points_world import make_organisation, make_quota
+    from volunteers.activities import Declaration
+
+    w = activities_world
+    organisation = make_organisation(w["a"], "东门社区赋分点", "community")
+    quota = make_quota(organisation, 15)
+    scorer = make_person(None, name="赋分员")
+    grant(scorer, "scorer", "organisation", organisation.id)
+    ann, bob = w["volunteers"][:2]
+    values = {"content": "帮邻居老人买菜", "category": "volunteer_service", "place": "东门社区",
+              "served_on": date.today(), "hours": "1", "organisation_id": organisation.id}
+    first, second = C.declare(ann, values), C.declare(bob, values)
+    unnamed = _declaration(w, ann)
+    assert [d.id for d in db.session.scalars(C.pending_declarations(scorer))] == [first.id, second.id]
+    with pytest.raises(Forbidden):
+        C.decide_declaration(scorer, unnamed, accept=True, points=5)
+    C.decide_declaration(scorer, first, accept=True, points=10)
+    assert balance(ann.id) == 10 and quota.used == 10
+    with pytest.raises(Conflict) as exhausted:
+        C.decide_declaration(scorer, second, accept=True, points=10)
+    assert exhausted.value.code == "quota_exhausted"
+    assert db.session.get(Declaration, second.id).state == "pending" and balance(bob.id) == 0
+    with pytest.raises(DomainError):  # not an organisation of hers
+        C.declare(ann, {**values, "organisation_id": make_organisation(w["b"], "西门赋分点", "community").id})
