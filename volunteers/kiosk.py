@@ -212,6 +212,7 @@ def register(reg) -> None:
     reg.blueprint(bp)
     app.before_request(_idle_check)
     app.context_processor(_kiosk_script)
+    kiosk_link(app, _l("My points"), "points.mine", "bi-check-circle")  # the points part's page
     kiosk_link(app, _l("Volunteer activities"), "activities.index", "bi-calendar-event")
     kiosk_link(app, _l("Declare service"), "activities.declare", "bi-pencil-square")
     reg.menu_link(_l("My kiosk code"), "kiosk.my_code")
