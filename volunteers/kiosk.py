@@ -215,4 +215,8 @@ def register(reg) -> None:
     kiosk_link(app, _l("My points"), "points.mine", "bi-check-circle")  # the points part's page
     kiosk_link(app, _l("Volunteer activities"), "activities.index", "bi-calendar-event")
     kiosk_link(app, _l("Declare service"), "activities.declare", "bi-pencil-square")
+    # The uses of points (branch `uses`): shown once their pages are in the app, until then left out.
+    kiosk_link(app, _l("Redeem points"), "volunteer_uses.redeem", "bi-check2-square")
+    kiosk_link(app, _l("School places and housing by points"), "volunteer_allocations.index", "bi-people")
+    kiosk_link(app, _l("My volunteer certificates"), "volunteer_certificates.mine", "bi-person-vcard")
     reg.menu_link(_l("My kiosk code"), "kiosk.my_code")
