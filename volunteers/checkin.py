@@ -32,6 +32,7 @@ from volunteers.activities import Activity, Checkin, CheckinCodeUse, Signup
 DEFAULT_SECONDS = 30
 EARLY = timedelta(hours=1)      # check-in opens an hour before the start …
 LATE = timedelta(hours=3)       # … and check-out closes three hours after the end
+SOON = timedelta(minutes=5)     # a scan within 5 minutes of the check-in is a double tap, not a check-out
 CODE = re.compile(r"^(\d{1,10})-([0-9A-F]{1,10})-([A-Z2-7]{8})$")
 
 
@@ -163,6 +164,8 @@ def _check_out_allowed(activity: Activity, checkin: Checkin, now: datetime) -> N
         raise Conflict(_("The roster is confirmed: ask the organiser."), code="confirmed")
     if now <= checkin.checked_in_at:
         raise DomainError(_("A check-out must come after the check-in."), code="out_before_in")
+    if now < checkin.checked_in_at + SOON:
+        raise DomainError(_("You have just checked in. Scan again when you leave."), code="just_checked_in")
     if now > activity.ends_at + LATE:
         raise DomainError(_("Check-out has closed: ask the organiser to record it."), code="too_late")
 

@@ -133,3 +133,13 @@ def test_the_database_refuses_a_check_out_before_the_check_in(day):
     with pytest.raises(IntegrityError):
         db.session.commit()
     db.session.rollback()
+
+
+def test_a_second_scan_right_after_the_check_in_is_not_a_check_out(day):
+    ann = day["volunteers"][0]
+    K.scan(ann, _code(day, 0), now=day["at"](0))
+    with pytest.raises(DomainError) as refused:
+        K.scan(ann, _code(day, 1), now=day["at"](1))
+    assert refused.value.code == "just_checked_in"
+    assert db.session.scalar(select(Checkin.checked_out_at)) is None
+    assert K.scan(ann, _code(day, 6), now=day["at"](6)).action == "out"  # the refused code was not used up
