@@ -14,6 +14,7 @@ from bench import (  # noqa: E402  (the sizes are read when they are imported)
     life_pages,
     meeting_pages,
     people_list,
+    points_pages,
     reminder_pages,
     reminders_dispatch,
 )
@@ -27,5 +28,6 @@ if __name__ == "__main__":
     steady = life_pages.main() and steady
     dues_steady = dues_pages.main()
     inbox_steady = reminder_pages.main()
+    inbox_steady = points_pages.main() and inbox_steady
     activities_steady = activities_pages.main()
     sys.exit(0 if steady and fast and dues_steady and inbox_steady and activities_steady else 1)

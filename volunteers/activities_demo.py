@@ -96,6 +96,7 @@ def seed_activities(context: dict) -> None:
             if amount > 0:
                 post_entry(checkin.person_id, amount, "activity", source_type="activity_checkin",
                            source_id=checkin.id, category=activity.category, hours=checkin.hours,
-                           granted_by_id=activity.organiser_id, reason=activity.title)
+                           granted_by_id=activity.organiser_id, reason=activity.title,
+                           at=activity.ends_at + timedelta(hours=1))  # confirmed after the activity
         activity.confirmed_at, activity.confirmed_by_id = activity.ends_at, activity.organiser_id
     db.session.flush()

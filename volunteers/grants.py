@@ -128,7 +128,7 @@ def make_grant(actor, organisation: Organisation, person, points, category: str,
     db.session.add(grant)
     db.session.flush()
     entry = post_entry(person.id, points, "grant", source_type="grant", source_id=grant.id, category=category,
-                       organisation_id=organisation.id, granted_by_id=actor.id, reason=reason)
+                       organisation_id=organisation.id, granted_by_id=actor.id, reason=reason, at=now)
     record(actor, "points.grant", entry, summary=f"{person.name} +{points} ({organisation.name}): {reason}",
            detail={"person_id": person.id, "organisation_id": organisation.id, "quota_id": quota.id,
                    "points": points, "category": category})

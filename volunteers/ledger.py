@@ -115,11 +115,12 @@ class PointsPeriod(db.Model):
     hours: Mapped[Decimal] = mapped_column(Numeric(10, 2), default=Decimal("0"), server_default="0")
 
 
-# The same append-only triggers as the migration, for databases built by create_all (bench, scratch).
+# The same append-only triggers as the migration, for databases built by create_all (bench, scratch); DDL
+# formats its text, hence %% for PL/pgSQL's own %.
 _PG_FUNCTION = DDL("""
 CREATE OR REPLACE FUNCTION ledger_entry_append_only() RETURNS trigger AS $$
 BEGIN
-    RAISE EXCEPTION 'ledger_entry is append-only: % refused', TG_OP USING ERRCODE = 'restrict_violation';
+    RAISE EXCEPTION 'ledger_entry is append-only: %% refused', TG_OP USING ERRCODE = 'restrict_violation';
 END;
 $$ LANGUAGE plpgsql""")
 _PG_TRIGGER = DDL("CREATE TRIGGER ledger_entry_append_only BEFORE UPDATE OR DELETE ON ledger_entry "
@@ -187,12 +188,14 @@ def _move_periods(person_id: int, earned: int, hours: Decimal, moment) -> None:
 
 def post_entry(person_id: int, amount: int, kind: str, *, source_type: str, source_id: int | None = None,
                category: str | None = None, hours=0, organisation_id: int | None = None,
-               granted_by_id: int | None = None, reason: str = "", reverses_id: int | None = None) -> LedgerEntry:
+               granted_by_id: int | None = None, reason: str = "", reverses_id: int | None = None,
+               at=None) -> LedgerEntry:
     """Add an entry and its person's totals to the caller's unit of work (callers have authorised it).
 
     A second posting of the same (source, person, kind) raises Conflict "already_posted" and a balance that
     would go below zero raises DomainError "insufficient_points"; either way nothing of this entry is left and
-    the caller's transaction goes on (a savepoint holds the entry and the totals together)."""
+    the caller's transaction goes on (a savepoint holds the entry and the totals together). `at`: the moment
+    the entry records (default now; a grant passes its own moment, the demo a year of them)."""
     _check_amount(amount, kind)
     if not valid_id(person_id):
         raise NotFound(_("The person was not found."))
@@ -201,7 +204,7 @@ def post_entry(person_id: int, amount: int, kind: str, *, source_type: str, sour
     hours = Decimal(str(hours or 0)).quantize(Decimal("0.01"))
     entry = LedgerEntry(person_id=person_id, amount=amount, kind=kind, category=category, hours=hours,
                         source_type=source_type, source_id=source_id, organisation_id=organisation_id,
-                        granted_by_id=granted_by_id, reason=(reason or "")[:300], created_at=utcnow(),
+                        granted_by_id=granted_by_id, reason=(reason or "")[:300], created_at=at or utcnow(),
                         reverses_id=reverses_id)
     # Earned points: what came in (activities, grants, quantified points…) net of its reversals; spending
     # (redemption, expiry) and giving back a spend leave it alone.

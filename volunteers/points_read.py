@@ -118,7 +118,7 @@ def leaderboard(actor, *, community_id=None, street_id=None, period=None, page: 
                 now=None) -> Board:
     """Who earned most points in a month or a year, in a community or a street; others' names masked.
 
-    Ties share a rank (the same points, the same place); within a tie people are listed by id. The board reads
+    Ties share a rank (the same points, the same place); within a tie the newer account comes first. The board reads
     the month and year rows kept with the ledger (index on period, earned), never the ledger itself."""
     if not getattr(actor, "is_authenticated", False):
         raise NotFound(_("The page or object was not found."))
@@ -131,15 +131,23 @@ def leaderboard(actor, *, community_id=None, street_id=None, period=None, page: 
     base = (select(PointsPeriod.person_id, PointsPeriod.earned, Person.name)
             .join(Person, Person.id == PointsPeriod.person_id)
             .where(PointsPeriod.period == period, PointsPeriod.earned > 0, where))
-    # Ties share a place: rank() over the whole board, then one page of it (one query).
-    ranked = base.add_columns(func.rank().over(order_by=PointsPeriod.earned.desc()).label("place")).subquery()
     total = db.session.scalar(select(func.count()).select_from(base.subquery()))
     page = max(1, min(page, 100_000))
-    found = db.session.execute(select(ranked).order_by(ranked.c.place, ranked.c.person_id)
-                               .limit(per_page).offset((page - 1) * per_page)).all()
-    rows = [{"rank": row.place, "person_id": row.person_id if row.person_id == actor.id else None,
-             "name": row.name if row.person_id == actor.id else mask_name(row.name), "points": row.earned,
-             "is_me": row.person_id == actor.id} for row in found]
+    offset = (page - 1) * per_page
+    # Walk the (period, earned, person_id) index backwards for one page; no window over the whole board.
+    found = db.session.execute(base.order_by(PointsPeriod.earned.desc(), PointsPeriod.person_id.desc())
+                               .limit(per_page).offset(offset)).all()
+    rows, rank = [], None
+    for i, row in enumerate(found):
+        # Ties share a place (1 + how many earned more): one count for the page's first row, then by position.
+        if i == 0:
+            rank = 1 + db.session.scalar(select(func.count()).select_from(
+                base.where(PointsPeriod.earned > row.earned).subquery()))
+        elif row.earned != found[i - 1].earned:
+            rank = offset + i + 1
+        rows.append({"rank": rank, "person_id": row.person_id if row.person_id == actor.id else None,
+                     "name": row.name if row.person_id == actor.id else mask_name(row.name),
+                     "points": row.earned, "is_me": row.person_id == actor.id})
     mine = None
     own = db.session.scalar(select(PointsPeriod.earned).join(Person, Person.id == PointsPeriod.person_id)
                             .where(PointsPeriod.person_id == actor.id, PointsPeriod.period == period, where))

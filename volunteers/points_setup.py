@@ -65,8 +65,10 @@ def register(reg) -> None:
     reg.menu_link(_l("Scoring organisations"), "points_admin.organisations",
                   lambda person: can(person, "organisation.manage"))
     from volunteers.points_access import ACCESS_ROWS
+    from volunteers.points_demo import seed_points
 
     reg.access(ACCESS_ROWS)
+    reg.demo_step(seed_points)
 
 
 def _organisation_of(scope):

@@ -1,0 +1,67 @@
+"""On a phone: a community's scorer grants points to a resident (chosen by name with the person picker, a wrong
+amount refused beside the field, a confirmation), and the resident sees the points, the chart's table and the
+leaderboard."""
+from __future__ import annotations
+
+from app import db
+from tests.browser.phone import Phone
+from tests.factories import PASSWORD, grant, make_person
+from tests.volunteers.points_world import make_organisation, make_quota
+
+
+def _world(places) -> dict:
+    """东门社区's scoring organisation with a quota of 500, its scorer, and two residents."""
+    town = make_organisation(places["east"], "东门社区居委会", "community")
+    make_quota(town, 500)
+    scorer = make_person(places["east"], name="陈赋分")
+    grant(scorer, "scorer", "organisation", town.id)
+    volunteer = make_person(places["east"], name="李晓红")
+    make_person(places["east"], name="王大海")
+    world = {"scorer": scorer.phone, "volunteer": volunteer.phone, "town": town.id}
+    db.session.commit()
+    db.session.remove()
+    return world
+
+
+def test_a_scorer_grants_and_the_volunteer_sees_the_points(places, live, chromium):
+    world = _world(places)
+    scorer = Phone(chromium, live)
+    page = scorer.page
+    scorer.sign_in(world["scorer"], PASSWORD)
+    page.locator(".navbar-toggler").click()  # the phone's menu
+    page.get_by_role("link", name="赋分", exact=True).click()  # one organisation: straight to its form
+    page.wait_for_url(f"**/points/organisations/{world['town']}/grant")
+    assert "剩余 500 分" in page.content()
+    scorer.check("grant form")
+    page.get_by_role("combobox", name="志愿者").fill("李")
+    page.get_by_role("option", name="李晓红").first.click()
+    page.get_by_label("积分").fill("2.5")
+    page.get_by_label("类别").select_option("waste_sorting")
+    page.get_by_label("原因").fill("垃圾分类桶边督导两小时")
+    page.get_by_role("button", name="确认赋分").click()
+    assert "整数" in page.locator("#grant-points-error").inner_text()  # beside the field; the rest kept
+    assert page.get_by_label("原因").input_value() == "垃圾分类桶边督导两小时"
+    scorer.check("grant form with an error")
+    page.get_by_label("积分").fill("12")
+    page.get_by_role("button", name="确认赋分").click()
+    assert "李晓红" in page.content() and "12" in page.content()  # the confirmation step
+    scorer.check("confirmation")
+    page.get_by_role("button", name="确认赋分").click()
+    page.wait_for_url(f"**/points/organisations/{world['town']}/grant")
+    assert "李晓红 获得 12 积分" in page.content() and "剩余 488 分" in page.content()
+    scorer.done()
+
+    volunteer = Phone(chromium, live)
+    page = volunteer.page
+    volunteer.sign_in(world["volunteer"], PASSWORD)
+    page.locator(".navbar-toggler").click()
+    page.get_by_role("link", name="我的积分", exact=True).first.click()
+    page.wait_for_url("**/points/people/*")
+    assert page.locator("#points-balance").inner_text() == "12"
+    assert "垃圾分类桶边督导两小时" in page.content()
+    volunteer.check("points page")
+    page.get_by_role("link", name="积分排行榜").click()
+    page.wait_for_url("**/points/leaderboard")
+    assert "李晓红" in page.content() and "您排第 1 名" in page.content()
+    volunteer.check("leaderboard")
+    volunteer.done()
