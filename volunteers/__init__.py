@@ -19,3 +19,6 @@ def init_app(app: Flask) -> None:
     from volunteers import redemptions_setup  # redemptions, ranked allocations, certificates (uses of points)
 
     redemptions_setup.register(reg)
+    from volunteers import activities_setup
+
+    activities_setup.register(reg)

@@ -2,7 +2,7 @@
 allocations with applications and objections, volunteer service certificates
 
 Revision ID: volunteers_uses_20261204
-Revises: volunteers_quantified_20261204
+Revises: volunteers_activities_20261204
 Create Date: 2026-12-04 01:15:50.116742
 
 """
@@ -14,7 +14,7 @@ import community.database
 
 # revision identifiers, used by Alembic.
 revision = 'volunteers_uses_20261204'
-down_revision = 'volunteers_quantified_20261204'
+down_revision = 'volunteers_activities_20261204'
 branch_labels = None
 depends_on = None
 
