@@ -225,13 +225,15 @@ def create_app(config: Config | dict | None = None, extra_packages=()) -> Flask:
 
     import branches
     import community
+    import community.discussions
     import community.elections
     import community.meetings
     import volunteers
     from community.registry import init_registry
 
     registry = init_registry(app)
-    for package in (community, community.elections, community.meetings, branches, volunteers, *extra_packages):
+    for package in (community, community.elections, community.meetings, community.discussions, branches, volunteers,
+                    *extra_packages):
         package.init_app(app)
     registry.finalize()
 

@@ -1,0 +1,25 @@
+"""The requests' parts (points 1, 2, 3, 6, 8 of issue #12), registered from community/discussions/__init__.py."""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+
+AUDIT_LABELS = {
+    "request.submit": _l("Request or proposal submitted"),
+    "request.status": _l("Request moved along"),
+    "request.rate": _l("Request rated"),
+    "request.hide": _l("Request hidden by an administrator"),
+    "request.show": _l("Request shown again"),
+}
+
+
+def register(reg) -> None:
+    """Audit kinds, reminder kinds, the daily overdue job, pages, API, menu, demo step and access rows."""
+    from community.discussions import requests_reminders as rr
+
+    for action, label in AUDIT_LABELS.items():
+        reg.audit_kind(action, label)
+    reg.reminder_kind(rr.UPDATE, rr.UPDATE_KIND)
+    reg.reminder_kind(rr.OVERDUE, rr.OVERDUE_KIND)
+    reg.reminder_kind(rr.HIDDEN, rr.HIDDEN_KIND)
+    reg.task("discussions.daily", rr.daily_task)
+    reg.scheduled_job("discussions.daily", hour=8, minute=40)  # requests past their deadline
