@@ -13,6 +13,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app import db
 from community.database import UTCDateTime, utcnow
+from community.discussions.models import Request
 from community.people.models import Person
 
 GROUP_ROLES = ("party_member", "community_worker", "mediator", "xiangxian")
@@ -118,3 +119,31 @@ class MediationSession(db.Model):
     notes: Mapped[str] = mapped_column(Text, default="")
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))
     created_at = mapped_column(UTCDateTime, default=utcnow, nullable=False)
+
+
+class AgendaItem(db.Model):
+    """A request on a discussion meeting's agenda and, once resolved, the meeting's decision on it: what,
+    who is responsible (a unit, a person, or both), by when; the resolution row of the meeting's minutes."""
+
+    __tablename__ = "discussion_agenda_item"
+    __table_args__ = (
+        UniqueConstraint("meeting_id", "request_id"),
+        Index("ix_discussion_agenda_item_request", "request_id"),
+        CheckConstraint("decided_at IS NULL OR (decision <> '' AND deadline_on IS NOT NULL)",
+                        name="decided_with_decision"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meeting.id", ondelete="CASCADE"))
+    request_id: Mapped[int] = mapped_column(ForeignKey("discussion_request.id", ondelete="CASCADE"))
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    decision: Mapped[str] = mapped_column(String(500), default="")
+    responsible: Mapped[str] = mapped_column(String(100), default="")
+    responsible_person_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))
+    deadline_on: Mapped[date | None] = mapped_column(Date)
+    resolution_id: Mapped[int | None] = mapped_column(ForeignKey("meeting_resolution.id", ondelete="SET NULL"))
+    decided_at = mapped_column(UTCDateTime)
+    added_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))
+    created_at = mapped_column(UTCDateTime, default=utcnow, nullable=False)
+
+    request: Mapped[Request] = relationship()
+    responsible_person: Mapped[Person | None] = relationship(foreign_keys=[responsible_person_id])

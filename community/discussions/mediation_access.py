@@ -1,0 +1,1 @@
+ACCESS_ROWS = []
