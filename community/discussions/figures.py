@@ -11,7 +11,7 @@ window function, on SQLite and PostgreSQL alike), so the page costs the same few
 """
 from __future__ import annotations
 
-from sqlalchemy import Integer, cast, func, literal, select
+from sqlalchemy import func, literal, select
 
 from app import db
 from community.authz import require, scope_condition
@@ -57,8 +57,8 @@ def _medians(group, ids: list[int]) -> dict:
                     func.row_number().over(partition_by=group, order_by=days).label("n"),
                     func.count().over(partition_by=group).label("total")).where(
         Request.community_id.in_(ids), Request.status == "done", Request.closed_at.is_not(None)).subquery()
-    middle = (ranked.c.n == cast((ranked.c.total + 1) / 2, Integer)) | \
-             (ranked.c.n == cast((ranked.c.total + 2) / 2, Integer))
+    # The middle row, or the two middle rows of an even count (// is integer division on both databases).
+    middle = (ranked.c.n == (ranked.c.total + 1) // 2) | (ranked.c.n == (ranked.c.total + 2) // 2)
     rows = db.session.execute(select(ranked.c.key, func.avg(ranked.c.days)).where(middle).group_by(ranked.c.key))
     return {key: round(float(value), 1) for key, value in rows}
 
