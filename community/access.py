@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 #   "liaison"            liaison of the home-side organisation of {branch_member} (lives in no community)
 ANONYMOUS = "anonymous"
 SIGNED_IN = frozenset({"resident", "admin_a", "admin_b", "street_admin", "other_street_admin", "platform_admin",
-                       "committee", "counter", "other_committee", "secretary", "liaison"})
+                       "committee", "counter", "other_committee", "secretary", "liaison", "discussion_member"})
 IDENTITIES = (ANONYMOUS, *sorted(SIGNED_IN))
 ADMINS = frozenset({"admin_a", "admin_b", "street_admin", "other_street_admin", "platform_admin"})
 OVER_A = frozenset({"admin_a", "street_admin", "platform_admin"})  # administer community A

@@ -23,3 +23,14 @@ def register(reg) -> None:
     reg.reminder_kind(rr.HIDDEN, rr.HIDDEN_KIND)
     reg.task("discussions.daily", rr.daily_task)
     reg.scheduled_job("discussions.daily", hour=8, minute=40)  # requests past their deadline
+    from community.discussions import requests_actions  # noqa: F401  (the forms' routes on the same blueprint)
+    from community.discussions.access import ACCESS_ROWS
+    from community.discussions.requests_api import blp
+    from community.discussions.requests_demo import seed_requests
+    from community.discussions.requests_views import bp
+
+    reg.blueprint(bp)
+    reg.api_blueprint(blp)
+    reg.menu_link(_l("Requests and proposals"), "requests.board", lambda person: True)
+    reg.demo_step(seed_requests)
+    reg.access(ACCESS_ROWS)

@@ -19,6 +19,9 @@ depends_on = None
 
 
 def upgrade():
+    if op.get_bind().dialect.name == "postgresql":
+        # pg_trgm is a trusted extension (PostgreSQL 13+): the database's owner may create it.
+        op.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
     op.create_table('discussion_request',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('kind', sa.String(length=10), server_default='request', nullable=False),
@@ -62,6 +65,9 @@ def upgrade():
         batch_op.create_index('ix_discussion_request_deadline', ['deadline_on', 'status'], unique=False)
         batch_op.create_index('ix_discussion_request_queue', ['community_id', 'queued_at'], unique=False)
         batch_op.create_index('ix_discussion_request_recent', ['created_at', 'id'], unique=False)
+        batch_op.create_index('ix_discussion_request_search', ['search_text'], unique=False,
+                              postgresql_using='gin', postgresql_ops={'search_text': 'gin_trgm_ops'},
+                              sqlite_where=sa.text('0'))
         batch_op.create_index(batch_op.f('ix_discussion_request_responsible_person_id'), ['responsible_person_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_discussion_request_submitter_id'), ['submitter_id'], unique=False)
 
@@ -128,6 +134,7 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_discussion_request_submitter_id'))
         batch_op.drop_index(batch_op.f('ix_discussion_request_responsible_person_id'))
         batch_op.drop_index('ix_discussion_request_recent')
+        batch_op.drop_index('ix_discussion_request_search')
         batch_op.drop_index('ix_discussion_request_queue')
         batch_op.drop_index('ix_discussion_request_deadline')
         batch_op.drop_index('ix_discussion_request_board')
