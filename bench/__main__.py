@@ -11,6 +11,7 @@ from bench import (  # noqa: E402  (the sizes are read when they are imported)
     dues_pages,
     liaison_pages,
     life_pages,
+    mediation_pages,
     meeting_pages,
     people_list,
     reminder_pages,
@@ -26,4 +27,5 @@ if __name__ == "__main__":
     steady = life_pages.main() and steady
     dues_steady = dues_pages.main()
     inbox_steady = reminder_pages.main()
+    steady = mediation_pages.main() and steady
     sys.exit(0 if steady and fast and dues_steady and inbox_steady else 1)
