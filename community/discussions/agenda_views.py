@@ -11,16 +11,18 @@ from community.discussions import agenda as A
 from community.discussions.mediation_forms import ResolutionItemForm
 from community.discussions.mediation_views import errors_to
 from community.errors import DomainError
-from community.text_input import text_checked_by
 
 bp = Blueprint("discussion_agenda", __name__, url_prefix="/discussions/meetings")
 
 
 def _page(meeting, status: int = 200, item_id=None, form=None, picker_error=None):
-    """The agenda page; the form of one item shown as posted (with its errors)."""
-    return render_template("discussions/agenda/page.html", meeting=meeting, items=A.items(meeting),
-                           queue=A.waiting(meeting), posted_item=item_id, posted_form=form,
-                           picker_error=picker_error, blank=ResolutionItemForm(formdata=None)), status
+    """The agenda page; the form of one item shown as posted (with its errors). Each item's form has its own
+    prefix, so the fields' ids stay unique on the page."""
+    items = A.items(meeting)
+    forms = {item.id: form if item.id == item_id else ResolutionItemForm(formdata=None, prefix=f"item{item.id}")
+             for item in items if item.decided_at is None}
+    return render_template("discussions/agenda/page.html", meeting=meeting, items=items, queue=A.waiting(meeting),
+                           posted_item=item_id, forms=forms, picker_error=picker_error), status
 
 
 def _back(meeting, anchor: str = "agenda"):
@@ -51,8 +53,8 @@ def add(meeting_id: int):
     return _back(meeting)
 
 
+# No @text_checked_by: the form's fields carry the item's prefix, so control characters get the site-wide 400.
 @bp.route("/<int:meeting_id>/agenda/<int:item_id>/resolution", methods=["POST"])
-@text_checked_by(ResolutionItemForm)
 @login_required
 def resolve(meeting_id: int, item_id: int):
     """Record the meeting's resolution on one item (it moves to decided)."""
@@ -60,7 +62,7 @@ def resolve(meeting_id: int, item_id: int):
 
     meeting = A.discussion_meeting(current_user, meeting_id)
     item = A.get_item(current_user, meeting, item_id)
-    form, picker_error = ResolutionItemForm(), None
+    form, picker_error = ResolutionItemForm(prefix=f"item{item.id}"), None
     if form.validate_on_submit():
         try:
             person = None

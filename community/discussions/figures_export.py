@@ -42,7 +42,8 @@ def export_task(job_id: str, actor_id: int, community_id: int | None) -> None:
     data = figures(actor, community_id)
     book = Workbook(write_only=True)
     sheets = [
-        ("按社区", "社区", REQUEST_HEADERS, [(data["names"][c], _request_row(v)) for c, v in data["communities"].items()]
+        ("按社区", "社区", REQUEST_HEADERS,
+         [(data["names"][c], _request_row(v)) for c, v in data["communities"].items()]
          + [("合计", _request_row(data["total"]))]),
         ("按类别", "类别", REQUEST_HEADERS,
          [(CATEGORY_NAMES.get(c, c), _request_row(v)) for c, v in data["categories"].items()]),

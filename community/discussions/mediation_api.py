@@ -7,8 +7,16 @@ from types import SimpleNamespace
 import marshmallow as ma
 
 from app import db
-from community.apitools import Id, PageArgs, api_blueprint, bearer_required, current_actor, document_errors, \
-    page_of, page_schema
+from community.apitools import (
+    Id,
+    PageArgs,
+    api_blueprint,
+    bearer_required,
+    current_actor,
+    document_errors,
+    page_of,
+    page_schema,
+)
 from community.discussions import agenda as A
 from community.discussions import figures as F
 from community.discussions import group as G

@@ -19,7 +19,8 @@ CASES = [  # mediator index, kind, title, parties, sessions (days after opening,
     (0, "neighbours", "楼上漏水损坏楼下吊顶", [("周阿姨", "楼下住户", ""), ("吴先生", "楼上租户", "13900004444")],
      [(1, "现场查看", "确认是楼上卫生间防水层老化。")], "settled", "楼上修补防水，赔偿吊顶维修费800元。"),
     (1, "labour", "工地包工头欠薪", [("陈师傅等12人", "工人", "13900005555"), ("某建筑公司", "总包单位", "")],
-     [(2, "东门社区调解室", "总包单位称已付清包工头。")], "referred", "涉及金额较大，已移交象山县劳动人事争议仲裁委员会。"),
+     [(2, "东门社区调解室", "总包单位称已付清包工头。")], "referred",
+     "涉及金额较大，已移交象山县劳动人事争议仲裁委员会。"),
     (0, "neighbours", "夜间打牌噪音", [("孙大姐", "邻居", "13900006666"), ("赵某", "租户", "")],
      [(1, "东门社区调解室", "租户不认可，拒绝签字。")], "failed", "双方未达成一致，已告知可向派出所反映。"),
     (1, "landlord_tenant", "合租水电费分摊", [("黄某", "租客", "13900007777"), ("何某", "租客", "13900008888")],
@@ -61,12 +62,11 @@ def _meeting(admin, community, people: list) -> None:
     """Last Thursday's discussion meeting (entered afterwards, so a late entry): the queue on its agenda,
     attendance, minutes and a resolution per item."""
     from community.discussions import agenda, requests
+    from community.discussions.group import set_member
     from community.discussions.models import Request
     from community.meetings import records
     from community.meetings.demo import next_weekday_at
     from community.meetings.services import create_meeting
-
-    from community.discussions.group import set_member
 
     residents = [p for p in people if p.community_id == community.id]
     for person, role in zip(residents[:3], ("party_member", "community_worker", "xiangxian"), strict=False):
@@ -79,7 +79,8 @@ def _meeting(admin, community, people: list) -> None:
     days_back = (utcnow().date().weekday() - 3) % 7 or 7
     starts = next_weekday_at(-days_back, 19)
     meeting = create_meeting(admin, "discussion", community.id, {
-        "title": f"{community.name}“同心圆”议事会", "starts_at": starts, "ends_at": starts + timedelta(hours=1, minutes=30),
+        "title": f"{community.name}“同心圆”议事会", "starts_at": starts,
+        "ends_at": starts + timedelta(hours=1, minutes=30),
         "place": f"{community.name}党群服务中心议事厅"})
     records.invite_members(admin, meeting)
     invitees = records.invitees(meeting)
@@ -89,7 +90,8 @@ def _meeting(admin, community, people: list) -> None:
     for item in agenda.waiting(meeting):
         entry = agenda.add_item(admin, meeting, item.id)
         agenda.resolve_item(admin, meeting, entry, {
-            "decision": "由社区牵头，联系房东和出租屋管理办上门核查，限期整改。", "responsible": "社区居委会、出租屋管理办",
+            "decision": "由社区牵头，联系房东和出租屋管理办上门核查，限期整改。",
+            "responsible": "社区居委会、出租屋管理办",
             "deadline": max(deadline, date.today())})
     records.record_minutes(admin, meeting, {
         "chair_id": invitees[0].person_id if invitees else None,

@@ -58,8 +58,11 @@ def home_cards(person) -> list[dict]:
 
 def register(reg) -> None:
     """Everything the group, mediation, agenda and figures bring."""
-    from community.discussions import mediation_models  # noqa: F401  (the tables)
-    from community.discussions import figures_export, mediation_access
+    from community.discussions import (
+        figures_export,
+        mediation_access,
+        mediation_models,  # noqa: F401  (the tables)
+    )
     from community.discussions.agenda_views import bp as agenda_bp
     from community.discussions.figures_views import bp as figures_bp
     from community.discussions.mediation_api import blp

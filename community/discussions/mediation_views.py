@@ -145,7 +145,7 @@ def outcome(case_id: int):
     form = OutcomeForm()
     if form.validate_on_submit():
         if not is_confirmed():
-            back = url_for("mediation.detail", case_id=case.id) + "#outcome"
+            back = url_for("mediation.detail", case_id=case.id) + "#case-outcome"
             return ask(_("Close the case"), _("Close “%(title)s” as: %(outcome)s.", title=case.title,
                                              outcome=OUTCOME_LABELS[form.outcome.data]),
                        _("Yes, close the case"), back)
@@ -158,5 +158,5 @@ def outcome(case_id: int):
             db.session.refresh(case)
         else:
             flash(_("The case is closed: %(outcome)s.", outcome=OUTCOME_LABELS[case.outcome]), "success")
-            return redirect(url_for("mediation.detail", case_id=case.id) + "#outcome")
+            return redirect(url_for("mediation.detail", case_id=case.id) + "#case-outcome")
     return _page(case, 422, outcome_form=form)

@@ -14,7 +14,7 @@ from community.discussions.models import Request, RequestEvent
 from community.errors import Conflict, DomainError, Forbidden, Invalid, NotFound
 from community.meetings.models import MeetingResolution
 from community.meetings.services import create_meeting
-from tests.community.discussions.mediation_support import NOW, make_request, mworld  # noqa: F401
+from tests.community.discussions.mediation_support import NOW, make_request
 from tests.factories import login
 
 
@@ -35,7 +35,8 @@ def test_a_member_builds_the_agenda_and_records_a_resolution(mworld, meeting):
     assert queued.status == "on_agenda" and accepted.status == "on_agenda"
     assert meeting.agenda == ["押金不退", "夜市噪音"] and A.waiting(meeting) == []
     deadline = (NOW + timedelta(days=16)).date()
-    A.resolve_item(mworld.member, meeting, first, {"decision": "由老赵牵头与租赁服务站调解", "responsible": "租赁服务站",
+    A.resolve_item(mworld.member, meeting, first, {"decision": "由老赵牵头与租赁服务站调解",
+                                                   "responsible": "租赁服务站",
                                                    "deadline": deadline}, responsible_person=mworld.mediator, now=NOW)
     request = db.session.get(Request, queued.id)
     assert request.status == "decided" and request.deadline_on == deadline
@@ -98,7 +99,7 @@ def test_the_agenda_page_and_api(app, client, mworld, meeting):
     assert client.post(f"/discussions/meetings/{meeting.id}/agenda", data={"request_id": request.id}).status_code == 302
     item = db.session.scalar(select(AgendaItem))
     refused = client.post(f"/discussions/meetings/{meeting.id}/agenda/{item.id}/resolution",
-                          data={"decision": "疏通", "deadline": "2026-12-20"})
+                          data={f"item{item.id}-decision": "疏通", f"item{item.id}-deadline": "2026-12-20"})
     assert refused.status_code == 422 and "疏通" in refused.text
     token = {"Authorization": f"Bearer {issue_token(mworld.member)[0]}"}
     agenda = client.get(f"/api/v1/meetings/{meeting.id}/agenda", headers=token)

@@ -12,7 +12,7 @@ from sqlalchemy import event
 from app import db
 from community.discussions import figures as F
 from community.discussions import mediation as M
-from tests.community.discussions.mediation_support import NOW, TODAY, case_data, make_request, mworld  # noqa: F401
+from tests.community.discussions.mediation_support import NOW, TODAY, case_data, make_request
 from tests.factories import login
 
 

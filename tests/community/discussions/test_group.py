@@ -17,7 +17,7 @@ from community.errors import Conflict, Forbidden, Invalid
 from community.meetings.models import MeetingInvitee
 from community.meetings.services import create_meeting
 from community.roles.models import RoleGrant
-from tests.community.discussions.mediation_support import NOW, case_data, mworld  # noqa: F401
+from tests.community.discussions.mediation_support import NOW, case_data
 from tests.factories import login, make_person
 
 

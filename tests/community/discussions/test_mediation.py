@@ -11,7 +11,7 @@ from app import db
 from community.discussions import mediation as M
 from community.discussions.mediation_models import MediationCase, MediationParty, MediationSession
 from community.errors import Conflict, DomainError, Forbidden, Invalid, NotFound
-from tests.community.discussions.mediation_support import NOW, TODAY, case_data, mworld  # noqa: F401
+from tests.community.discussions.mediation_support import NOW, TODAY, case_data
 from tests.factories import login
 
 
@@ -51,7 +51,8 @@ def test_an_administrator_names_a_mediator_of_the_community(mworld):
     ({"title": ""}, "title"), ({"title": "纠" * 81}, "title"), ({"summary": "长" * 2001}, "summary"),
     ({"kind": "war"}, "kind"), ({"parties": [{"name": "王房东", "side": "房东"}]}, "parties"),
     ({"parties": [{"name": "王房东", "side": "房东"}, {"name": "", "side": "租客", "phone": "139"}]}, "party_1_name"),
-    ({"parties": [{"name": "王房东", "side": "房东"}, {"name": "张", "side": "租客", "phone": "abc"}]}, "party_1_phone"),
+    ({"parties": [{"name": "王房东", "side": "房东"}, {"name": "张", "side": "租客", "phone": "abc"}]},
+     "party_1_phone"),
     ({"parties": "王房东"}, "parties"), ({"opened_on": TODAY + timedelta(days=1)}, "opened_on"),
     ({"opened_on": "昨天"}, "opened_on"),
 ])

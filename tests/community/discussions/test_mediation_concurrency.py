@@ -13,7 +13,7 @@ from community.discussions import mediation as M
 from community.discussions.mediation_models import MediationCase
 from community.errors import Conflict
 from community.people.models import Person
-from tests.community.discussions.mediation_support import NOW, TODAY, case_data, mworld  # noqa: F401
+from tests.community.discussions.mediation_support import NOW, TODAY, case_data
 
 
 def _race(app, count: int, act) -> list[str]:
