@@ -16,6 +16,7 @@ from bench import (  # noqa: E402  (the sizes are read when they are imported)
     people_list,
     reminder_pages,
     reminders_dispatch,
+    request_pages,
 )
 
 if __name__ == "__main__":
@@ -27,5 +28,6 @@ if __name__ == "__main__":
     steady = life_pages.main() and steady
     dues_steady = dues_pages.main()
     inbox_steady = reminder_pages.main()
+    inbox_steady = request_pages.main() and inbox_steady
     steady = mediation_pages.main() and steady
     sys.exit(0 if steady and fast and dues_steady and inbox_steady else 1)

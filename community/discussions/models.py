@@ -60,7 +60,7 @@ class Request(db.Model):
     # False: the item is on the board without its author's name (handlers still see who).
     is_public: Mapped[bool] = mapped_column(Boolean, default=True, server_default=sql_true())
     status: Mapped[str] = mapped_column(String(12), default="submitted", server_default="submitted")
-    support_count: Mapped[int] = mapped_column(Integer, default=0, server_default=sql_false())
+    support_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     queued_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     responsible: Mapped[str] = mapped_column(String(100), default="", server_default="")
     responsible_person_id: Mapped[int | None] = mapped_column(

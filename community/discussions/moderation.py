@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from community.audit.services import record
 from community.authz import require
@@ -27,8 +28,8 @@ def hide(actor, item: Request, reason: str, *, now: datetime | None = None) -> R
     if not reason:
         raise Invalid(_("Please give a reason."), fields={"reason": _("Please give a reason.")})
     if len(reason) > REASON_MAX:
-        raise Invalid(_("At most %(n)d characters (you wrote %(m)d).", n=REASON_MAX, m=len(reason)),
-                      fields={"reason": _("At most %(n)d characters (you wrote %(m)d).", n=REASON_MAX, m=len(reason))})
+        message = ngettext("At most %(num)d character.", "At most %(num)d characters.", REASON_MAX)
+        raise Invalid(message, fields={"reason": message})
     if item.is_hidden:
         raise DomainError(_("This item is already hidden."), code="already_hidden")
     now = now or utcnow()

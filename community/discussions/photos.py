@@ -11,6 +11,7 @@ from pathlib import Path
 
 from flask import current_app
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from community.errors import Invalid
 
@@ -51,7 +52,8 @@ def prepare(stream, filename: str = "") -> Prepared:
     if not data:
         _refuse(_("The file %(name)s is empty.", name=filename))
     if len(data) > MAX_BYTES:
-        _refuse(_("The photo %(name)s is larger than %(mb)d MB.", name=filename, mb=MAX_BYTES // (1024 * 1024)))
+        _refuse(ngettext("The photo %(name)s is larger than %(num)d MB.", "The photo %(name)s is larger than "
+                         "%(num)d MB.", MAX_BYTES // (1024 * 1024), name=filename))
     try:
         with Image.open(io.BytesIO(data)) as image:
             if image.format not in ACCEPTED:
@@ -74,7 +76,7 @@ def prepare_all(files) -> list[Prepared]:
     """Every uploaded file checked before anything is written (all or nothing)."""
     files = [f for f in files if f is not None and getattr(f, "filename", "")]
     if len(files) > MAX_PHOTOS:
-        _refuse(_("At most %(n)d photos.", n=MAX_PHOTOS))
+        _refuse(ngettext("At most %(num)d photo.", "At most %(num)d photos.", MAX_PHOTOS))
     return [prepare(f.stream if hasattr(f, "stream") else f, f.filename) for f in files]
 
 

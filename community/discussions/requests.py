@@ -14,6 +14,7 @@ from datetime import date, datetime
 from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from sqlalchemy import select
 
 from app import db
@@ -81,8 +82,8 @@ def _note(note: str | None, *, required: bool) -> str:
     if required and not note:
         raise Invalid(_("Please give a reason."), fields={"note": _("Please give a reason.")})
     if len(note) > NOTE_MAX:
-        raise Invalid(_("The note is too long (at most %(n)d characters).", n=NOTE_MAX),
-                      fields={"note": _("The note is too long (at most %(n)d characters).", n=NOTE_MAX)})
+        message = ngettext("At most %(num)d character.", "At most %(num)d characters.", NOTE_MAX)
+        raise Invalid(message, fields={"note": message})
     return note
 
 

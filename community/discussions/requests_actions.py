@@ -7,6 +7,7 @@ from datetime import date
 
 from flask import flash, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 
 from app import db
@@ -40,7 +41,8 @@ def support(request_id: int):
         count = S.support(current_user, item)
     except DomainError as error:
         return _refused(item, "support", error, {})
-    flash(_("You support this item (%(n)d supports).", n=count), "success")
+    flash(ngettext("You support this item (%(num)d support).", "You support this item (%(num)d supports).", count),
+          "success")
     return _back(item, "supports")
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import select, update
 
 from app import db
@@ -23,7 +24,7 @@ def _clean(value, field: str, limit: int, *, multi_line: bool, problems: dict) -
     if not text:
         problems[field] = _("Please fill this in.")
     elif len(text) > limit:
-        problems[field] = _("At most %(n)d characters (you wrote %(m)d).", n=limit, m=len(text))
+        problems[field] = ngettext("At most %(num)d character.", "At most %(num)d characters.", limit)
     elif has_control_characters(text, multi_line=multi_line):
         problems[field] = _("Contains control characters (such as NUL); please retype it.")
     return text
@@ -111,7 +112,8 @@ def support(actor, item: Request, *, now: datetime | None = None) -> int:
     db.session.refresh(item)
     if queued:
         add_event(None, item, item.status, item.status,
-                  _("%(n)d supports: the item joins the queue for the next meeting.", n=count), now=now)
+                  ngettext("%(num)d support: the item joins the queue for the next meeting.",
+                           "%(num)d supports: the item joins the queue for the next meeting.", count), now=now)
     return count
 
 

@@ -29,7 +29,7 @@ from community.elections.services import candidates as cands
 from community.elections.services import lifecycle, recall, roll, voting
 from community.people.models import Person
 from tests.branches import dues_world, liaison_world, life_access_world, roster_world
-from tests.community.discussions import mediation_world
+from tests.community.discussions import mediation_world, requests_world
 from tests.community.elections.conftest import make_election, open_ballots
 from tests.factories import grant, grant_all, make_community, make_people, make_street, put_on_roll
 
@@ -50,7 +50,7 @@ WORLD_KEYS = frozenset({
     "person_phone", "voter_phone", "resident_phone", "election", "nominating", "published", "other_election",
     "receipt", "candidate", "elected", "recall", "nomination", "objection", "voter_3", "voter_4", "voter_5",
     "spare_grant", "spare_grant_2", "job", "notification", "reminder", "feed_token", "meeting", *SIGNED_IN,
-    *roster_world.KEYS, *life_access_world.KEYS, *dues_world.KEYS, *liaison_world.KEYS,
+    *roster_world.KEYS, *life_access_world.KEYS, *dues_world.KEYS, *liaison_world.KEYS, *requests_world.KEYS,
     *mediation_world.KEYS})
 
 
@@ -152,7 +152,7 @@ def build_world() -> World:
         "other_election": other.id, "notification": notification, "reminder": reminder, "feed_token": feed_token,
         "meeting": meeting.id,
         **branch_part, **life_access_world.build(branch_part["branch_member"]),
-        **dues_world.build(street_1, a), **liaison_world.build(branch_part, who),
+        **dues_world.build(street_1, a), **liaison_world.build(branch_part, who), **requests_world.build(a, who),
         **mediation_world.build(a, who, meeting.id),
     }
     ids.update({name: p.id for name, p in who.items()})

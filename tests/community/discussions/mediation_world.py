@@ -23,16 +23,13 @@ def _request(community, submitter, *, queued: bool) -> Request:
 
 
 def build(community_a, who: dict, meeting_id: int) -> dict:
-    """The identity "mediator" (and "discussion_member" unless the requests' world made it), a case, an agenda
-    item, a request out of the queue and an export job; the placeholders' ids."""
+    """The identity "mediator", a case, an agenda item, a request out of the queue and an export job; the
+    placeholders' ids (after the requests' world, which adds "discussion_member")."""
     from community.background import start_job
 
-    mediator, member = make_people(None, 2, "调解")  # living in no community: no resident's rights in A
+    mediator, = make_people(None, 1, "调解员")  # living in no community: no resident's rights in A
     raiser, = make_people(community_a, 1, "居民")
     grant(mediator, "mediator", "community", community_a.id)
-    if "discussion_member" not in who:
-        grant(member, "discussion_member", "community", community_a.id)
-        who["discussion_member"] = member
     who["mediator"] = mediator
     case = mediation.open_case(mediator, community_a.id, {
         "kind": "landlord_tenant", "title": "押金纠纷", "parties": [
