@@ -14,9 +14,6 @@ from community.people.models import Person
 
 REQUEST_HEADERS = ["受理件数", "办结件数", "办结率(%)", "评价件数", "满意及基本满意", "满意率(%)", "办结天数中位数"]
 CASE_HEADERS = ["案件数", "已结案", "调解成功", "部分调解", "调解不成", "移交", "调解成功率(%)"]
-KIND_NAMES = {"neighbours": "邻里纠纷", "landlord_tenant": "房东租客纠纷", "labour": "劳资纠纷", "other": "其他纠纷"}
-CATEGORY_NAMES = {"wages": "欠薪", "schooling": "子女入学", "housing": "住房租赁", "health": "医疗健康",
-                  "safety": "安全", "neighbours": "邻里", "environment": "环境", "jobs": "就业", "other": "其他"}
 
 
 def export_path(job_id: str) -> Path:
@@ -35,23 +32,30 @@ def _case_row(line: dict) -> list:
 
 
 def export_task(job_id: str, actor_id: int, community_id: int | None) -> None:
-    """The figures the actor may see, as a workbook; the export is logged."""
+    """The figures the actor may see, as a workbook in Chinese (the district's report); the export is logged."""
+    from flask_babel import force_locale
+
     from community.discussions.figures import figures
+    from community.discussions.mediation_forms import KIND_LABELS
+    from community.discussions.requests_views import CATEGORY_LABELS
 
     actor = db.session.get(Person, actor_id)
     data = figures(actor, community_id)
+    with force_locale("zh_Hans_CN"):  # the same names as the pages', not a second list of them
+        categories = {key: str(label) for key, label in CATEGORY_LABELS.items()}
+        kinds = {key: str(label) for key, label in KIND_LABELS.items()}
     book = Workbook(write_only=True)
     sheets = [
         ("按社区", "社区", REQUEST_HEADERS,
          [(data["names"][c], _request_row(v)) for c, v in data["communities"].items()]
          + [("合计", _request_row(data["total"]))]),
         ("按类别", "类别", REQUEST_HEADERS,
-         [(CATEGORY_NAMES.get(c, c), _request_row(v)) for c, v in data["categories"].items()]),
+         [(categories.get(c, c), _request_row(v)) for c, v in data["categories"].items()]),
         ("调解·按社区", "社区", CASE_HEADERS,
          [(data["names"][c], _case_row(v)) for c, v in data["mediation"]["community"].items()]
          + [("合计", _case_row(data["mediation"]["total"]))]),
         ("调解·按纠纷类型", "纠纷类型", CASE_HEADERS,
-         [(KIND_NAMES.get(k, k), _case_row(v)) for k, v in data["mediation"]["kind"].items()]),
+         [(kinds.get(k, k), _case_row(v)) for k, v in data["mediation"]["kind"].items()]),
         ("调解·按调解员", "调解员", CASE_HEADERS,
          [(data["mediation"]["mediator_names"][m], _case_row(v)) for m, v in data["mediation"]["mediator"].items()]),
     ]

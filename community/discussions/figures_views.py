@@ -18,10 +18,8 @@ bp = Blueprint("discussion_figures", __name__, url_prefix="/discussions/figures"
 
 def category_labels() -> dict:
     """The requests' category names (community/discussions/requests_views.py)."""
-    try:
-        from community.discussions.requests_views import CATEGORY_LABELS
-    except ImportError:  # TODO(merge): the requests' pages are not merged yet
-        return {}
+    from community.discussions.requests_views import CATEGORY_LABELS
+
     return CATEGORY_LABELS
 
 

@@ -98,6 +98,8 @@ def test_the_page_shows_tables_beside_the_charts_and_exports_a_workbook(app, cli
     rows = list(book["按社区"].values)
     assert rows[1][:4] == ("东门社区", 4, 3, 75)
     assert list(book["调解·按调解员"].values)[1][0] == "赵师傅"
+    assert all(not str(row[0]).isascii() for row in list(book["按类别"].values)[1:])  # Chinese names, no codes
+    assert list(book["调解·按纠纷类型"].values)[1][0] == "房东与租客"
     client.post("/logout")
     login(client, mworld.resident)
     assert client.get("/discussions/figures/").status_code == 403
