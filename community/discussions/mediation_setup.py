@@ -81,6 +81,7 @@ def register(reg) -> None:
     reg.api_blueprint(blp)
     reg.task("discussions.figures_export", figures_export.export_task)
     reg.menu_link(_l("Mediation"), "mediation.index", _can("mediation.list"))
+    reg.menu_link(_l("Discussion group"), "discussion_group.index", _can("discussion_group.view"))
     reg.menu_link(_l("Discussion figures"), "discussion_figures.page", _can("discussion_figures.view"))
     reg.home_card(home_cards)
     reg.demo_step(seed_mediation)
