@@ -92,3 +92,22 @@ def test_the_group_page_adds_a_member_chosen_by_name(app, client, mworld):
     client.post("/logout")
     login(client, mworld.resident)
     assert client.get(f"/discussions/group/{mworld.a.id}").status_code == 403
+
+
+def test_the_group_api(app, client, mworld):
+    from community.accounts.services import issue_token
+
+    newcomer = make_person(mworld.a, name="郑乡贤", hometown="象山")
+    admin = {"Authorization": f"Bearer {issue_token(mworld.admin_a)[0]}"}
+    added = client.post(f"/api/v1/communities/{mworld.a.id}/discussion-group", headers=admin,
+                        json={"person_id": newcomer.id, "group_role": "xiangxian"})
+    assert added.status_code == 201
+    assert {"person_id": newcomer.id, "name": "郑乡贤", "hometown": "象山", "group_role": "xiangxian"} \
+        in added.json["members"]
+    bad = client.post(f"/api/v1/communities/{mworld.a.id}/discussion-group", headers=admin,
+                      json={"person_id": newcomer.id, "group_role": "boss"})
+    assert bad.status_code == 400 and "group_role" in bad.json["error"]["fields"]
+    member = {"Authorization": f"Bearer {issue_token(mworld.member)[0]}"}
+    assert client.get(f"/api/v1/communities/{mworld.a.id}/discussion-group", headers=member).status_code == 200
+    assert client.post(f"/api/v1/communities/{mworld.a.id}/discussion-group", headers=member,
+                       json={"person_id": newcomer.id, "group_role": "mediator"}).status_code == 403
