@@ -44,6 +44,12 @@ def test_a_member_builds_the_agenda_and_records_a_resolution(mworld, meeting):
     resolution = db.session.get(MeetingResolution, first.resolution_id)
     assert resolution.is_passed and resolution.due_on == deadline and "租赁服务站" == resolution.responsible
     assert [i.decided_at is not None for i in A.items(meeting)] == [True, False]
+    from community.audit.kinds import summary_of
+    from community.audit.models import AuditEntry
+
+    steps = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "request.status",
+                                                        AuditEntry.object_id == queued.id).order_by(AuditEntry.id))
+    assert [summary_of(entry, {}) for entry in steps] == ["已提交 → 已列入议程", "已列入议程 → 已议决"]
     with pytest.raises(Conflict):
         A.resolve_item(mworld.member, meeting, first, {"decision": "再议", "responsible": "居委会",
                                                        "deadline": deadline}, now=NOW)
