@@ -22,7 +22,7 @@ def init_app(app: Flask) -> None:
     from community.registry import registry
 
     reg = registry(app)
-    reg.actions_of("discussions", ACTIONS)
+    reg.actions_of("discussions", ACTIONS, picking={"request.handle"})  # the responsible person, by name
     requests_setup.register(reg)
     from community.discussions import mediation_setup
 

@@ -16,7 +16,7 @@ from flask_babel import ngettext
 from community.errors import Invalid
 
 MAX_PHOTOS = 3
-MAX_BYTES = 8 * 1024 * 1024          # what a phone's camera writes; larger files are refused, not shrunk
+MAX_BYTES = 6 * 1024 * 1024  # a phone camera's photo; 3 of them stay under MAX_CONTENT_LENGTH (20 MB)
 MAX_PIXELS = 40_000_000              # a decompression bomb is refused before it is decoded
 LONG_SIDE = 1600                      # re-encoded photos are at most this wide or high: enough on any screen
 ACCEPTED = {"JPEG", "PNG", "WEBP", "GIF"}

@@ -22,7 +22,7 @@ from community.audit.services import record
 from community.authz import require
 from community.database import transactional, utcnow
 from community.discussions.models import RATINGS, Request, RequestEvent, Support
-from community.errors import DomainError, Forbidden, Invalid
+from community.errors import Conflict, DomainError, Forbidden, Invalid
 
 UPDATE_KIND = "request_update"   # a change of an item, to its submitter and supporters
 OVERDUE_KIND = "request_overdue"  # an item past its deadline, to the responsible person
@@ -161,8 +161,6 @@ def rate(actor, request: Request, rating: str, *, reopen: bool = False, note: st
         raise DomainError(_("An item is rated once it is done."), code="not_closed",
                           fields={"rating": _("An item is rated once it is done.")})
     if request.rating is not None:
-        from community.errors import Conflict
-
         raise Conflict(_("You have already rated this item."), code="already_rated",
                        fields={"rating": _("You have already rated this item.")})
     if reopen and (rating != "unsatisfied" or request.has_reopened):

@@ -18,7 +18,7 @@ from community.discussions import requests_submit as S
 from community.discussions.requests_views import bp, detail_page
 from community.errors import DomainError, Invalid
 from community.pages import FormFailure, redirect_to_section
-from community.people.models import Person
+from community.people.picker import picked_person
 
 
 def _back(item, section: str):
@@ -59,13 +59,16 @@ def _deadline(value: str) -> date | None:
 @login_required
 def change_status(request_id: int):
     """A handler moves the item one step, with a note."""
+    require(current_user, "request.handle")  # before the lookup says anything
     item = S.get_request(request_id)
     require(current_user, "request.handle", item)
     values = {key: request.form.get(key, "") for key in ("status", "note", "responsible", "deadline",
-                                                           "responsible_person_id")}
+                                                           "responsible_person", "responsible_person_id")}
     try:
-        person_id = request.form.get("responsible_person_id", type=int)
-        person = db.session.get(Person, person_id) if person_id else None
+        person = None
+        if values["responsible_person"].strip():  # chosen with the person picker, among the community's people
+            person = picked_person(current_user, request.form, ("community", item.community_id), "request.handle",
+                                   "responsible_person")
         R.change_status(current_user, item, values["status"], values["note"], responsible=values["responsible"],
                         deadline=_deadline(values["deadline"]), responsible_person=person)
     except DomainError as error:
@@ -97,6 +100,7 @@ def rate(request_id: int):
 @login_required
 def hide(request_id: int):
     """An administrator hides the item with a reason; its author is told."""
+    require(current_user, "request.moderate")  # before the lookup says anything
     item = S.get_request(request_id)
     require(current_user, "request.moderate", item)
     values = {"reason": request.form.get("reason", "")}
@@ -113,6 +117,7 @@ def hide(request_id: int):
 @login_required
 def show(request_id: int):
     """An administrator shows a hidden item again."""
+    require(current_user, "request.moderate")  # before the lookup says anything
     item = S.get_request(request_id)
     require(current_user, "request.moderate", item)
     try:

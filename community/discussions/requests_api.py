@@ -171,6 +171,7 @@ def support(request_id):
 def change_status(data, request_id):
     """Move an item one step (discussion members and administrators); notifies the submitter and supporters."""
     actor = current_actor()
+    require(actor, "request.handle")  # a handler somewhere, before the lookup says anything
     item = S.get_request(request_id)
     require(actor, "request.handle", item)
     person = db.session.get(Person, data["responsible_person_id"]) if data["responsible_person_id"] else None
@@ -201,6 +202,7 @@ def rate(data, request_id):
 def hide(data, request_id):
     """An administrator hides abusive content with a reason; the author is told; nothing is deleted."""
     actor = current_actor()
+    require(actor, "request.moderate")
     item = S.get_request(request_id)
     require(actor, "request.moderate", item)
     moderation.hide(actor, item, data["reason"])

@@ -36,10 +36,11 @@ def register(reg) -> None:
     from community.discussions.access import ACCESS_ROWS
     from community.discussions.requests_api import blp
     from community.discussions.requests_demo import seed_requests
-    from community.discussions.requests_views import bp
+    from community.discussions.requests_views import bp, home_cards
 
     reg.blueprint(bp)
     reg.api_blueprint(blp)
     reg.menu_link(_l("Requests and proposals"), "requests.board", lambda person: True)
+    reg.home_card(home_cards)
     reg.demo_step(seed_requests)
     reg.access(ACCESS_ROWS)

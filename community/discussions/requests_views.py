@@ -6,6 +6,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
@@ -133,3 +134,26 @@ def photo(request_id: int, photo_id: int):
     response.headers["Cache-Control"] = "private, max-age=3600"
     response.headers["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+def home_cards(person) -> list[dict]:
+    """A handler's home card: the new items of their communities waiting for an answer (one query, none for
+    people without a community-scoped handling role)."""
+    from sqlalchemy import func
+
+    from community.authz import grants_of
+    from community.discussions import HANDLERS
+    from community.discussions.models import Request
+
+    if not getattr(person, "id", None):
+        return []
+    communities = sorted({g.scope_id for g in grants_of(person) if g.role in HANDLERS and g.scope_type == "community"})
+    if not communities:
+        return []
+    rows = db.session.execute(select(Request.community_id, func.count()).where(
+        Request.community_id.in_(communities), Request.status == "submitted", Request.is_hidden.is_(False))
+        .group_by(Request.community_id)).all()
+    names = dict(_communities())
+    return [{"title": ngettext("%(num)d new request to answer", "%(num)d new requests to answer", count),
+             "body": _("%(community)s: accept or decline each, with a note.", community=names.get(cid, "")),
+             "url": url_for("requests.board", community_id=cid, status="submitted")} for cid, count in rows if count]

@@ -48,6 +48,8 @@ def test_a_resident_raises_a_request_with_a_photo_a_neighbour_supports_it_and_a_
     assert time.monotonic() - started < 60
     assert "已提交并公示" in page.inner_text("main")
     assert page.locator("#photos img").count() == 1
+    page.locator("#photos img").scroll_into_view_if_needed()  # loading="lazy": fetched once on screen
+    page.wait_for_function("() => document.querySelector('#photos img').naturalWidth > 0")
     assert page.evaluate("() => document.querySelector('#photos img').naturalWidth") == 640
     phone.check("the item, just raised")
     item_url = page.url.split("?")[0].split("#")[0]

@@ -94,3 +94,17 @@ def test_the_api_is_in_the_openapi_document(client):
                          ("/api/v1/requests/{request_id}/rating", "post")):
         assert method in paths[path], (path, method)
         assert paths[path][method].get("description") or paths[path][method].get("summary")
+
+
+def test_odd_addresses_answer_without_a_server_error(client, town):
+    from tests.factories import login
+
+    headers = token_for(client, town["outsider"])
+    error_of(client.get(f"{API}/requests?status=lost", headers=headers), 400, "invalid")
+    error_of(client.get(f"{API}/requests/99999999999", headers=headers), 404, "not_found")
+    assert client.get(f"{API}/requests?q={'长' * 500}", headers=headers).status_code == 200
+    login(client, town["outsider"])
+    for url, status in (("/requests/99999999999", 404), ("/requests/12345", 404),
+                        ("/requests/?community_id=abc&status=lost&after=!!&q=%25", 200),
+                        ("/requests/1/photos/99999999999", 404)):
+        assert client.get(url).status_code == status, url

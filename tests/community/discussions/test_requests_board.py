@@ -133,3 +133,38 @@ def test_the_history_page_shows_every_step(client, town):
     login(client, town["outsider"])
     page = client.get(f"/requests/{item.id}").get_data(as_text=True)
     assert "已受理，提交议事团讨论" in page and "赵师傅" in page
+
+
+def test_a_handler_names_the_responsible_person_with_the_picker(client, town):
+    item = raise_item(town)
+    for step in ("accepted", "on_agenda"):
+        R.change_status(town["handler"], item, step, step)
+    login(client, town["handler"])
+    response = client.post(f"/requests/{item.id}/status", data={
+        "status": "decided", "note": "由林书记牵头", "responsible": "社区居委会", "deadline": "2026-12-20",
+        "responsible_person": "林书记"})
+    assert response.status_code == 302
+    db.session.expire_all()
+    found = db.session.get(Request, item.id)
+    assert found.status == "decided" and found.responsible_person_id == town["admin"].id
+    # Nobody of that name: the form again, the error beside the picker, nothing changed.
+    other = raise_item(town, title="另一件")
+    for step in ("accepted", "on_agenda"):
+        R.change_status(town["handler"], other, step, step)
+    response = client.post(f"/requests/{other.id}/status", data={
+        "status": "decided", "note": "x", "responsible": "某单位", "responsible_person": "查无此人"})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400 and 'id="responsible_person-error"' in page and "查无此人" in page
+    db.session.expire_all()
+    assert db.session.get(Request, other.id).status == "on_agenda"
+
+
+def test_a_handlers_home_card_counts_the_new_items(client, town):
+    raise_item(town)
+    raise_item(town, title="第二件")
+    login(client, town["handler"])
+    page = client.get("/").get_data(as_text=True)
+    assert "2 new requests to answer" in page or "2 条新诉求待答复" in page
+    client.post("/logout")
+    login(client, town["neighbours"][0])
+    assert "待答复" not in client.get("/").get_data(as_text=True)

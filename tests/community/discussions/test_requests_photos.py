@@ -83,7 +83,7 @@ def test_too_large_or_too_many_photos_are_refused(client, town, monkeypatch):
     response = client.post("/requests/new", data={**_form(town), "photos": (io.BytesIO(big), "big.jpg")},
                            content_type="multipart/form-data")
     assert response.status_code == 400 and "MB" in response.get_data(as_text=True)
-    monkeypatch.setattr(P, "MAX_BYTES", 8 * 1024 * 1024)
+    monkeypatch.undo()
     many = [(io.BytesIO(jpeg_with_location((40, 30))), f"{n}.jpg") for n in range(P.MAX_PHOTOS + 1)]
     response = client.post("/requests/new", data={**_form(town), "photos": many}, content_type="multipart/form-data")
     assert response.status_code == 400
@@ -111,3 +111,14 @@ class _Upload:
 
     def __init__(self, data: bytes, filename: str):
         self.stream, self.filename = io.BytesIO(data), filename
+
+
+def test_an_enormous_or_empty_text_is_refused_beside_its_field_with_the_input_kept(client, town):
+    login(client, town["submitter"])
+    response = client.post("/requests/new", data=_form(town, body="长" * 2001), content_type="multipart/form-data")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400 and 'id="body-error"' in page and "最多 2000 个字" in page
+    assert 'value="出租屋电线老化"' in page
+    response = client.post("/requests/new", data=_form(town, title=" "), content_type="multipart/form-data")
+    assert response.status_code == 400 and 'id="title-error"' in response.get_data(as_text=True)
+    assert _count(Request) == 0
