@@ -23,6 +23,7 @@ AUDIT_LABELS = {
     "mediation.open": _l("Mediation case opened"),
     "mediation.session": _l("Mediation session recorded"),
     "mediation.outcome": _l("Mediation outcome recorded"),
+    "mediation.view": _l("Mediation case's parties viewed"),
     "discussion_group.set": _l("Discussion group member's role set"),
     "discussion_group.remove": _l("Removed from the discussion group"),
     "discussion_agenda.add": _l("Request put on a meeting's agenda"),

@@ -114,7 +114,7 @@ def _page(case, status: int = 200, session_form=None, outcome_form=None):
 @login_required
 def detail(case_id: int):
     """A case, for its mediator and the administrators over it: parties, sessions, outcome."""
-    return _page(M.get_case(current_user, case_id))
+    return _page(M.view_case(current_user, case_id))
 
 
 @bp.route("/<int:case_id>/sessions", methods=["POST"])

@@ -115,6 +115,13 @@ def test_the_pages_hide_a_case_from_everyone_else(app, client, mworld):
     login(client, mworld.mediator)
     page = client.get(f"/mediation/{case.id}")
     assert page.status_code == 200 and "王房东" in page.text and "13900001111" in page.text
+    client.post("/logout")
+    login(client, mworld.admin_a)
+    assert client.get(f"/mediation/{case.id}").status_code == 200
+    from community.audit.models import AuditEntry
+
+    viewers = db.session.scalars(select(AuditEntry.actor_id).where(AuditEntry.action == "mediation.view")).all()
+    assert viewers == [mworld.admin_a.id]  # the administrator's view is logged, the mediator's own is not
 
 
 def test_the_case_pages_record_a_session_and_the_outcome_after_a_confirmation(app, client, mworld):
