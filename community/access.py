@@ -27,10 +27,11 @@ from dataclasses import dataclass, field
 #   "liaison"            liaison of the home-side organisation of {branch_member} (lives in no community)
 #   "scorer"             scorer of {organisation}, a scoring organisation of A (volunteers; lives in no community)
 #   "organiser"          activity organiser in community A (volunteers; lives in no community)
+#   "mediator"           a mediator (调解员) of A (tests/community/discussions/mediation_world.py)
 ANONYMOUS = "anonymous"
 SIGNED_IN = frozenset({"resident", "admin_a", "admin_b", "street_admin", "other_street_admin", "platform_admin",
                        "committee", "counter", "other_committee", "secretary", "liaison", "discussion_member",
-                       "scorer", "organiser"})
+                       "scorer", "organiser", "mediator"})
 IDENTITIES = (ANONYMOUS, *sorted(SIGNED_IN))
 ADMINS = frozenset({"admin_a", "admin_b", "street_admin", "other_street_admin", "platform_admin"})
 OVER_A = frozenset({"admin_a", "street_admin", "platform_admin"})  # administer community A

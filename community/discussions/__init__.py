@@ -24,4 +24,6 @@ def init_app(app: Flask) -> None:
     reg = registry(app)
     reg.actions_of("discussions", ACTIONS, picking={"request.handle"})  # the responsible person, by name
     requests_setup.register(reg)
-    # The mediation helper's parts: its branch adds here the one line `mediation_setup.register(reg)`.
+    from community.discussions import mediation_setup
+
+    mediation_setup.register(reg)  # the group, mediation, agenda, figures

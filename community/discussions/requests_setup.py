@@ -12,12 +12,21 @@ AUDIT_LABELS = {
 }
 
 
+def status_summary(entry, names: dict) -> str:
+    """"已受理 → 已列入议程": a status change worded from the row's detail, never as its codes."""
+    from community.discussions.requests import STATUS_LABELS
+
+    detail = entry.detail or {}
+    steps = [STATUS_LABELS.get(detail.get(key)) for key in ("from", "to")]
+    return " → ".join(str(step) for step in steps) if all(steps) else ""
+
+
 def register(reg) -> None:
     """Audit kinds, reminder kinds, the daily overdue job, pages, API, menu, demo step and access rows."""
     from community.discussions import requests_reminders as rr
 
     for action, label in AUDIT_LABELS.items():
-        reg.audit_kind(action, label)
+        reg.audit_kind(action, label, status_summary if action == "request.status" else None)
     reg.reminder_kind(rr.UPDATE, rr.UPDATE_KIND)
     reg.reminder_kind(rr.OVERDUE, rr.OVERDUE_KIND)
     reg.reminder_kind(rr.HIDDEN, rr.HIDDEN_KIND)

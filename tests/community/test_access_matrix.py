@@ -29,7 +29,7 @@ from community.elections.services import candidates as cands
 from community.elections.services import lifecycle, recall, roll, voting
 from community.people.models import Person
 from tests.branches import dues_world, liaison_world, life_access_world, roster_world
-from tests.community.discussions import requests_world
+from tests.community.discussions import mediation_world, requests_world
 from tests.community.elections.conftest import make_election, open_ballots
 from tests.factories import grant, grant_all, make_community, make_people, make_street, put_on_roll
 from tests.volunteers import activities_world, points_world, uses_world
@@ -52,7 +52,8 @@ WORLD_KEYS = frozenset({
     "receipt", "candidate", "elected", "recall", "nomination", "objection", "voter_3", "voter_4", "voter_5",
     "spare_grant", "spare_grant_2", "job", "notification", "reminder", "feed_token", "meeting", *SIGNED_IN,
     *roster_world.KEYS, *life_access_world.KEYS, *dues_world.KEYS, *liaison_world.KEYS, *requests_world.KEYS,
-    *uses_world.KEYS, *points_world.KEYS, *activities_world.KEYS})
+    *uses_world.KEYS, *points_world.KEYS, *activities_world.KEYS,
+    *mediation_world.KEYS})
 
 
 # ---------------------------------------------------------------------------------------------- the world
@@ -157,6 +158,7 @@ def build_world() -> World:
         **uses_world.build(street_1, a, who),  # redemptions, allocations, certificates (volunteers)
         **points_world.build_matrix(street_1, a, who),
         **activities_world.build(a, admin_a, resident),
+        **mediation_world.build(a, who, meeting.id),
     }
     ids.update({name: p.id for name, p in who.items()})
     assert ids.keys() == WORLD_KEYS

@@ -7,6 +7,7 @@ import pytest
 
 from app import db
 from community.discussions import requests_submit as S
+from tests.community.discussions.mediation_support import mworld  # noqa: F401  (the mediation tests' world)
 from tests.factories import grant, make_community, make_people, make_person, make_street
 
 
