@@ -22,3 +22,6 @@ def init_app(app: Flask) -> None:
     from volunteers import activities_setup
 
     activities_setup.register(reg)
+    from volunteers import exports_setup  # the .xlsx exports of grants, rosters and a street's points
+
+    exports_setup.register(reg)

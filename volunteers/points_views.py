@@ -76,8 +76,10 @@ def leaderboard():
                                pages=1)
     args = {"street_id": community.street_id} if where == "street" else {"community_id": community.id}
     board = R.leaderboard(current_user, period=period, page=_page_arg(), per_page=PER_PAGE, now=now, **args)
+    # The street administrator's export of the street's points for this period (names in full, on the queue).
+    export_street = community.street_id if can(current_user, "points.export_summary", community.street) else None
     return render_template("volunteers/points/leaderboard.html", board=board, span=span, where=where,
-                           page=_page_arg(), pages=max(1, -(-board.total // PER_PAGE)))
+                           page=_page_arg(), pages=max(1, -(-board.total // PER_PAGE)), export_street=export_street)
 
 
 # ------------------------------------------------------------------ the scorer

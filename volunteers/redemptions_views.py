@@ -17,10 +17,13 @@ from community.places.models import Street
 from volunteers import allocation as A
 from volunteers import redemptions as R
 from volunteers.ledger import balance, balances
+from volunteers.exports import DOWNLOAD_NAMES
 from volunteers.redemptions_excel import ALLOCATION_TASK, REDEMPTIONS_TASK, export_file
 
 bp = Blueprint("volunteer_uses", __name__, url_prefix="/volunteers")
 LIMIT = 100
+# Every export this job page serves, with its download's name (the points' and activities' ones too).
+EXPORTS = {REDEMPTIONS_TASK: "积分兑换.xlsx", ALLOCATION_TASK: "排序名单.xlsx", **DOWNLOAD_NAMES}
 
 
 def _refused(error: DomainError) -> None:
@@ -190,7 +193,7 @@ def export():
 
 def _own_export(job_id: str) -> dict:
     progress = get_progress(job_id, owner_id=current_user.id)
-    if not progress or progress.get("kind") not in (REDEMPTIONS_TASK, ALLOCATION_TASK):
+    if not progress or progress.get("kind") not in EXPORTS:
         abort(404)
     return progress
 
@@ -210,5 +213,4 @@ def export_download(job_id: str):
     path = export_file(job_id)
     if progress.get("state") != "done" or not path.exists():
         abort(404)
-    name = "积分兑换.xlsx" if progress["kind"] == REDEMPTIONS_TASK else "排序名单.xlsx"
-    return send_file(path, as_attachment=True, download_name=name)
+    return send_file(path, as_attachment=True, download_name=EXPORTS[progress["kind"]])
