@@ -6,7 +6,7 @@ import sys
 
 BENCHES = ["people_list", "ceremony_pages", "meeting_pages", "liaison_pages", "reminders_dispatch", "life_pages",
            "dues_pages", "reminder_pages", "request_pages",
-           "points_pages", "uses_pages", "activities_pages", "mediation_pages"]
+           "points_pages", "uses_pages", "activities_pages", "mediation_pages", "exports_pages"]
 
 
 def _chosen(argv: list[str]) -> list[str]:

@@ -33,6 +33,14 @@ def bearer(app, phone: str, password: str = PASSWORD) -> dict:
     return {"Authorization": f"Bearer {token}"}
 
 
+def prepare(db) -> None:
+    """create_all, after the extension the requests' search index needs on PostgreSQL (the migrations make it)."""
+    if db.engine.dialect.name == "postgresql":
+        with db.engine.begin() as conn:
+            conn.execute(text("CREATE EXTENSION IF NOT EXISTS pg_trgm"))
+    db.create_all()
+
+
 def measure(url: str, folder: str, size, seed: Callable, pages: Callable) -> dict:
     """Seed one database, then per page: a warm-up request, its statements counted on a second one, and its
     median time over BENCH_REPEAT requests as a multiple of /healthz. {label: (multiple, statements)}."""
@@ -40,7 +48,7 @@ def measure(url: str, folder: str, size, seed: Callable, pages: Callable) -> dic
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "INSTANCE_PATH": folder, **BENCH_CONFIG})
     with app.app_context():
-        db.create_all()
+        prepare(db)
         world = seed(size)
         db.session.commit()
         db.session.execute(text("ANALYZE"))  # plans from the seeded rows' statistics, as in production

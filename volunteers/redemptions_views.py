@@ -16,8 +16,8 @@ from community.pages import FormFailure, redirect_to_section
 from community.places.models import Street
 from volunteers import allocation as A
 from volunteers import redemptions as R
-from volunteers.ledger import balance, balances
 from volunteers.exports import DOWNLOAD_NAMES
+from volunteers.ledger import balance, balances
 from volunteers.redemptions_excel import ALLOCATION_TASK, REDEMPTIONS_TASK, export_file
 
 bp = Blueprint("volunteer_uses", __name__, url_prefix="/volunteers")
