@@ -1,7 +1,11 @@
 """On a phone: a community's scorer grants points to a resident (chosen by name with the person picker, a wrong
 amount refused beside the field, a confirmation), and the resident sees the points, the chart's table and the
-leaderboard."""
+leaderboard; the scorer exports the grants to .xlsx on the task queue and downloads them."""
 from __future__ import annotations
+
+from io import BytesIO
+
+from openpyxl import load_workbook
 
 from app import db
 from tests.browser.phone import Phone
@@ -49,6 +53,16 @@ def test_a_scorer_grants_and_the_volunteer_sees_the_points(places, live, chromiu
     page.get_by_role("button", name="确认赋分").click()
     page.wait_for_url(f"**/points/organisations/{world['town']}/grant")
     assert "李晓红 获得 12 积分" in page.content() and "剩余 488 分" in page.content()
+    page.get_by_role("button", name="导出赋分记录（.xlsx）").click()  # on the task queue: the job page
+    page.wait_for_url("**/volunteers/exports/*")
+    link = page.get_by_role("link", name="下载表格")
+    link.wait_for()
+    scorer.check("export ready")
+    with page.expect_download() as caught:
+        link.click()
+    assert caught.value.suggested_filename == "赋分记录.xlsx"
+    rows = list(load_workbook(BytesIO(caught.value.path().read_bytes())).active.values)  # no suffix on disk
+    assert rows[2][1] == "李晓红" and rows[2][3] == 12 and "****" in rows[2][2] and rows[2][8] == "否"
     scorer.done()
 
     volunteer = Phone(chromium, live)
