@@ -1,10 +1,13 @@
 """On phones (journey 5): organiser 陈老师 creates a beach clean-up (a capacity of 0 refused beside its field), a
 volunteer signs up, the organiser's screen shows a code that changes by itself, the volunteer types it and is
 checked in; on Saturday's finished clean-up the organiser fixes a forgotten check-out by hand and confirms the
-roster: the points are posted."""
+roster: the points are posted, and the roster is exported to .xlsx and opened."""
 from __future__ import annotations
 
 from datetime import timedelta
+from io import BytesIO
+
+from openpyxl import load_workbook
 
 from app import db
 from community.database import as_local, utcnow
@@ -116,5 +119,16 @@ def _journey(world, live, chromium):
     assert "本次发放积分2人" in page.locator("#roster").inner_text()
     assert page.locator("#roster .badge", has_text="已发放").count() == 2
     chen.check("roster confirmed")
+    page.get_by_role("button", name="导出名册（.xlsx）").click()  # on the task queue: the job page
+    page.wait_for_url("**/volunteers/exports/*")
+    link = page.get_by_role("link", name="下载表格")
+    link.wait_for()
+    with page.expect_download() as caught:
+        link.click()
+    assert caught.value.suggested_filename == "活动名单.xlsx"
+    rows = list(load_workbook(BytesIO(caught.value.path().read_bytes())).active.values)  # no suffix on disk
+    by_name = {r[0]: r for r in rows[2:]}
+    assert set(by_name) == {"小李", "小王"} and all("****" in r[1] for r in by_name.values())
+    assert by_name["小李"][5] == "2.00" and by_name["小李"][6] == 20 and by_name["小王"][2] == "已报名"
     chen.done()
     li.done()
