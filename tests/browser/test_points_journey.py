@@ -1,6 +1,7 @@
 """On a phone: a community's scorer grants points to a resident (chosen by name with the person picker, a wrong
 amount refused beside the field, a confirmation), and the resident sees the points, the chart's table and the
-leaderboard; the scorer exports the grants to .xlsx on the task queue and downloads them."""
+leaderboard; the scorer exports the grants to .xlsx on the task queue and downloads them, the street office the
+street's points of the year."""
 from __future__ import annotations
 
 from io import BytesIO
@@ -21,7 +22,9 @@ def _world(places) -> dict:
     grant(scorer, "scorer", "organisation", town.id)
     volunteer = make_person(places["east"], name="李晓红")
     make_person(places["east"], name="王大海")
-    world = {"scorer": scorer.phone, "volunteer": volunteer.phone, "town": town.id}
+    office = make_person(places["west"], name="街道办小周")
+    grant(office, "street_admin", "street", places["street"].id)
+    world = {"scorer": scorer.phone, "volunteer": volunteer.phone, "town": town.id, "office": office.phone}
     db.session.commit()
     db.session.remove()
     return world
@@ -78,4 +81,20 @@ def test_a_scorer_grants_and_the_volunteer_sees_the_points(places, live, chromiu
     page.wait_for_url("**/points/leaderboard")
     assert "李晓红" in page.content() and "您排第 1 名" in page.content()
     volunteer.check("leaderboard")
+    assert page.get_by_role("button", name="导出", exact=False).count() == 0  # the street office's alone
     volunteer.done()
+
+    office = Phone(chromium, live)  # the street office exports the street's points of the year, names in full
+    page = office.page
+    office.sign_in(world["office"], PASSWORD)
+    office.goto("/points/leaderboard?where=street&span=year")
+    page.get_by_role("button", name="积分汇总").click()
+    page.wait_for_url("**/volunteers/exports/*")
+    link = page.get_by_role("link", name="下载表格")
+    link.wait_for()
+    with page.expect_download() as caught:
+        link.click()
+    assert caught.value.suggested_filename == "积分汇总.xlsx"
+    rows = list(load_workbook(BytesIO(caught.value.path().read_bytes())).active.values)
+    assert rows[2][0] == "李晓红" and rows[2][2] == "东门社区" and rows[2][3] == 12 and len(rows) == 3
+    office.done()
