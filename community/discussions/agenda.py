@@ -97,6 +97,8 @@ def resolve_item(actor, meeting: Meeting, item: AgendaItem, data: dict, *, respo
     require_manage(actor, meeting)
     if item.meeting_id != meeting.id:
         raise NotFound(_("No such agenda item."))
+    if meeting.is_cancelled:
+        raise DomainError(_("This meeting was cancelled; schedule a new one instead."), code="cancelled")
     if item.decided_at is not None:
         raise Conflict(_("This item is already decided."), code="already_decided")
     decision = text_field(data, "decision", 500)
@@ -140,15 +142,13 @@ def invite_hometown(actor, meeting: Meeting, *, now: datetime | None = None) -> 
     return len(new)
 
 
-def _back_to_queue(actor, meeting: Meeting, item: AgendaItem, note: str, now: datetime) -> None:
-    """The agenda row goes; the request steps back on_agenda → accepted with the note (history, audit, notices)."""
-    request = item.request
+def _take_off(item: AgendaItem) -> None:
+    """The agenda row goes (so the request may come back to this meeting later), unless decided meanwhile."""
     gone = db.session.execute(delete(AgendaItem).where(AgendaItem.id == item.id, AgendaItem.decided_at.is_(None))
                               .execution_options(synchronize_session=False))
     if gone.rowcount != 1:  # decided or taken off meanwhile by someone else
         raise Conflict(_("This item is no longer waiting on the agenda."), code="not_on_agenda")
     db.session.expunge(item)
-    workflow.change_status(actor, request, "accepted", note, off_agenda=True, now=now)
 
 
 def _refuse_off(request: Request) -> None:
@@ -177,14 +177,16 @@ def remove_item(actor, meeting: Meeting, item: AgendaItem, note: str, *, now: da
     if title[:200] in lines:
         lines.remove(title[:200])  # the meeting's own agenda and .ics lose that line
         meeting.agenda = lines
-    _back_to_queue(actor, meeting, item, note, now or utcnow())
+    _take_off(item)
+    workflow.change_status(actor, request, "accepted", note, off_agenda=True, now=now or utcnow())
     record(actor, "discussion_agenda.remove", meeting, title, {"request_id": request.id})
     return request
 
 
 def meeting_cancelled(actor, meeting: Meeting, reason: str, now: datetime) -> None:
     """Registered with the meetings (reg.meeting_cancelled): a cancelled discussion meeting's undecided items
-    return to the queue, each once, with the cancellation's reason, in the cancellation's unit of work."""
+    return to the queue, each once, with the cancellation's reason, in the cancellation's unit of work. Their
+    agenda rows stay, undecided, as the record of what the cancelled meeting was to discuss."""
     if meeting.kind != "discussion":
         return
     undecided = [item for item in items(meeting) if item.decided_at is None and item.request.status == "on_agenda"]
@@ -192,7 +194,7 @@ def meeting_cancelled(actor, meeting: Meeting, reason: str, now: datetime) -> No
     note = _("The meeting %(title)s (%(day)s) was cancelled: %(reason)s", title=meeting.title, day=day,
              reason=reason)[:1000]
     for item in undecided:
-        _back_to_queue(actor, meeting, item, note, now)
+        workflow.change_status(actor, item.request, "accepted", note, off_agenda=True, now=now)
     if undecided:
         record(actor, "discussion_agenda.cancelled", meeting, str(len(undecided)),
                {"request_ids": [item.request_id for item in undecided]})

@@ -94,7 +94,9 @@ def test_cancelling_a_meeting_returns_its_two_undecided_items_exactly_once(mworl
     cancel_meeting(mworld.member, meeting, "台风预警，改期", now=NOW)
     db.session.commit()
     assert [db.session.get(Request, i).status for i in ids] == ["accepted", "accepted"]
-    assert db.session.scalars(select(AgendaItem).where(AgendaItem.meeting_id == meeting.id)).all() == []
+    kept = db.session.scalars(select(AgendaItem).where(AgendaItem.meeting_id == meeting.id)).all()
+    assert len(kept) == 2 and all(i.decided_at is None for i in kept)  # the record of what it was to discuss
+    assert {r.id for r in A.waiting(meeting)} == set(ids)
     for request_id in ids:
         back, = _returns(request_id)
         assert "台风预警，改期" in back.note
@@ -102,6 +104,9 @@ def test_cancelling_a_meeting_returns_its_two_undecided_items_exactly_once(mworl
     assert supporter.id in {who for who, _channel in _told(_returns(ids[0])[0])}
     with pytest.raises(DomainError):
         cancel_meeting(mworld.member, meeting, "再取消一次")
+    with pytest.raises(DomainError):
+        A.resolve_item(mworld.member, meeting, first, {"decision": "照办", "responsible": "居委会",
+                                                       "deadline": (NOW + timedelta(days=9)).date()}, now=NOW)
     assert all(len(_returns(i)) == 1 for i in ids)
 
 
