@@ -50,6 +50,13 @@ def test_handlers_export_the_filtered_board_and_private_or_hidden_authors_never_
     rows = list(B.export_rows(town["admin"]))
     assert {row[0] for row in rows} == {public.id, private.id}
     assert [row[-1] for row in rows if row[0] == private.id] == [None]
+    # Not even its own author, when a handler raised it unnamed, gets the name into a file.
+    from community.discussions import requests_submit as S
+
+    own = S.submit(town["handler"], {"kind": "proposal", "title": "我的建议", "body": "增设路灯", "category": "safety",
+                                     "community_id": town["a"].id, "is_public": False})
+    db.session.commit()
+    assert [row[-1] for row in B.export_rows(town["handler"]) if row[0] == own.id] == [None]
 
 
 def test_only_handlers_export_and_only_the_starter_downloads(client, town):
