@@ -5,7 +5,9 @@ One database per size: a street of C communities with R requests in every status
 1–30 days, most rated) and K mediation cases among 2 mediators per community, most closed. Pages, timed as a
 multiple of /healthz with their statement counts (which must not grow with the rows): the figures page and API
 over every community (the street administrator), the street administrator's case list, a mediator's own case
-list, and a discussion meeting's agenda with its queue.
+list, a discussion meeting's agenda with its queue; then once each (they write): the requests board's .xlsx
+export over the street (the task run in-process, streamed from one query, at most 5,000 rows) with its job page,
+and taking an item off the agenda (back to the queue, its people told).
 """
 from __future__ import annotations
 
@@ -81,9 +83,17 @@ def _seed(scale: float) -> dict:
     meeting = Meeting(kind="discussion", scope_type="community", scope_id=community_ids[0], title="议事会",
                       starts_at=now + timedelta(days=2), ends_at=now + timedelta(days=2, hours=1), place="议事厅")
     db.session.add(meeting)
+    db.session.flush()
+    from community.discussions.mediation_models import AgendaItem
+
+    on_agenda = db.session.scalar(select(Request).where(Request.community_id == community_ids[0],
+                                                         Request.status == "accepted").limit(1))
+    on_agenda.status = "on_agenda"
+    item = AgendaItem(meeting_id=meeting.id, request_id=on_agenda.id, position=1, created_at=now)
+    db.session.add(item)
     db.session.execute(text("ANALYZE"))
     db.session.commit()
-    return {"meeting": meeting.id, "mediator_phone": f"15{4_000_000:09d}"}
+    return {"meeting": meeting.id, "mediator_phone": f"15{4_000_000:09d}", "agenda_item": item.id}
 
 
 def update_password(model, person_id: int, password_hash: str):
@@ -128,6 +138,25 @@ def _measure(url: str, folder: str, scale: float) -> dict:
         assert client.get(path, headers=headers or {}).status_code == 200, path
         count = len(statements)
         result[label] = (_time(client, path, headers) / baseline, count)
+    import time
+
+    off = f"/discussions/meetings/{world['meeting']}/agenda/{world['agenda_item']}/remove"
+    writes = {"board export (.xlsx, street)": ("/requests/export", {}),
+              "agenda item off (POST)": (off, {"note": "材料不全", "confirmed": "1"})}
+    for label, (path, form) in writes.items():
+        statements.clear()
+        began = time.perf_counter()
+        answer = admin.post(path, data=form)
+        elapsed = time.perf_counter() - began
+        assert answer.status_code == 302, (path, answer.status_code)
+        result[label] = (elapsed / baseline, len(statements))
+        if path == "/requests/export":
+            job = answer.headers["Location"]
+            assert admin.get(job).status_code == 200 and admin.get(job + ".xlsx").status_code == 200
+            statements.clear()
+            admin.get(job)
+            count = len(statements)  # one request's, before the timing's repeats
+            result["board export's job page"] = (_time(admin, job, None) / baseline, count)
     with app.app_context():
         db.session.remove()
         db.engine.dispose()

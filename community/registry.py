@@ -80,6 +80,7 @@ class Registry:
     scheduled_jobs: dict[str, dict] = field(default_factory=dict)
     meeting_kinds: dict[str, object] = field(default_factory=dict)
     calendar_sources: list[Callable] = field(default_factory=list)
+    meeting_cancelled_listeners: list[Callable] = field(default_factory=list)
     approval_sources: list[Callable] = field(default_factory=list)
     party_membership_sources: list[Callable] = field(default_factory=list)
     access_rows: list = field(default_factory=list)
@@ -177,6 +178,11 @@ class Registry:
         """A kind of meeting (`community.meetings.MeetingKind`: label, scope type, quorum rule, managing action)."""
         self._unique(name, self.meeting_kinds, "meeting kind")
         self.meeting_kinds[name] = spec
+
+    def meeting_cancelled(self, listener: Callable) -> None:
+        """`listener(actor, meeting, reason, now)` runs inside community.meetings' cancellation, in its unit of
+        work (a refusal cancels nothing): packages undo what they hung on the meeting without meetings knowing."""
+        self.meeting_cancelled_listeners.append(listener)
 
     def calendar_source(self, source: Callable) -> None:
         """`source(person_id, start, end)` -> the person's calendar events (meetings, deadlines) for the

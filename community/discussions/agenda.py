@@ -4,14 +4,17 @@ Discussion meetings are the shared meetings (community/meetings, kind "discussio
 minutes are the meetings' own. Putting a queued request on a meeting's agenda moves it to `on_agenda`
 (community.discussions.requests.change_status, which notifies the submitter and supporters); the resolution
 (decision, responsible unit or person, deadline) is written as the meeting's resolution row and moves the
-request to `decided` — all in one unit of work, so nothing is half-written when a step is refused.
+request to `decided` — all in one unit of work, so nothing is half-written when a step is refused. An undecided
+item taken off the agenda (with a reason), or left on a meeting that is cancelled (the `meeting_cancelled`
+listener the meetings call, in their unit of work), returns to the queue: its agenda row goes, the request steps
+back on_agenda → accepted with the reason, and its people are told once.
 """
 from __future__ import annotations
 
 from datetime import datetime
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import joinedload
 
 from app import db
@@ -94,6 +97,8 @@ def resolve_item(actor, meeting: Meeting, item: AgendaItem, data: dict, *, respo
     require_manage(actor, meeting)
     if item.meeting_id != meeting.id:
         raise NotFound(_("No such agenda item."))
+    if meeting.is_cancelled:
+        raise DomainError(_("This meeting was cancelled; schedule a new one instead."), code="cancelled")
     if item.decided_at is not None:
         raise Conflict(_("This item is already decided."), code="already_decided")
     decision = text_field(data, "decision", 500)
@@ -135,3 +140,61 @@ def invite_hometown(actor, meeting: Meeting, *, now: datetime | None = None) -> 
     new = records._add(meeting, members_with_hometown(meeting.scope_id, meeting.hometown), now or utcnow())
     record(actor, "meeting.invite_members", meeting, str(len(new)), {"hometown": meeting.hometown})
     return len(new)
+
+
+def _take_off(item: AgendaItem) -> None:
+    """The agenda row goes (so the request may come back to this meeting later), unless decided meanwhile."""
+    gone = db.session.execute(delete(AgendaItem).where(AgendaItem.id == item.id, AgendaItem.decided_at.is_(None))
+                              .execution_options(synchronize_session=False))
+    if gone.rowcount != 1:  # decided or taken off meanwhile by someone else
+        raise Conflict(_("This item is no longer waiting on the agenda."), code="not_on_agenda")
+    db.session.expunge(item)
+
+
+def _refuse_off(request: Request) -> None:
+    message = _("Only an item that is on the agenda and not yet decided can be taken off it.")
+    raise DomainError(message, code="step_refused", fields={"note": message})
+
+
+def check_removable(actor, meeting: Meeting, item: AgendaItem, note: str) -> str:
+    """May this item come off the agenda with this reason (asked before the confirmation step)? The reason."""
+    require_manage(actor, meeting)
+    if item.meeting_id != meeting.id:
+        raise NotFound(_("No such agenda item."))
+    if meeting.is_cancelled:
+        raise DomainError(_("This meeting was cancelled; schedule a new one instead."), code="cancelled")
+    if item.decided_at is not None or item.request.status != "on_agenda":
+        _refuse_off(item.request)
+    return workflow._note(note, required=True)
+
+
+@transactional
+def remove_item(actor, meeting: Meeting, item: AgendaItem, note: str, *, now: datetime | None = None) -> Request:
+    """Take an undecided item off the agenda with a reason: it returns to the queue and its people are told."""
+    note = check_removable(actor, meeting, item, note)
+    request, title = item.request, item.request.title
+    lines = list(meeting.agenda or [])
+    if title[:200] in lines:
+        lines.remove(title[:200])  # the meeting's own agenda and .ics lose that line
+        meeting.agenda = lines
+    _take_off(item)
+    workflow.change_status(actor, request, "accepted", note, off_agenda=True, now=now or utcnow())
+    record(actor, "discussion_agenda.remove", meeting, title, {"request_id": request.id})
+    return request
+
+
+def meeting_cancelled(actor, meeting: Meeting, reason: str, now: datetime) -> None:
+    """Registered with the meetings (reg.meeting_cancelled): a cancelled discussion meeting's undecided items
+    return to the queue, each once, with the cancellation's reason, in the cancellation's unit of work. Their
+    agenda rows stay, undecided, as the record of what the cancelled meeting was to discuss."""
+    if meeting.kind != "discussion":
+        return
+    undecided = [item for item in items(meeting) if item.decided_at is None and item.request.status == "on_agenda"]
+    day = as_local(meeting.starts_at).strftime("%Y-%m-%d")
+    note = _("The meeting %(title)s (%(day)s) was cancelled: %(reason)s", title=meeting.title, day=day,
+             reason=reason)[:1000]
+    for item in undecided:
+        workflow.change_status(actor, item.request, "accepted", note, off_agenda=True, now=now)
+    if undecided:
+        record(actor, "discussion_agenda.cancelled", meeting, str(len(undecided)),
+               {"request_ids": [item.request_id for item in undecided]})

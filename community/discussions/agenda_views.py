@@ -15,14 +15,16 @@ from community.errors import DomainError
 bp = Blueprint("discussion_agenda", __name__, url_prefix="/discussions/meetings")
 
 
-def _page(meeting, status: int = 200, item_id=None, form=None, picker_error=None):
+def _page(meeting, status: int = 200, item_id=None, form=None, picker_error=None, remove_error=None):
     """The agenda page; the form of one item shown as posted (with its errors). Each item's form has its own
     prefix, so the fields' ids stay unique on the page."""
     items = A.items(meeting)
-    forms = {item.id: form if item.id == item_id else ResolutionItemForm(formdata=None, prefix=f"item{item.id}")
+    forms = {item.id: form if item.id == item_id and form is not None
+             else ResolutionItemForm(formdata=None, prefix=f"item{item.id}")
              for item in items if item.decided_at is None}
     return render_template("discussions/agenda/page.html", meeting=meeting, items=items, queue=A.waiting(meeting),
-                           posted_item=item_id, forms=forms, picker_error=picker_error), status
+                           posted_item=item_id, forms=forms, picker_error=picker_error,
+                           remove_error=remove_error), status
 
 
 def _back(meeting, anchor: str = "agenda"):
@@ -79,6 +81,33 @@ def resolve(meeting_id: int, item_id: int):
             flash(_("The resolution is recorded; “%(title)s” is decided.", title=item.request.title), "success")
             return _back(meeting, f"item-{item.id}")
     return _page(meeting, 422, item_id=item.id, form=form, picker_error=picker_error)
+
+
+@bp.route("/<int:meeting_id>/agenda/<int:item_id>/remove", methods=["POST"])
+@login_required
+def remove(meeting_id: int, item_id: int):
+    """Take an undecided item off the agenda with a reason, after a confirmation step: it returns to the queue."""
+    from community.confirm import ask, is_confirmed
+
+    meeting = A.discussion_meeting(current_user, meeting_id)
+    item = A.get_item(current_user, meeting, item_id)
+    note = (request.form.get("note") or "").strip()
+    try:
+        if not is_confirmed():
+            A.check_removable(current_user, meeting, item, note)
+            return ask(_("Take it off the agenda"), _(
+                "“%(title)s” leaves the agenda of %(meeting)s and returns to the queue; its submitter and "
+                "supporters are told why.", title=item.request.title, meeting=meeting.title),
+                _("Yes, take it off"), url_for("discussion_agenda.page", meeting_id=meeting.id) + f"#item-{item.id}",
+                undoable=True)
+        title = item.request.title
+        A.remove_item(current_user, meeting, item, note)
+    except DomainError as error:
+        if error.status == 403:
+            raise
+        return _page(meeting, 422, item_id=item.id, remove_error=error)
+    flash(_("“%(title)s” is back in the queue; its submitter and supporters are told.", title=title), "success")
+    return _back(meeting, "queue")
 
 
 @bp.route("/<int:meeting_id>/hometown-invite", methods=["POST"])

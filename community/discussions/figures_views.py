@@ -65,25 +65,30 @@ def export():
     return redirect(url_for("discussion_figures.job", job_id=job_id))
 
 
-def _own_job(job_id: str) -> dict:
+def own_job(job_id: str, kind: str = "discussions.figures_export") -> dict:
+    """A job of this kind started by the signed-in person, else 404 (nobody else's export is downloadable)."""
     progress = get_progress(job_id, owner_id=current_user.id)
-    if not progress or progress.get("kind") != "discussions.figures_export":
+    if not progress or progress.get("kind") != kind:
         abort(404)
     return progress
+
 
 
 @bp.route("/jobs/<job_id>")
 @login_required
 def job(job_id: str):
     """The export's progress; when done, its download (the page works without JavaScript: reload it)."""
-    return render_template("discussions/figures/job.html", job_id=job_id, progress=_own_job(job_id))
+    return render_template("discussions/figures/job.html", job_id=job_id, progress=own_job(job_id),
+                           heading=_("Discussion figures"), again_url=url_for("discussion_figures.job", job_id=job_id),
+                           download_url=url_for("discussion_figures.download", job_id=job_id),
+                           back_url=url_for("discussion_figures.page"), back_label=_("Back to the figures"))
 
 
 @bp.route("/jobs/<job_id>.xlsx")
 @login_required
 def download(job_id: str):
     """The finished workbook, for the person who asked for it."""
-    progress = _own_job(job_id)
+    progress = own_job(job_id)
     path = export_path(job_id)
     if progress.get("state") != "done" or not path.exists():
         abort(404)

@@ -47,7 +47,7 @@ class OutcomeForm(CheckedForm):
 
 
 class ResolutionItemForm(CheckedForm):
-    decision = TextAreaField(_l("Decision"), validators=[DataRequired(), Length(max=500)])
+    decision = TextAreaField(_l("Decision taken"), validators=[DataRequired(), Length(max=500)])
     responsible = StringField(_l("Responsible unit"), validators=[Optional(), Length(max=100)],
                               description=_l("A unit (社区居委会, 租赁服务站…), a person below, or both."))
     deadline = DateField(_l("Deadline"), validators=[DataRequired()])

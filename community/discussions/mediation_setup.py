@@ -28,6 +28,8 @@ AUDIT_LABELS = {
     "discussion_group.remove": _l("Removed from the discussion group"),
     "discussion_agenda.add": _l("Request put on a meeting's agenda"),
     "discussion_agenda.resolve": _l("Meeting's resolution on a request"),
+    "discussion_agenda.remove": _l("Request taken off a meeting's agenda"),
+    "discussion_agenda.cancelled": _l("Cancelled meeting's agenda returned to the queue"),
     "discussion_figures.export": _l("Discussion figures exported"),
 }
 
@@ -79,6 +81,9 @@ def register(reg) -> None:
     reg.blueprint(group_bp)
     reg.blueprint(figures_bp)
     reg.blueprint(agenda_bp)
+    from community.discussions.agenda import meeting_cancelled
+
+    reg.meeting_cancelled(meeting_cancelled)  # its undecided items back to the queue
     reg.api_blueprint(blp)
     reg.task("discussions.figures_export", figures_export.export_task)
     reg.menu_link(_l("Mediation"), "mediation.index", _can("mediation.list"))

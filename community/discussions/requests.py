@@ -1,7 +1,9 @@
 """The follow-up workflow of requests and proposals (shared/DOMAIN.md "同心圆 discussions").
 
 submitted → accepted | declined (with a reason) → on_agenda → decided (responsible, deadline) → in_progress →
-done. Nothing skips a step or goes back, with two exceptions that the rules name: an item whose supports
+done. Nothing skips a step or goes back, with three exceptions that the rules name: an item taken off a meeting's
+agenda, or on the agenda of a meeting that was cancelled, returns to the queue (on_agenda → accepted, only
+through community.discussions.agenda, which also removes it from the agenda); an item whose supports
 reached the threshold is in the queue and may go from submitted straight onto a meeting's agenda (the
 residents' supports stand for the acceptance), and a closed item rated "unsatisfied" reopens once
 (done → in_progress). Every change writes a history row with its note, an audit row and one notice to the
@@ -95,8 +97,10 @@ def _refuse_step(request: Request, to_status: str) -> None:
 
 @transactional
 def change_status(actor, request: Request, to_status: str, note: str | None = "", *, responsible: str | None = None,
-                  deadline: date | None = None, responsible_person=None, now: datetime | None = None) -> RequestEvent:
-    """Move an item one step along the workflow, with its note, history, audit row and notices."""
+                  deadline: date | None = None, responsible_person=None, now: datetime | None = None,
+                  off_agenda: bool = False) -> RequestEvent:
+    """Move an item one step along the workflow, with its note, history, audit row and notices (`off_agenda`:
+    the agenda's own step back to the queue, on_agenda → accepted, with a reason)."""
     require(actor, "request.handle", request)
     now = now or utcnow()
     if to_status not in STATUS_LABELS:
@@ -106,13 +110,14 @@ def change_status(actor, request: Request, to_status: str, note: str | None = ""
     from_status = request.status
     reopening = from_status == "done" and to_status == "in_progress"
     queued_to_agenda = from_status == "submitted" and to_status == "on_agenda" and request.queued_at is not None
+    back_to_queue = off_agenda and from_status == "on_agenda" and to_status == "accepted"
     if reopening:
         if request.rating != "unsatisfied" or request.has_reopened:
             raise DomainError(_("Only an item rated unsatisfied can be reopened, and only once."),
                               code="reopen_refused", fields={"status": _("Not the next step.")})
-    elif to_status not in NEXT[from_status] and not queued_to_agenda:
+    elif to_status not in NEXT[from_status] and not queued_to_agenda and not back_to_queue:
         _refuse_step(request, to_status)
-    note = _note(note, required=to_status == "declined" or reopening)
+    note = _note(note, required=to_status == "declined" or reopening or back_to_queue)
     if to_status == "decided":
         responsible = (responsible or "").strip()[:100]
         if not responsible and responsible_person is None:

@@ -9,6 +9,7 @@ AUDIT_LABELS = {
     "request.rate": _l("Request rated"),
     "request.hide": _l("Request hidden by an administrator"),
     "request.show": _l("Request shown again"),
+    "request.export": _l("Requests board exported"),
 }
 
 
@@ -32,12 +33,14 @@ def register(reg) -> None:
     reg.reminder_kind(rr.HIDDEN, rr.HIDDEN_KIND)
     reg.task("discussions.daily", rr.daily_task)
     reg.scheduled_job("discussions.daily", hour=8, minute=40)  # requests past their deadline
-    from community.discussions import requests_actions  # noqa: F401  (the forms' routes on the same blueprint)
+    # board_export_views and requests_actions: their routes are on the requests' blueprint.
+    from community.discussions import board_export, board_export_views, requests_actions  # noqa: F401
     from community.discussions.access import ACCESS_ROWS
     from community.discussions.requests_api import blp
     from community.discussions.requests_demo import seed_requests
     from community.discussions.requests_views import bp, home_cards
 
+    reg.task(board_export.TASK, board_export.export_task)
     reg.blueprint(bp)
     reg.api_blueprint(blp)
     reg.menu_link(_l("Requests and proposals"), "requests.board", lambda person: True)

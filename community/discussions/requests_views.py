@@ -55,7 +55,8 @@ def board():
     next_url = url_for("requests.board", **chosen, after=cursor) if cursor else ""
     return render_template("discussions/requests/board.html", rows=rows, filters=filters, next_url=next_url,
                            newest_url=url_for("requests.board", **chosen),
-                           communities=_communities(), first_page=not request.args.get("after"), **labels())
+                           communities=_communities(), first_page=not request.args.get("after"),
+                           may_export=can(current_user, "request.handle"), **labels())
 
 
 def _new_page(values: dict, failure: FormFailure | None = None, status: int = 200):

@@ -19,6 +19,7 @@ from community.errors import DomainError, Forbidden, Invalid, NotFound
 from community.meetings import reminders
 from community.meetings.kinds import MeetingKind, kind_of, meeting_kinds
 from community.meetings.models import DEFAULT_OFFSETS, Meeting, MeetingChange, MeetingInvitee
+from community.registry import registry
 
 MAX_OFFSET = 60 * 24 * 30  # a reminder at most 30 days before
 
@@ -245,6 +246,8 @@ def cancel_meeting(actor, meeting: Meeting, reason: str, *, now: datetime | None
     reminders.cancel_reminders(meeting)
     reminders.notify_change(meeting, change, now=now)
     record(actor, "meeting.cancel", meeting, reason)
+    for listener in registry().meeting_cancelled_listeners:  # e.g. discussions: its agenda back to the queue
+        listener(actor, meeting, reason, now)
     return meeting
 
 

@@ -1,6 +1,8 @@
 """On a phone: 孙委员 of 东门社区's discussion group opens Thursday's discussion meeting, puts the tenant's
 request from the queue on its agenda, and records the resolution: decision, responsible unit, the mediator
-chosen by name as the responsible person, a deadline; a deadline before the meeting is refused beside the field."""
+chosen by name as the responsible person, a deadline; a deadline before the meeting is refused beside the field.
+A second request put on the agenda by mistake is taken off it with a reason, after a confirmation, and is back
+in the queue."""
 from __future__ import annotations
 
 from datetime import timedelta
@@ -21,6 +23,7 @@ def _world(places) -> dict:
     make_person(places["east"], name="赵师傅")
     tenant = make_person(places["east"], name="张租客")
     make_request(places["east"], tenant, status="submitted", supports=14, title="房东不退押金")
+    make_request(places["east"], tenant, status="accepted", title="楼道堆满杂物")
     from community.database import utcnow
 
     starts = utcnow() + timedelta(days=3)
@@ -41,10 +44,26 @@ def test_a_discussion_member_builds_the_agenda_and_records_a_resolution(places, 
     page.get_by_role("link", name="从排队事项定议题、记录决议").click()
     assert "房东不退押金" in page.locator("#queue").inner_text()
     phone.check("agenda page with the queue")
-    page.get_by_role("button", name="列入议程").click()
+    page.get_by_role("button", name="列入议程 房东不退押金").click()
     page.wait_for_url("**#agenda")
     assert page.locator("#agenda article").count() == 1
     phone.check("agenda with one item")
+    page.get_by_role("button", name="列入议程 楼道堆满杂物").click()
+    page.wait_for_url("**#agenda")
+    second = page.locator("#agenda article").nth(1)
+    second.get_by_text("撤出议程", exact=True).click()
+    second.get_by_role("button", name="撤出议程，退回待议队列").click()
+    assert page.locator(".invalid-feedback").first.inner_text() == "请写明理由。"
+    phone.check("taking off refused without a reason")
+    second = page.locator("#agenda article").nth(1)
+    second.get_by_label("撤出原因（将告知提出人和附议人）").fill("物业已经清理，不必上会")
+    second.get_by_role("button", name="撤出议程，退回待议队列").click()
+    phone.check("taking off: the confirmation")
+    page.get_by_role("button", name="确定撤出").click()
+    page.wait_for_url("**#queue")
+    assert "楼道堆满杂物" in page.locator("#queue").inner_text()
+    assert page.locator("#agenda article").count() == 1
+    phone.check("back in the queue")
 
     page.get_by_text("登记决议").click()
     page.get_by_label("决定").fill("由赵师傅牵头与房东调解，退还押金。")

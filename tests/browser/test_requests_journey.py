@@ -80,6 +80,14 @@ def test_a_resident_raises_a_request_with_a_photo_a_neighbour_supports_it_and_a_
     handler.page.wait_for_url("**#follow-up")
     assert "已通知提出人和附议人" in handler.page.inner_text("#follow-up")
     assert handler.page.inner_text("#status") == "已受理"
+    # He exports the board (the task queue makes the workbook; only he may download it).
+    handler.goto("/requests/")
+    handler.page.get_by_role("button", name="导出这些事项（.xlsx）").click()
+    handler.page.wait_for_url("**/requests/exports/*")
+    handler.check("the board's export, ready")
+    with handler.page.expect_download() as download:
+        handler.page.get_by_role("link", name="下载表格").click()
+    assert download.value.suggested_filename == "议事清单.xlsx"
     handler.done()
 
     # Li Xiao sees the step in the history.

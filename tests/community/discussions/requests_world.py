@@ -1,6 +1,6 @@
 """The requests' part of the access matrix's world (tests/community/test_access_matrix.py): a public request
 of community A with one photo, raised by a resident who is none of the identities, and a member of A's
-discussion group (the identity "discussion_member")."""
+discussion group (the identity "discussion_member"); {board_job}, a board export admin_a made."""
 from __future__ import annotations
 
 import io
@@ -8,11 +8,12 @@ import io
 from PIL import Image
 
 from app import db
+from community.background import start_job
 from community.discussions import requests_submit as S
 from community.discussions.models import RequestPhoto
 from tests.factories import grant, make_people
 
-KEYS = frozenset({"request_item", "request_photo"})
+KEYS = frozenset({"request_item", "request_photo", "board_job"})
 
 
 class _Upload:
@@ -32,5 +33,7 @@ def build(community_a, who: dict) -> dict:
                     [_Upload(picture.getvalue(), "wire.png")])
     photo_id = db.session.query(RequestPhoto.id).filter_by(request_id=item.id).scalar()
     who["discussion_member"] = member
+    admin_a = who["admin_a"]
+    job = start_job(admin_a.id, "discussions.board_export", admin_a.id, {"community_id": community_a.id})
     db.session.commit()
-    return {"request_item": item.id, "request_photo": photo_id}
+    return {"request_item": item.id, "request_photo": photo_id, "board_job": job}
