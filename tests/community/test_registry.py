@@ -65,7 +65,7 @@ def test_a_grant_of_an_unregistered_role_is_refused(app, places):
     admin, person = make_person(None, name="平台"), make_person(places["east"])
     grant(admin, "platform_admin")
     with pytest.raises(Invalid) as refused:
-        grant_role(admin, person, "scorer", "community", places["east"].id)  # volunteers has not registered it
+        grant_role(admin, person, "town_crier", "community", places["east"].id)  # no package registers it
     assert "role" in refused.value.fields
 
 
