@@ -51,6 +51,10 @@ def register(reg) -> None:
 
     ledger.on_reversal(give_back_quota)
     ledger.on_reversal(stop_counting)
+    from volunteers.ledger_check import ledger_problems
+
+    reg.sealed_table(ledger.LedgerEntry.__table__, _l("Points ledger"))  # `flask integrity`: the hash chain
+    reg.integrity_check("ledger", _l("Points ledger"), ledger_problems)  # totals = the sum of the entries
     from community.authz import can
     from volunteers import points_admin_views, points_views, quantified_views
     from volunteers.points_api import blp as api
