@@ -22,7 +22,7 @@ REASONS = {
     "blood_donation": ["参加无偿献血"],
     "other": ["协助人口普查入户登记"],
 }
-GRANTS = 320
+GRANTS = 120
 
 
 def _quota(organisation: Organisation, year: int, points: int, admin: Person) -> None:
