@@ -224,6 +224,9 @@ def create_app(config: Config | dict | None = None, extra_packages=()) -> Flask:
 
     api.ERROR_SCHEMA = ApiErrorSchema  # documented error responses show the body the API really returns
     api.init_app(app)
+    from community.apitools import decimals_as_strings
+
+    api.ma_plugin.converter.add_attribute_function(decimals_as_strings)  # each init_app makes a new spec
 
     import branches
     import community

@@ -174,3 +174,23 @@ def translate_validation_messages() -> None:
 
 
 translate_validation_messages()
+
+
+def decimals_as_strings(self, field, ret, **kwargs) -> dict:
+    """OpenAPI: a Decimal sent as a string (money, hours: API.md's "decimal strings") is documented as a string
+    with format decimal, not as the number apispec assumes for every Decimal field."""
+    if not (isinstance(field, ma.fields.Decimal) and field.as_string):
+        return {}
+    if "anyOf" in ret:  # nullable, in OpenAPI 3.1 form
+        return {"anyOf": [{"type": "string", "format": "decimal"} if part.get("type") == "number" else part
+                          for part in ret["anyOf"]]}
+    return {"type": "string", "format": "decimal"}
+
+
+class StrictBoolean(ma.fields.Boolean):
+    """JSON true or false only: marshmallow's Boolean also takes 0, 1, "yes"… which the document does not say."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if not isinstance(value, bool):
+            raise self.make_error("invalid", input=value)
+        return value

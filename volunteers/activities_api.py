@@ -205,7 +205,7 @@ def get_activity(activity_id):
 
 @blp.route("/activities/<int:activity_id>/signups", methods=["POST"])
 @bearer_required
-@blp.arguments(SignupIn)
+@blp.arguments(SignupIn, required=False)  # a volunteer signing up themself sends nothing
 @blp.response(201, SignupOut)
 @document_errors(blp, 400, 401, 403, 404, 409, 422)
 def sign_up(data, activity_id):

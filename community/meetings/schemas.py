@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import marshmallow as ma
 
-from community.apitools import Id, PageArgs
+from community.apitools import Id, PageArgs, StrictBoolean
 from community.database import LOCAL_ZONE
 from community.meetings.models import ATTENDANCE
 
@@ -46,7 +46,7 @@ class CancelIn(ma.Schema):
 
 class InviteIn(ma.Schema):
     person_id = Id(strict=True, metadata={"description": "one person; omit and send all_members: true instead"})
-    all_members = F.Boolean(metadata={"description": "invite every member of the branch / discussion group"})
+    all_members = StrictBoolean(metadata={"description": "invite every member of the branch / discussion group"})
 
 
 class AttendanceEntry(ma.Schema):

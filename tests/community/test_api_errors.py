@@ -106,3 +106,13 @@ def test_a_405_says_which_methods_are_allowed_and_a_change_without_a_body_is_a_4
         path = "/api/v1/me/reminder-preferences" if method == "PUT" else "/api/v1/elections/1"
         answer = client.open(path, method=method, headers={"Authorization": "Bearer x"})
         assert answer.status_code == 400 and answer.get_json()["error"]["fields"]["json"], (method, answer.data)
+
+
+def test_decimal_strings_are_documented_as_strings_and_booleans_are_strict(client):
+    """API.md: money and hours that are not integers are decimal strings, and the document says so; a boolean
+    field takes true or false, not 0 or 1."""
+    schemas = client.get("/api/v1/openapi.json").get_json()["components"]["schemas"]
+    assert schemas["DuesMonthOut"]["properties"]["amount"] == {"type": "string", "format": "decimal"}
+    from community.meetings.schemas import InviteIn
+
+    assert InviteIn().validate({"all_members": 0}) and not InviteIn().validate({"all_members": True})
