@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import marshmallow as ma
+from flask_babel import gettext as _
 
 from community.apitools import Id, PageArgs, StrictBoolean
 from community.database import LOCAL_ZONE
@@ -68,6 +69,12 @@ class MinutesIn(ma.Schema):
     recorder_id = Id(strict=True, allow_none=True)
     topics = F.String(validate=ma.validate.Length(max=5000))
     speeches = F.String(validate=ma.validate.Length(max=20000))
+
+    @ma.validates_schema
+    def _says_something(self, data, **kwargs):
+        """Minutes posted with nothing in them (no body, or {}) are a mistake, not a silent "no change"."""
+        if not data:
+            raise ma.ValidationError(_("Send at least one of chair, recorder, topics or speeches."), "json")
 
 
 class ResolutionIn(ma.Schema):

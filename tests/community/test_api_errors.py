@@ -116,3 +116,4 @@ def test_decimal_strings_are_documented_as_strings_and_booleans_are_strict(clien
     from community.meetings.schemas import InviteIn
 
     assert InviteIn().validate({"all_members": 0}) and not InviteIn().validate({"all_members": True})
+

@@ -30,6 +30,8 @@ def test_a_meeting_through_the_api(client, world):
     resolution = client.post(f"/api/v1/meetings/{mid}/resolutions", headers=headers,
                              json={"text": "同意转正", "votes_yes": 3, "votes_no": 1})
     assert resolution.status_code == 201 and resolution.json["is_passed"] is True
+    empty = client.post(f"/api/v1/meetings/{mid}/minutes", headers=headers)
+    assert empty.status_code == 400 and "议题" in empty.json["error"]["fields"]["json"]  # nothing said: refused
     minutes = client.post(f"/api/v1/meetings/{mid}/minutes", headers=headers,
                           json={"chair_id": world["secretary"].id, "topics": "预备党员转正"})
     assert minutes.status_code == 200 and minutes.json["chair_id"] == world["secretary"].id
