@@ -8,6 +8,7 @@ from app import db
 from community.apitools import (
     Id,
     PageArgs,
+    StrictBoolean,
     api_blueprint,
     bearer_required,
     current_actor,
@@ -169,7 +170,7 @@ class DeclarationOut(ma.Schema):
 
 
 class DecisionIn(ma.Schema):
-    accept = F.Boolean(required=True)
+    accept = StrictBoolean(required=True)
     points = F.Integer(strict=True, load_default=0)
     note = F.String(load_default="")
 

@@ -9,6 +9,7 @@ from app import db
 from community.apitools import (
     Id,
     PageArgs,
+    StrictBoolean,
     api_blueprint,
     bearer_required,
     current_actor,
@@ -41,7 +42,7 @@ class ItemPatch(ma.Schema):
     description = F.String(validate=ma.validate.Length(max=1000))
     points = F.Raw()
     stock = F.Raw(metadata={"description": "the stock now (replaces it)"})
-    is_active = F.Boolean()
+    is_active = StrictBoolean()
 
 
 class ItemOut(ma.Schema):

@@ -6,7 +6,15 @@ from __future__ import annotations
 import marshmallow as ma
 
 from app import db
-from community.apitools import Id, PageArgs, api_blueprint, bearer_required, current_actor, document_errors
+from community.apitools import (
+    Id,
+    PageArgs,
+    StrictBoolean,
+    api_blueprint,
+    bearer_required,
+    current_actor,
+    document_errors,
+)
 from community.authz import require
 from community.database import paginate
 from community.discussions import board as B
@@ -26,7 +34,7 @@ class RequestIn(ma.Schema):
     body = F.String(required=True, metadata={"description": "at most 2000 characters"})
     category = F.String(required=True, metadata={"enum": list(CATEGORIES)})
     community_id = Id(required=True, strict=True)
-    public = F.Boolean(load_default=True, metadata={
+    public = StrictBoolean(load_default=True, metadata={
         "description": "false: on the board without the author's name (handlers still see who)"})
 
 
@@ -93,7 +101,7 @@ class RequestStatusIn(ma.Schema):
 
 class RequestRatingIn(ma.Schema):
     rating = F.String(required=True, metadata={"enum": list(RATINGS)})
-    reopen = F.Boolean(load_default=False, metadata={"description": "unsatisfied only: reopen it (once)"})
+    reopen = StrictBoolean(load_default=False, metadata={"description": "unsatisfied only: reopen it (once)"})
     note = F.String(load_default="")
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import marshmallow as ma
 
-from community.apitools import Id, PageArgs, between
+from community.apitools import Id, PageArgs, StrictBoolean, between
 from community.database import LOCAL_ZONE, utcnow
 from community.elections.models import METHODS, NOMINATION_KINDS, STATUSES
 
@@ -25,7 +25,7 @@ class ElectionSettings(ma.Schema):
     max_proxies = F.Integer(strict=True)
     absence_notice_days = F.Integer(strict=True)
     migrant_min_years = F.Integer(strict=True)
-    migrant_needs_permit = F.Boolean()
+    migrant_needs_permit = StrictBoolean()
     committee_min = F.Integer(strict=True)
     committee_max = F.Integer(strict=True)
     recall_signature_days = F.Integer(strict=True, metadata={
@@ -93,7 +93,7 @@ class StatusIn(ma.Schema):
 
 class VoterIn(ma.Schema):
     person_id = Id(required=True, strict=True)
-    promise_signed = F.Boolean(load_default=False,
+    promise_signed = StrictBoolean(load_default=False,
                                metadata={"description": "a migrant's written promise not to register elsewhere"})
     household = F.String(validate=ma.validate.Length(max=60), allow_none=True)
 
@@ -116,7 +116,7 @@ class VoterOut(ma.Schema):
 
 
 class ApplyIn(ma.Schema):
-    promise_signed = F.Boolean(required=True)
+    promise_signed = StrictBoolean(required=True)
 
 
 class ObjectionIn(ma.Schema):
@@ -271,7 +271,7 @@ class PaperEntryIn(ma.Schema):
     box = F.String(load_default="hall", validate=ma.validate.Length(min=1, max=30))
     sheet_no = F.Integer(required=True, strict=True, validate=between(1, 100_000))
     candidate_ids = F.List(Id(strict=True), load_default=list)
-    blank = F.Boolean(load_default=False)
+    blank = StrictBoolean(load_default=False)
 
 
 class SheetOut(ma.Schema):

@@ -8,6 +8,7 @@ from community.accounts import services as accounts
 from community.apitools import (
     Id,
     PageArgs,
+    StrictBoolean,
     api_blueprint,
     bearer_required,
     current_actor,
@@ -41,7 +42,7 @@ class PersonIn(ma.Schema):
     residence_permit_until = F.Date(allow_none=True)
     employer = F.String(validate=ma.validate.Length(max=100), allow_none=True)
     hometown = F.String(validate=ma.validate.Length(max=60), allow_none=True)
-    has_political_rights = F.Boolean()
+    has_political_rights = StrictBoolean()
 
 
 class PersonPatch(PersonIn):

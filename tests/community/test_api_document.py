@@ -134,3 +134,48 @@ def test_real_answers_match_their_documented_schemas(client, places, app):
         checked += 1
     assert found == [], "\n".join(found)
     assert checked > 10
+
+
+def _body_booleans(schema, where: str) -> list[str]:
+    """The loadable Boolean fields of a request-body schema (nested ones too) that are not StrictBoolean."""
+    import marshmallow as ma
+
+    from community.apitools import StrictBoolean
+
+    found = []
+    for name, field in schema.fields.items():
+        if field.dump_only:
+            continue
+        if isinstance(field, ma.fields.Nested):
+            found += _body_booleans(field.schema, f"{where}.{name}")
+        elif isinstance(field, ma.fields.Boolean) and not isinstance(field, StrictBoolean):
+            found.append(f"{where}.{name}")
+    return found
+
+
+def test_every_boolean_in_a_request_body_is_strict(app):
+    """A JSON body's boolean is true or false: marshmallow's Boolean also takes 0, 1, "yes", which the document
+    (type: boolean) does not say. Every body field is StrictBoolean; query strings keep the plain one."""
+    import marshmallow as ma
+
+    loose, bodies = [], 0
+    for endpoint, view in app.view_functions.items():
+        for parameter in getattr(view, "_apidoc", {}).get("arguments", {}).get("parameters", []):
+            if parameter["in"] not in ("json", "form", "json_or_form"):
+                continue
+            schema = parameter["schema"]
+            schema = schema() if isinstance(schema, type) else schema
+            assert isinstance(schema, ma.Schema), endpoint
+            bodies += 1
+            loose += _body_booleans(schema, endpoint)
+    assert bodies > 50  # the walk really finds the API's bodies
+    assert not loose, f"use community.apitools.StrictBoolean for: {', '.join(sorted(loose))}"
+
+
+def test_a_number_is_not_a_boolean_in_a_body():
+    """The rule above on one schema: promise_signed 1 is refused, naming the field; true is taken."""
+    from community.elections.schemas import ApplyIn
+
+    errors = ApplyIn().validate({"promise_signed": 1})
+    assert "promise_signed" in errors
+    assert ApplyIn().validate({"promise_signed": True}) == {}
