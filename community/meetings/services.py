@@ -207,6 +207,7 @@ def move_meeting(actor, meeting: Meeting, data: dict, *, now: datetime | None = 
     """Change the time and/or place: recorded (from → to, why), invitees notified, reminders moved."""
     now = now or utcnow()
     require_manage(actor, meeting)
+    db.session.refresh(meeting, with_for_update=True)  # a move and a cancellation at once: one after the other
     if meeting.is_cancelled:
         raise DomainError(_("This meeting was cancelled; schedule a new one instead."), code="cancelled")
     starts, ends = _times(data.get("starts_at", meeting.starts_at), data.get("ends_at", meeting.ends_at))
@@ -236,6 +237,7 @@ def cancel_meeting(actor, meeting: Meeting, reason: str, *, now: datetime | None
     now = now or utcnow()
     require_manage(actor, meeting)
     reason = _text({"reason": reason}, "reason", 300)
+    db.session.refresh(meeting, with_for_update=True)  # two organisers cancelling at once: recorded once
     if meeting.is_cancelled:
         raise DomainError(_("This meeting is already cancelled."), code="cancelled")
     change = MeetingChange(meeting_id=meeting.id, change="cancelled", before=where_when(meeting), after={},

@@ -8,6 +8,7 @@ from datetime import timedelta
 from sqlalchemy import func, select
 
 from app import db
+from community.audit.models import AuditEntry
 from community.meetings import records
 from community.meetings.calendar import calendar_events
 from community.meetings.models import MeetingInvitee
@@ -50,6 +51,46 @@ def test_simultaneous_invitations_invite_each_member_once(app, world):
     invited = db.session.scalar(select(func.count()).where(MeetingInvitee.meeting_id == meeting_id))
     reminders = db.session.scalar(select(func.count()).where(Reminder.subject == f"meeting:{meeting_id}"))
     assert (invited, reminders) == (5, 10)
+
+
+def test_two_simultaneous_cancellations_cancel_once(app, world):
+    """Two organisers cancelling at once: one cancellation recorded and notified, the other told it is done."""
+    from community.meetings.models import MeetingChange
+
+    grant(world["admin"], "street_admin", "street", world["street"].id)
+    meeting = create_meeting(world["secretary"], "general_meeting", world["branch"].id, when(), now=NOW)
+    records.invite_members(world["secretary"], meeting, now=NOW)
+    meeting_id, organisers = meeting.id, [world["secretary"].id, world["admin"].id]
+    db.session.commit()
+    db.session.close()
+    barrier, outcomes, lock = threading.Barrier(2, timeout=30), [], threading.Lock()
+
+    def worker(person_id):
+        from community.errors import DomainError
+        from community.meetings.services import cancel_meeting, get_meeting
+
+        with app.app_context():
+            actor, target = db.session.get(Person, person_id), get_meeting(meeting_id)
+            db.session.commit()
+            barrier.wait()
+            try:
+                cancel_meeting(actor, target, "台风停课", now=NOW)
+                result = "done"
+            except DomainError as error:
+                result = error.code
+            db.session.remove()
+        with lock:
+            outcomes.append(result)
+
+    threads = [threading.Thread(target=worker, args=(pid,)) for pid in organisers]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert sorted(outcomes) == ["cancelled", "done"], outcomes
+    changes = db.session.scalar(select(func.count()).where(MeetingChange.meeting_id == meeting_id))
+    audited = db.session.scalar(select(func.count()).where(AuditEntry.action == "meeting.cancel"))
+    assert (changes, audited) == (1, 1)
 
 
 def test_the_calendar_source_gives_invited_and_organised_meetings(world):
