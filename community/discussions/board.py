@@ -147,7 +147,6 @@ def event_actor_name(actor, item: Request, event: RequestEvent) -> str:
 
 EXPORT_COLUMNS = ("id", "kind", "title", "category", "community", "status", "support_count", "created_at",
                   "responsible", "deadline", "closed_at", "rating", "submitter")
-EXPORT_MAX = 5000
 
 
 def export_rows(actor, **filters) -> Iterator[tuple]:
@@ -158,7 +157,7 @@ def export_rows(actor, **filters) -> Iterator[tuple]:
     condition = scope_condition(actor, "request.handle", "community", Request.community_id)
     if condition is not None:
         statement = statement.where(condition)
-    result = db.session.execute(statement.limit(EXPORT_MAX).execution_options(yield_per=500))
+    result = db.session.execute(statement.execution_options(yield_per=500))
     for item in result.scalars():
         out = item_out(None, item)  # as a stranger sees it: never a private or hidden item's author
         out["submitter"] = item.submitter.name if item.is_public and not item.is_hidden else None

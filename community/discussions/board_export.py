@@ -19,6 +19,7 @@ from community.people.models import Person
 TASK = "discussions.board_export"
 HEADERS = ["编号", "类型", "标题", "类别", "社区", "状态", "附议数", "提交日期", "责任单位或人", "办理期限", "办结日期",
            "评价", "提出人"]
+SHEET_ROWS = 1_048_575  # Excel's rows per sheet, less the header; the export is never cut, it runs on
 
 
 def export_path(job_id: str) -> Path:
@@ -60,16 +61,19 @@ def export_task(job_id: str, actor_id: int, filters: dict) -> None:
         names = {key: str(label) for labels in (CATEGORY_LABELS, KIND_LABELS, STATUS_LABELS, RATING_LABELS)
                  for key, label in labels.items()}
     book = Workbook(write_only=True)
-    sheet = book.create_sheet("议事清单")
-    sheet.append(HEADERS)
-    count = 0
+    count, sheet = 0, None
     for (item_id, kind, title, category, community, status, supports, created, responsible, deadline, closed,
          rating, submitter) in export_rows(actor, **filters):
+        if count % SHEET_ROWS == 0:  # more items go on to 议事清单2, 议事清单3…
+            sheet = book.create_sheet("议事清单" + (str(count // SHEET_ROWS + 1) if count else ""))
+            sheet.append(HEADERS)
         sheet.append([item_id, names[kind], _text_cell(sheet, title), names[category], _text_cell(sheet, community),
                       names[status], supports, created.date() if created else None,
                       _text_cell(sheet, responsible or ""), deadline, closed.date() if closed else None,
                       names.get(rating, ""), _text_cell(sheet, submitter or "")])
         count += 1
+    if sheet is None:  # nothing matched: the headers alone
+        book.create_sheet("议事清单").append(HEADERS)
     db.session.rollback()
     target = export_path(job_id)
     book.save(target)

@@ -109,3 +109,18 @@ def test_a_street_administrator_exports_their_street_in_one_streamed_query(clien
     # One query reads the items with their authors and communities; the rest (the actor's grants) does not grow.
     assert sum("FROM discussion_request" in s for s in statements) == 1
     assert len(statements) == len(few_statements), statements
+
+
+def test_an_export_larger_than_a_sheet_goes_on_to_the_next_sheet_and_is_never_cut(client, town, monkeypatch):
+    """A sheet holds 1,048,575 items under its header: more go on to 议事清单2…, none left out (here 3 a sheet)."""
+    monkeypatch.setattr(X, "SHEET_ROWS", 3)
+    for n in range(7):
+        raise_item(town, title=f"第{n}件")
+    db.session.commit()
+    login(client, town["handler"])
+    job = client.post("/requests/export", data={"community_id": town["a"].id})
+    book = load_workbook(BytesIO(client.get(job.headers["Location"] + ".xlsx").data))
+    assert book.sheetnames == ["议事清单", "议事清单2", "议事清单3"]
+    rows = [row for sheet in book.worksheets for row in sheet.values]
+    assert [row[0] for row in rows].count("编号") == 3
+    assert sorted(row[2] for row in rows if row[0] != "编号") == [f"第{n}件" for n in range(7)]
