@@ -51,6 +51,9 @@ def confirm_roster(actor, activity: Activity, *, now: datetime | None = None) ->
     # The lock: the second screen waits here until the first has committed, then finds its entries.
     db.session.execute(update(Activity).where(Activity.id == activity.id)
                        .values(confirmed_at=now, confirmed_by_id=actor.id))
+    db.session.refresh(activity, ["status"])
+    if activity.status != "open":  # called off (perhaps after someone checked in early): no points
+        raise DomainError(_("This activity was cancelled."), code="cancelled")
     if now < activity.starts_at:
         raise DomainError(_("The activity has not begun: there is no roster to confirm yet."), code="not_begun")
     checkins = db.session.scalars(select(Checkin).where(Checkin.activity_id == activity.id)

@@ -50,3 +50,17 @@ class DeclarationForm(CheckedForm):
     organisation_id = SelectField(_l("Confirmed by (optional)"), coerce=int, validators=[Optional()],
                                   description=_l("Your community's organisers confirm it; or the scorers of an "
                                                  "organisation you belong to (your employer, your grid)."))
+
+
+class ActivityMoveForm(CheckedForm):
+    starts_at = DateTimeLocalField(_l("Starts"), format=TIME_FORMAT, validators=[DataRequired()])
+    ends_at = DateTimeLocalField(_l("Ends"), format=TIME_FORMAT, validators=[DataRequired()])
+    place = StringField(_l("Place"), validators=[DataRequired(), Length(max=200)])
+    reason = StringField(_l("Reason for the change"), validators=[Optional(), Length(max=300)],
+                         description=_l("Everyone signed up or waiting is told of the change and of this reason."))
+
+
+class ActivityCancelForm(CheckedForm):
+    reason = StringField(_l("Reason for cancelling"), validators=[DataRequired(), Length(max=300)],
+                         description=_l("Everyone signed up or waiting is told at once; their reminders are "
+                                        "withdrawn."))

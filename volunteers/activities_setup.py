@@ -23,6 +23,8 @@ AUDIT_LABELS = {
     "activity.create": _l("Activity created"),
     "activity.sign_up": _l("Signed up for an activity"),
     "activity.cancel_signup": _l("Activity sign-up cancelled"),
+    "activity.move": _l("Activity moved"),
+    "activity.cancel": _l("Activity cancelled"),
     "activity.check_in": _l("Checked in at an activity"),
     "activity.check_out": _l("Checked out of an activity"),
     "activity.roster": _l("Activity roster recorded by hand"),
@@ -38,6 +40,8 @@ def register(reg) -> None:
     from community.authz import can
     from volunteers import (
         activities,  # noqa: F401  (the tables)
+        activities_change_api,  # noqa: F401  (its routes on the activities' API blueprint)
+        activities_change_views,  # noqa: F401  (its routes on the activities blueprint)
         kiosk,
     )
     from volunteers import activities_reminders as R
@@ -52,6 +56,7 @@ def register(reg) -> None:
         reg.audit_kind(action, label)
     reg.reminder_kind(R.REMINDER, R.REMINDER_KIND)
     reg.reminder_kind(R.PLACE, R.PLACE_KIND)
+    reg.reminder_kind(R.CHANGED, R.CHANGED_KIND)
     reg.blueprint(bp)
     reg.blueprint(checkin_bp)
     reg.api_blueprint(blp)

@@ -105,8 +105,11 @@ def detail(activity_id: int):
                                                   Signup.person_id == current_user.id))
     manager = can(current_user, "activity.manage", activity)
     community = db.session.get(Community, activity.community_id)
+    from volunteers.activities_changes import changes
+
     return render_template("volunteers/activities/detail.html", activity=activity, mine=mine, manager=manager,
-                           roster=S.roster(activity) if manager else [], community=community, now=utcnow())
+                           roster=S.roster(activity) if manager else [], community=community, now=utcnow(),
+                           changes=changes(activity))
 
 
 @bp.route("/<int:activity_id>/signup", methods=["POST"])

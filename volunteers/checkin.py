@@ -182,6 +182,8 @@ def _moment(value, field: str) -> datetime:
 def record_by_hand(actor, activity: Activity, person_id: int, checked_in_at, checked_out_at=None) -> Checkin:
     """The organiser ticks the roster by hand: a volunteer's check-in and (optionally) check-out times."""
     require(actor, "activity.manage", activity)
+    if activity.status != "open":
+        raise DomainError(_("This activity was cancelled."), code="cancelled")
     if activity.confirmed_at is not None and db.session.scalar(select(Checkin.posted_at).where(
             Checkin.activity_id == activity.id, Checkin.person_id == person_id)):
         raise Conflict(_("This volunteer's points are already posted; a correction is a reversal."),
