@@ -64,11 +64,24 @@ def wide_pool():
         wide.dispose()
 
 
-def deadlocks() -> int:
-    """Deadlocks PostgreSQL has detected in this database so far."""
+def deadlocks() -> tuple[int, int]:
+    """(deadlocks PostgreSQL has detected in this database so far, client connections to it now)."""
     with db.engine.connect() as connection:
-        return connection.execute(text("SELECT deadlocks FROM pg_stat_database WHERE datname = current_database()"
-                                       )).scalar_one()
+        return tuple(connection.execute(text(
+            "SELECT (SELECT deadlocks FROM pg_stat_database WHERE datname = current_database()), "
+            "(SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+            "AND backend_type = 'client backend')")).one())
+
+
+def deadlocks_since(before: tuple[int, int]) -> int:
+    """Deadlocks detected since `before` was taken, once every connection opened since then has closed (a
+    backend adds its counts to pg_stat_database when it ends; waits up to 10 s)."""
+    deadline = time.monotonic() + 10
+    while True:
+        found, connected = deadlocks()
+        if connected <= before[1] or time.monotonic() > deadline:
+            return found - before[0]
+        time.sleep(0.05)
 
 
 @dataclass
