@@ -22,7 +22,7 @@ from werkzeug.serving import WSGIRequestHandler, make_server
 
 from app import db
 
-POOL_SIZE, POOL_OVERFLOW = 5, 35  # 40 connections at most: PostgreSQL allows 100, shared by the other tests
+POOL_SIZE, POOL_OVERFLOW = 5, 25  # 30 at most: PostgreSQL allows 100, shared by the other xdist worker and tests
 
 
 class _Quiet(WSGIRequestHandler):
@@ -48,8 +48,9 @@ def served(app):
 @contextmanager
 def wide_pool():
     """The test app's engine with a pool of POOL_SIZE + POOL_OVERFLOW connections for the burst (the default
-    5 + 10 would keep 185 of 200 requests waiting in line); then closed, so the backends flush their counters
-    (pg_stat_database.deadlocks) and the usual pool is back."""
+    5 + 10 holds only 15 transactions at once); then closed, so the backends flush their counters
+    (pg_stat_database.deadlocks) and the usual pool is back. Two xdist workers each in a burst use 60 of
+    PostgreSQL's 100 connections, leaving room for the other tests."""
     engine = db.engine
     usual = engine.pool
     wide = create_engine(engine.url, pool_size=POOL_SIZE, max_overflow=POOL_OVERFLOW, pool_timeout=60,

@@ -9,7 +9,7 @@ sync workers would take them a few at a time, and its gthread workers would cap 
 phone is a thread with its own connection and signed session cookie (tests/load_support.py), CSRF tokens on:
 the phones wait at a threading.Barrier and post together. The reminders are dispatched by two processes, each
 with its own app and connections, released together by a multiprocessing barrier. The app's pool is widened to
-40 connections for the bursts (load_support.wide_pool), and PostgreSQL's own deadlock counter for the test
+30 connections for the bursts (load_support.wide_pool), and PostgreSQL's own deadlock counter for the test
 database must not move. SQLite has one writer: there these races prove nothing, so the module is skipped.
 """
 from __future__ import annotations
