@@ -44,9 +44,9 @@ def address(app, pg, monkeypatch):
         yield base
 
 
-def _count(*where, of=None):
-    statement = select(func.count(of)) if of is not None else select(func.count())
-    return db.session.scalar(statement.where(*where) if where else statement)
+def _count(column, *where) -> int:
+    """count(column) of the rows matching `where`."""
+    return db.session.scalar(select(func.count(column)).where(*where))
 
 
 def _report(name: str, result) -> None:
@@ -84,8 +84,8 @@ def test_two_hundred_voters_casting_at_once_are_each_counted_once(app, address):
     assert all(len(rows) == 1 for rows in kept) and len(receipts) == 200  # each phone has its own receipt
     board = set(db.session.scalars(select(BallotReceipt.receipt).where(BallotReceipt.election_id == election.id)))
     assert board == receipts
-    assert _count(of=SealedBallot.election_id) == 200 and _count(of=Participation.id) == 200
-    assert _count(of=func.distinct(Participation.voter_id)) == 200
+    assert _count(SealedBallot.election_id) == 200 and _count(Participation.id) == 200
+    assert _count(func.distinct(Participation.voter_id)) == 200
 
     again = burst([lambda p=p, f=f: p.post(url, f) for p, f in zip(voted, form, strict=True)])
     _report("200 second ballots", again)
@@ -93,11 +93,11 @@ def test_two_hundred_voters_casting_at_once_are_each_counted_once(app, address):
     message = said(app, "You have already voted in this round. A ballot cannot be changed once cast.")
     assert all(("info", message) in p.session(app).get("_flashes", []) for p in voted)
     db.session.expire_all()
-    assert _count(of=SealedBallot.election_id) == 200 and _count(of=BallotReceipt.receipt) == 200
+    assert _count(SealedBallot.election_id) == 200 and _count(BallotReceipt.receipt) == 200
 
     count(election)
     votes = dict(db.session.execute(select(RoundTally.candidate_id, RoundTally.votes)).all())
-    assert votes == {c: sum(ticks.count(c) for ticks in chosen) for c in candidates}  # 67 + 67 + 133 marks
+    assert votes == {c: sum(ticks.count(c) for ticks in chosen) for c in candidates}  # 133 + 67 + 133 marks
     assert sum(votes.values()) == sum(map(len, chosen)) == 333
     assert tally.verify(election) == []
 
@@ -129,8 +129,8 @@ def test_one_hundred_volunteers_checking_in_at_once_are_each_in_once(app, addres
     first = burst([lambda p=p: p.post("/activities/scan", [("code", code)]) for p in held])
     _report("100 check-ins", first)
     assert_sound(first, {302})
-    assert _count(Checkin.activity_id == activity.id, of=func.distinct(Checkin.person_id)) == 100
-    assert _count(of=Checkin.id) == 100 and _count(of=CheckinCodeUse.person_id) == 100
+    assert _count(func.distinct(Checkin.person_id), Checkin.activity_id == activity.id) == 100
+    assert _count(Checkin.id) == 100 and _count(CheckinCodeUse.person_id) == 100
 
     again = burst([lambda p=p: p.post("/activities/scan", [("code", code)]) for p in held])
     _report("100 repeated scans", again)
@@ -138,8 +138,8 @@ def test_one_hundred_volunteers_checking_in_at_once_are_each_in_once(app, addres
     message = said(app, "This code was already used. Wait for the next code on the organiser's screen.")
     assert all(message in a.body for a in again.answers)
     db.session.expire_all()
-    assert _count(of=Checkin.id) == 100 and _count(of=CheckinCodeUse.person_id) == 100
-    assert _count(Checkin.checked_out_at.is_not(None), of=Checkin.id) == 0
+    assert _count(Checkin.id) == 100 and _count(CheckinCodeUse.person_id) == 100
+    assert _count(Checkin.id, Checkin.checked_out_at.is_not(None)) == 0
     assert db.session.get(Activity, activity.id).taken == 100
 
 
@@ -177,8 +177,8 @@ def test_fifty_scorers_granting_at_once_against_a_quota_of_thirty_grant_thirty(a
     db.session.expire_all()
     left = db.session.scalar(select(Quota.points - Quota.used).where(Quota.id == quota.id))
     assert left == 0
-    assert _count(of=Grant.id) == 30 and _count(of=LedgerEntry.id) == 30
-    assert _count(of=func.distinct(LedgerEntry.person_id)) == 30
+    assert _count(Grant.id) == 30 and _count(LedgerEntry.id) == 30
+    assert _count(func.distinct(LedgerEntry.person_id)) == 30
     assert db.session.scalar(select(func.sum(PointsAccount.balance))) == \
         db.session.scalar(select(func.sum(LedgerEntry.amount))) == 30
     assert integrity.check() == []  # every account's totals equal the sum of its entries
@@ -195,7 +195,6 @@ def test_one_hundred_residents_supporting_at_once_count_one_hundred(app, address
 
     community = make_community(make_street())
     submitter = make_person(community, name="李晓")
-
     item = S.submit(submitter, {"kind": "request", "title": "水产加工厂拖欠三个月工资", "category": "wages",
                                 "body": "老板一直说资金周转不过来，工资一分没发。", "community_id": community.id,
                                 "is_public": True})
@@ -208,12 +207,12 @@ def test_one_hundred_residents_supporting_at_once_count_one_hundred(app, address
     _report("100 supports", first)
     assert_sound(first, {302})
     db.session.expire_all()
-    assert _count(of=Support.id) == 100 and _count(of=func.distinct(Support.supporter_id)) == 100
+    assert _count(Support.id) == 100 and _count(func.distinct(Support.supporter_id)) == 100
     assert db.session.get(Request, item.id).support_count == 100
     with app.test_request_context():
         joined = ngettext("%(num)d support: the item joins the queue for the next meeting.",
                           "%(num)d supports: the item joins the queue for the next meeting.", threshold())
-    queued = _count(RequestEvent.request_id == item.id, RequestEvent.note == joined, of=RequestEvent.id)
+    queued = _count(RequestEvent.id, RequestEvent.request_id == item.id, RequestEvent.note == joined)
 
     again = burst([lambda p=p: p.post(url, []) for p in held])
     _report("100 repeated supports", again)
@@ -221,7 +220,7 @@ def test_one_hundred_residents_supporting_at_once_count_one_hundred(app, address
     message = said(app, "You have already supported this item.")
     assert all(message in a.body for a in again.answers)
     db.session.expire_all()
-    assert _count(of=Support.id) == 100 and db.session.get(Request, item.id).support_count == 100
+    assert _count(Support.id) == 100 and db.session.get(Request, item.id).support_count == 100
     assert db.session.get(Request, item.id).queued_at is not None and queued == 1  # joined the queue once
 
 
@@ -266,6 +265,6 @@ def test_two_workers_dispatching_at_once_deliver_each_reminder_once(app, pg):
           f"{' + '.join(str(p['sent']) for p in passes)}")
     assert all(worker.exitcode == 0 for worker in workers)
     assert sum(p["sent"] for p in passes) == made  # not one sent by both
-    assert _count(of=Notification.id) == 1200 == _count(of=func.distinct(Notification.reminder_id))
-    assert _count(Reminder.state != "sent", of=Reminder.id) == 0
+    assert _count(Notification.id) == 1200 == _count(func.distinct(Notification.reminder_id))
+    assert _count(Reminder.id, Reminder.state != "sent") == 0
     assert len(hook.requests) == 100 == len(hook.delivered_keys())
