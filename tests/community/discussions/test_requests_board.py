@@ -168,3 +168,15 @@ def test_a_handlers_home_card_counts_the_new_items(client, town):
     client.post("/logout")
     login(client, town["neighbours"][0])
     assert "待答复" not in client.get("/").get_data(as_text=True)
+
+
+def test_a_second_support_from_the_page_says_why_it_is_refused(client, town, item):
+    """A double tap, or a second phone: the 409 page says the support was already counted, beside the button's
+    place (found by the load test of 100 repeated supports, whose pages only said "You support it.")."""
+    login(client, town["neighbours"][0])
+    assert client.post(f"/requests/{item.id}/support").status_code == 302
+    again = client.post(f"/requests/{item.id}/support")
+    assert again.status_code == 409
+    assert "您已经附议过了。" in again.get_data(as_text=True)
+    db.session.refresh(item)
+    assert item.support_count == 1
