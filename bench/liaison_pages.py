@@ -13,8 +13,7 @@ from datetime import timedelta
 
 from sqlalchemy import insert, select, text
 
-from bench.ceremony_pages import PASSWORD, _people
-from bench.common import bearer, compare, signed_in
+from bench.common import PASSWORD, bearer, compare, people, signed_in
 
 QUICK = "--quick" in sys.argv
 FULL = {"members": 10000, "branches": 200}  # 5,000 members of the liaison's organisation
@@ -56,7 +55,7 @@ def _seed(scale: float) -> dict:
                         RoleGrant(person_id=liaison.id, role="liaison", scope_type="home_organisation",
                                   scope_id=ours.id)])
     db.session.commit()
-    member_ids = _people(community, n_members, "党员", 3_000_000)
+    member_ids = people(community, n_members, "党员", 3_000_000)
     today = utcnow().date()
     db.session.execute(insert(BranchMember), [
         {"branch_id": branch_ids[n % n_branches], "person_id": pid, "status": "full" if n % 7 else "probationary",

@@ -14,8 +14,7 @@ from datetime import timedelta
 
 from sqlalchemy import insert, select, text
 
-from bench.ceremony_pages import PASSWORD, _people
-from bench.common import bearer, compare, signed_in
+from bench.common import PASSWORD, bearer, compare, people, signed_in
 
 QUICK = "--quick" in sys.argv
 FULL = {"branches": 200}
@@ -48,7 +47,7 @@ def _seed(scale: float) -> dict:
     db.session.add(admin)
     db.session.flush()
     db.session.add(RoleGrant(person_id=admin.id, role="street_admin", scope_type="street", scope_id=street.id))
-    member_ids = _people(community, n_branches * 5, "党员", 3_000_000)
+    member_ids = people(community, n_branches * 5, "党员", 3_000_000)
     members = list(db.session.scalars(insert(BranchMember).returning(BranchMember.id), [
         {"branch_id": branch_ids[n // 5], "person_id": pid, "status": "full"} for n, pid in enumerate(member_ids)]))
     db.session.add_all([RoleGrant(person_id=member_ids[5 * n], role="secretary", scope_type="branch",

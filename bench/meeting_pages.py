@@ -13,8 +13,7 @@ from datetime import timedelta
 
 from sqlalchemy import insert, select, text, update
 
-from bench.ceremony_pages import PASSWORD, _people
-from bench.common import compare, signed_in
+from bench.common import PASSWORD, compare, people, signed_in
 
 QUICK = "--quick" in sys.argv
 FULL = {"members": 2000, "meetings": 400}
@@ -44,7 +43,7 @@ def _seed(scale: float) -> dict:
     db.session.flush()
     db.session.add(RoleGrant(person_id=secretary.id, role="secretary", scope_type="branch", scope_id=branch.id))
     db.session.commit()
-    member_ids = _people(community, n_members, "党员", 2_000_000)
+    member_ids = people(community, n_members, "党员", 2_000_000)
     db.session.execute(insert(BranchMember), [{"branch_id": branch.id, "person_id": pid, "status": "full"}
                                               for pid in member_ids])
     start = utcnow().replace(microsecond=0)  # half the meetings are past, half upcoming, at any size

@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import event, func, insert, select
 
-from bench.people_list import BACKENDS, database
+from bench.common import BACKENDS, database
 
 N = int(os.environ.get("BENCH_REMINDERS", "2000" if "--quick" in sys.argv else "20000"))
 NOW = datetime(2026, 12, 3, 2, 0, tzinfo=UTC)  # 10:00 in Asia/Shanghai
