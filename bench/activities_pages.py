@@ -13,7 +13,7 @@ from datetime import date, timedelta
 
 from sqlalchemy import insert, select
 
-from bench.common import bearer, compare, signed_in
+from bench.common import bearer, compare, signed_in, street_with
 
 SCALE = 0.1 if os.environ.get("BENCH_SIZES", "").startswith("1000,") else 1.0  # --quick
 SIZES = [50, int(2000 * SCALE)]
@@ -24,16 +24,10 @@ def _seed(size: int) -> dict:
     from community.accounts.services import hash_password
     from community.database import utcnow
     from community.people.models import Person
-    from community.places.models import Community, Street
     from community.roles.models import RoleGrant
     from volunteers.activities import Activity, Checkin, Signup
 
-    street = Street(name="爵溪街道", county="象山县")
-    db.session.add(street)
-    db.session.flush()
-    community = Community(street_id=street.id, name="东门社区")
-    db.session.add(community)
-    db.session.flush()
+    street, (community,) = street_with("东门社区")
     people = max(40, size // 4)
     db.session.execute(insert(Person), [
         {"name": f"志愿者{i:05d}", "phone": f"137{i:08d}", "hukou_place": "贵州省毕节市", "is_migrant": True,

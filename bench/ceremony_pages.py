@@ -19,7 +19,7 @@ from datetime import date, timedelta
 
 from sqlalchemy import insert, select, text
 
-from bench.common import PASSWORD, compare, people, signed_in
+from bench.common import PASSWORD, compare, people, signed_in, street_with
 
 QUICK = "--quick" in sys.argv
 # Full: 2,000 voters and ballots per election, 200 branches with 5,000 members, a 2,000-row workbook.
@@ -81,16 +81,11 @@ def _seed(scale: float) -> dict:
     from community.elections.services import ballot_key, lifecycle
     from community.elections.services.common import current_round
     from community.people.models import Person
-    from community.places.models import Community, Street
     from community.roles.models import RoleGrant
 
     voters, n_branches = int(FULL["voters"] * scale), int(FULL["branches"] * scale)
     n_members, n_rows = int(FULL["members"] * scale), int(FULL["rows"] * scale)
-    street = Street(name="爵溪街道", county="象山县")
-    db.session.add(street)
-    db.session.flush()
-    community = Community(street_id=street.id, name="东门社区")
-    db.session.add(community)
+    street, (community,) = street_with("东门社区")
     password = hash_password(PASSWORD)
     admin = Person(name="管理员", phone="13800000000", password_hash=password, hukou_place="")
     committee = [Person(name=f"委员{n}", phone=f"1380000001{n}", password_hash=password, community=community,

@@ -72,6 +72,20 @@ def bearer(app, phone: str, password: str = PASSWORD) -> dict:
     return {"Authorization": f"Bearer {token}"}
 
 
+def street_with(*names: str) -> tuple:
+    """(street, [communities]): 爵溪街道 with a community of each name, flushed."""
+    from app import db
+    from community.places.models import Community, Street
+
+    street = Street(name="爵溪街道", county="象山县")
+    db.session.add(street)
+    db.session.flush()
+    communities = [Community(street_id=street.id, name=name) for name in names]
+    db.session.add_all(communities)
+    db.session.flush()
+    return street, communities
+
+
 def people(community, n: int, prefix: str, start: int) -> list[int]:
     """n residents of the community named prefix00000…, phones 15 and start + i; their ids in order."""
     from app import db

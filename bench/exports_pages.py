@@ -14,7 +14,7 @@ from datetime import date, timedelta
 
 from sqlalchemy import insert, select
 
-from bench.common import BACKENDS, PASSWORD, Post, compare, counting, seeded, signed_in
+from bench.common import BACKENDS, PASSWORD, Post, compare, counting, seeded, signed_in, street_with
 
 SCALE = 0.1 if os.environ.get("BENCH_SIZES", "").startswith("1000,") else 1.0  # --quick
 SIZES = [100, int(20_000 * SCALE)]
@@ -27,18 +27,12 @@ def seed(size: int) -> dict:
     from community.accounts.services import hash_password
     from community.database import utcnow
     from community.people.models import Person
-    from community.places.models import Community, Street
     from community.roles.models import RoleGrant
     from volunteers.activities import Activity, Checkin, Signup
     from volunteers.ledger import PointsAccount, PointsPeriod
     from volunteers.points_models import Grant, Organisation, Quota
 
-    street = Street(name="爵溪街道", county="象山县")
-    db.session.add(street)
-    db.session.flush()
-    communities = [Community(street_id=street.id, name=name) for name in ("东门社区", "南岙村")]
-    db.session.add_all(communities)
-    db.session.flush()
+    street, communities = street_with("东门社区", "南岙村")
     admin = Person(name="街道管理员", phone=ADMIN_PHONE, hukou_place="浙江省宁波市象山县", born_on=date(1980, 1, 1),
                    community_id=communities[0].id, password_hash=hash_password(PASSWORD), has_political_rights=True,
                    is_active_account=True, must_change_password=False)

@@ -17,7 +17,7 @@ from datetime import date, timedelta
 
 from sqlalchemy import insert, select, text
 
-from bench.common import PASSWORD, Post, bearer, compare, people, signed_in
+from bench.common import PASSWORD, Post, bearer, compare, people, signed_in, street_with
 
 QUICK = "--quick" in sys.argv
 FULL = {"communities": 100, "requests": 40000, "cases": 10000}
@@ -36,17 +36,11 @@ def _seed(scale: float) -> dict:
     from community.discussions.models import Request
     from community.meetings.models import Meeting
     from community.people.models import Person
-    from community.places.models import Community, Street
     from community.roles.models import RoleGrant
 
     n_communities, n_requests, n_cases = (int(FULL[k] * scale) for k in ("communities", "requests", "cases"))
-    street = Street(name="爵溪街道", county="象山县")
-    db.session.add(street)
-    db.session.flush()
-    db.session.execute(insert(Community), [{"street_id": street.id, "name": f"第{n:03d}社区"}
-                                           for n in range(n_communities)])
-    community_ids = list(db.session.scalars(select(Community.id).order_by(Community.id)))
-    first = db.session.get(Community, community_ids[0])
+    street, communities = street_with(*(f"第{n:03d}社区" for n in range(n_communities)))
+    community_ids, first = [c.id for c in communities], communities[0]
     admin = Person(name="街道管理员", phone="13800000000", password_hash=hash_password(PASSWORD), hukou_place="")
     db.session.add(admin)
     db.session.flush()

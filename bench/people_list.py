@@ -13,7 +13,7 @@ from datetime import date
 from sqlalchemy import insert
 
 # BACKENDS, database and _time lived here before bench/common.py: still importable from here.
-from bench.common import BACKENDS, bearer, compare, database, signed_in  # noqa: F401
+from bench.common import BACKENDS, bearer, compare, database, signed_in, street_with  # noqa: F401
 from bench.common import median_time as _time  # noqa: F401
 
 SIZES = [int(s) for s in os.environ.get("BENCH_SIZES", "1000,100000").split(",")]
@@ -23,15 +23,9 @@ def _seed(size: int) -> dict:
     from app import db
     from community.accounts.services import hash_password
     from community.people.models import Person
-    from community.places.models import Community, Street
     from community.roles.models import RoleGrant
 
-    street = Street(name="爵溪街道", county="象山县")
-    db.session.add(street)
-    db.session.flush()
-    communities = [Community(street_id=street.id, name=f"社区{i}") for i in range(20)]
-    db.session.add_all(communities)
-    db.session.flush()
+    street, communities = street_with(*(f"社区{i}" for i in range(20)))
     rows = [{"name": f"居民{i:06d}", "phone": f"139{i:08d}", "hukou_place": "贵州省毕节市", "is_migrant": i % 4 != 0,
              "community_id": communities[i % 20].id, "born_on": date(1990, 1, 1), "has_political_rights": True,
              "is_active_account": True, "must_change_password": False}

@@ -13,7 +13,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import insert, select
 
-from bench.common import PASSWORD, Post, bearer, compare, signed_in
+from bench.common import PASSWORD, Post, bearer, compare, signed_in, street_with
 
 SCALE = 0.1 if os.environ.get("BENCH_SIZES", "").startswith("1000,") else 1.0  # --quick
 SIZES = [100, int(100_000 * SCALE)]  # people; 20 entries each
@@ -25,17 +25,11 @@ def _seed(people: int) -> dict:
     from app import db
     from community.accounts.services import hash_password
     from community.people.models import Person
-    from community.places.models import Community, Street
     from community.roles.models import RoleGrant
     from volunteers.ledger import LedgerEntry, PointsAccount, PointsPeriod
     from volunteers.points_models import Organisation, Quota
 
-    street = Street(name="爵溪街道", county="象山县")
-    db.session.add(street)
-    db.session.flush()
-    communities = [Community(street_id=street.id, name=name) for name in ("东门社区", "南岙村")]
-    db.session.add_all(communities)
-    db.session.flush()
+    street, communities = street_with("东门社区", "南岙村")
     for start in range(0, people, 5000):
         db.session.execute(insert(Person), [
             {"name": f"志愿者{i:06d}", "phone": f"137{i:08d}", "hukou_place": "浙江省宁波市象山县",

@@ -16,7 +16,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import insert, select
 
-from bench.common import PASSWORD, Post, bearer, compare, signed_in
+from bench.common import PASSWORD, Post, bearer, compare, signed_in, street_with
 
 SCALE = 0.1 if os.environ.get("BENCH_SIZES", "").startswith("1000,") else 1.0  # --quick
 SIZES = [50, int(20000 * SCALE)]
@@ -33,15 +33,9 @@ def _seed(size: int) -> dict:
     from community.discussions.board import normalise
     from community.discussions.models import CATEGORIES, STATUSES, Request, RequestEvent
     from community.people.models import Person
-    from community.places.models import Community, Street
 
     rng = random.Random(12)
-    street = Street(name="爵溪街道", county="象山县")
-    db.session.add(street)
-    db.session.flush()
-    communities = [Community(street_id=street.id, name=name) for name in ("东门社区", "西门社区", "爵溪村")]
-    db.session.add_all(communities)
-    db.session.flush()
+    street, communities = street_with("东门社区", "西门社区", "爵溪村")
     password = hash_password(PASSWORD)
     db.session.execute(insert(Person), [
         {"name": f"居民{i:04d}", "phone": f"137{i:08d}", "hukou_place": "贵州省毕节市", "is_migrant": True,

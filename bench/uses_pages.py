@@ -14,7 +14,7 @@ from datetime import date, timedelta
 
 from sqlalchemy import insert, select
 
-from bench.common import PASSWORD, bearer, compare, signed_in
+from bench.common import PASSWORD, bearer, compare, signed_in, street_with
 
 SCALE = 0.1 if os.environ.get("BENCH_SIZES", "").startswith("1000,") else 1.0  # --quick
 SIZES = [50, int(2000 * SCALE)]
@@ -25,18 +25,12 @@ def _seed(residents: int) -> dict:
     from community.accounts.services import hash_password
     from community.database import utcnow
     from community.people.models import Person
-    from community.places.models import Community, Street
     from community.roles.models import RoleGrant
     from volunteers import allocation as A
     from volunteers import redemptions as R
     from volunteers.ledger import LedgerEntry, PointsAccount
 
-    street = Street(name="爵溪街道", county="象山县")
-    db.session.add(street)
-    db.session.flush()
-    community = Community(street_id=street.id, name="东门社区")
-    db.session.add(community)
-    db.session.flush()
+    street, (community,) = street_with("东门社区")
     hashed = hash_password(PASSWORD)
     db.session.execute(insert(Person), [
         {"name": f"居民{i:05d}", "phone": f"137{i:08d}", "hukou_place": "贵州省毕节市", "is_migrant": True,
