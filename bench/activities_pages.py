@@ -9,32 +9,25 @@ must not grow with N.
 from __future__ import annotations
 
 import os
-import tempfile
 from datetime import date, timedelta
 
-from sqlalchemy import event, insert, select, text
+from sqlalchemy import insert, select
 
-from bench.people_list import BACKENDS, _time, database
+from bench.common import bearer, compare, signed_in, street_with
 
 SCALE = 0.1 if os.environ.get("BENCH_SIZES", "").startswith("1000,") else 1.0  # --quick
 SIZES = [50, int(2000 * SCALE)]
 
 
-def _seed(size: int) -> int:
+def _seed(size: int) -> dict:
     from app import db
     from community.accounts.services import hash_password
     from community.database import utcnow
     from community.people.models import Person
-    from community.places.models import Community, Street
     from community.roles.models import RoleGrant
     from volunteers.activities import Activity, Checkin, Signup
 
-    street = Street(name="爵溪街道", county="象山县")
-    db.session.add(street)
-    db.session.flush()
-    community = Community(street_id=street.id, name="东门社区")
-    db.session.add(community)
-    db.session.flush()
+    street, (community,) = street_with("东门社区")
     people = max(40, size // 4)
     db.session.execute(insert(Person), [
         {"name": f"志愿者{i:05d}", "phone": f"137{i:08d}", "hukou_place": "贵州省毕节市", "is_migrant": True,
@@ -66,74 +59,28 @@ def _seed(size: int) -> int:
          "method": "code"} for pid in person_ids[::2]])
     db.session.get(Activity, big).taken = people
     db.session.commit()
-    return big
+    return {"big": big}
 
 
-def _measure(url: str, folder: str, size: int) -> dict:
-    from app import create_app, db
-
-    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench", "WTF_CSRF_ENABLED": False,
-                      "INSTANCE_PATH": folder, "RATELIMIT_ENABLED": False, "SESSION_COOKIE_SECURE": False})
-    with app.app_context():
-        from flask_migrate import upgrade
-
-        upgrade()  # the migrations, as a deployment builds the schema
-        big = _seed(size)
-        db.session.execute(text("ANALYZE"))
-        db.session.commit()
-    client = app.test_client()
-    client.post("/login", data={"phone": "13800000000", "password": "bench12345"})
-    token = client.post("/api/v1/auth/token", json={"phone": "13800000000", "password": "bench12345"}).json["token"]
-    statements = []
-    with app.app_context():
-        event.listen(db.engine, "before_cursor_execute", lambda *a: statements.append(1))
-    urls = {
-        "activity list": "/activities/",
-        "activity list, page 2": "/activities/?page=2",
-        "organiser's list": "/activities/organised",
-        "activity with its roster": f"/activities/{big}",
-        "check-in code screen": f"/activities/{big}/code",
-        "polled check-in code (session)": f"/api/v1/activities/{big}/checkin-code",
-        "volunteer's scan page": "/activities/scan",
-        "API activities (per_page=100)": "/api/v1/activities?per_page=100",
-        "API roster": f"/api/v1/activities/{big}/roster",
+def _pages(app, world: dict) -> dict:
+    organiser, api, big = signed_in(app, "13800000000"), bearer(app, "13800000000"), world["big"]
+    return {
+        "activity list": (organiser, "/activities/", None),
+        "activity list, page 2": (organiser, "/activities/?page=2", None),
+        "organiser's list": (organiser, "/activities/organised", None),
+        "activity with its roster": (organiser, f"/activities/{big}", None),
+        "check-in code screen": (organiser, f"/activities/{big}/code", None),
+        "polled check-in code (session)": (organiser, f"/api/v1/activities/{big}/checkin-code", None),
+        "volunteer's scan page": (organiser, "/activities/scan", None),
+        "API activities (per_page=100)": (organiser, "/api/v1/activities?per_page=100", api),
+        "API roster": (organiser, f"/api/v1/activities/{big}/roster", api),
     }
-    baseline = _time(client, "/healthz")
-    result = {"baseline_ms": baseline * 1000}
-    for label, address in urls.items():
-        headers = {"Authorization": f"Bearer {token}"} if address.startswith("/api") and "session" not in label \
-            else None
-        statements.clear()
-        answer = client.get(address, headers=headers)
-        assert answer.status_code == 200, (address, answer.status_code)
-        counted = len(statements)  # one request's statements, before the timed repeats
-        result[label] = (_time(client, address, headers) / baseline, counted)
-    with app.app_context():
-        db.session.remove()
-        db.engine.dispose()
-    return result
 
 
 def main() -> bool:
     """Print the table per backend; False when a page's statement count grows with the activities."""
-    steady = True
-    for backend in BACKENDS:
-        results = {}
-        for size in SIZES:
-            folder = tempfile.mkdtemp(prefix="tongxin-bench-activities-")
-            with database(backend, folder) as url:
-                results[size] = _measure(url, folder, size)
-        print(f"\n{backend}: activity pages; time as a multiple of /healthz (SQL statements per request); "
-              "a = activities (the big one's roster: a/4 volunteers)")
-        print(f"{'':<36}" + "".join(f"{f'{size:,} a':>16}" for size in SIZES))
-        for label in [k for k in results[SIZES[0]] if k != "baseline_ms"]:
-            counts = {results[s][label][1] for s in SIZES}
-            steady &= len(counts) == 1
-            print(f"{label:<36}" + "".join(f"{results[s][label][0]:>10.1f}x ({results[s][label][1]:>2})"
-                                           for s in SIZES) + ("" if len(counts) == 1 else "  ← grows"))
-        print(f"{'baseline /healthz median (ms)':<36}" + "".join(f"{results[s]['baseline_ms']:>16.2f}"
-                                                                 for s in SIZES))
-    return steady
+    return compare("activity pages; a = activities (the big one's roster: a/4 volunteers)", SIZES,
+                   lambda size: f"{size:,} a", _seed, _pages, migrate=True)
 
 
 if __name__ == "__main__":

@@ -19,25 +19,12 @@ from datetime import date, timedelta
 
 from sqlalchemy import insert, select, text
 
-from bench.common import PASSWORD, compare, signed_in
+from bench.common import PASSWORD, compare, people, signed_in, street_with
 
 QUICK = "--quick" in sys.argv
 # Full: 2,000 voters and ballots per election, 200 branches with 5,000 members, a 2,000-row workbook.
 FULL = {"voters": 2000, "branches": 200, "members": 5000, "rows": 2000}
 SCALES = [0.1, 0.25] if QUICK else [0.1, 1.0]
-
-
-def _people(community, n: int, prefix: str, start: int) -> list[int]:
-    from app import db
-    from community.people.models import Person
-
-    rows = [{"name": f"{prefix}{i:05d}", "phone": f"15{start + i:09d}", "hukou_place": "浙江省宁波市象山县",
-             "is_migrant": False, "community_id": community.id, "born_on": date(1980, 1, 1), "gender": "F",
-             "living_since_on": date(2000, 1, 1), "has_political_rights": True, "is_active_account": True,
-             "must_change_password": False} for i in range(n)]
-    for chunk in range(0, n, 5000):
-        db.session.execute(insert(Person), rows[chunk:chunk + 5000])
-    return list(db.session.scalars(select(Person.id).where(Person.name.like(f"{prefix}%")).order_by(Person.id)))
 
 
 def _election(admin, community, committee, voter_ids: list[int], title: str, term: str, candidates: int = 8,
@@ -86,7 +73,7 @@ def _election(admin, community, committee, voter_ids: list[int], title: str, ter
     return election
 
 
-def _seed(app, scale: float) -> dict:
+def _seed(scale: float) -> dict:
     from app import db
     from community.accounts.services import hash_password
     from community.background import start_job
@@ -94,16 +81,11 @@ def _seed(app, scale: float) -> dict:
     from community.elections.services import ballot_key, lifecycle
     from community.elections.services.common import current_round
     from community.people.models import Person
-    from community.places.models import Community, Street
     from community.roles.models import RoleGrant
 
     voters, n_branches = int(FULL["voters"] * scale), int(FULL["branches"] * scale)
     n_members, n_rows = int(FULL["members"] * scale), int(FULL["rows"] * scale)
-    street = Street(name="爵溪街道", county="象山县")
-    db.session.add(street)
-    db.session.flush()
-    community = Community(street_id=street.id, name="东门社区")
-    db.session.add(community)
+    street, (community,) = street_with("东门社区")
     password = hash_password(PASSWORD)
     admin = Person(name="管理员", phone="13800000000", password_hash=password, hukou_place="")
     committee = [Person(name=f"委员{n}", phone=f"1380000001{n}", password_hash=password, community=community,
@@ -112,7 +94,7 @@ def _seed(app, scale: float) -> dict:
     db.session.flush()
     db.session.add(RoleGrant(person_id=admin.id, role="street_admin", scope_type="street", scope_id=street.id))
     db.session.commit()
-    voter_ids = _people(community, voters, "选民", 0)
+    voter_ids = people(community, voters, "选民", 0)
 
     published = _election(admin, community, committee, voter_ids, "已公布的选举", "2025")
     round_ = current_round(published)
@@ -134,7 +116,7 @@ def _seed(app, scale: float) -> dict:
     db.session.add_all(homes)
     db.session.flush()
     branch_ids = list(db.session.scalars(select(Branch.id).order_by(Branch.id)))
-    member_ids = _people(community, n_members, "党员", 1_000_000)
+    member_ids = people(community, n_members, "党员", 1_000_000)
     db.session.execute(insert(BranchMember), [
         {"branch_id": branch_ids[0], "person_id": pid, "home_organisation_id": homes[n % 20].id,
          "status": "full", "relationship": "card" if n % 2 else "transferred", "card_number": f"流字{n}"}
@@ -187,17 +169,11 @@ def _pages(app, world: dict) -> dict:
     }
 
 
-def _seed_scaled(scale: float) -> dict:
-    from flask import current_app
-
-    return _seed(current_app, scale)
-
-
 def main() -> bool:
     """Print the table per backend; False when a page's statement count grows with the rows."""
     return compare("key ceremony, results, ballot, import check, branches; v = voters and ballots, m = branch "
                    "members", SCALES, lambda s: f"{int(FULL['voters'] * s):,}v/{int(FULL['members'] * s):,}m",
-                   _seed_scaled, _pages)
+                   _seed, _pages)
 
 
 if __name__ == "__main__":

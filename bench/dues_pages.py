@@ -14,7 +14,7 @@ from decimal import Decimal
 
 from sqlalchemy import insert, select
 
-from bench.common import bearer, compare, signed_in
+from bench.common import bearer, compare, signed_in, street_with
 
 SCALE = 0.1 if os.environ.get("BENCH_SIZES", "").startswith("1000,") else 1.0  # --quick
 SIZES = [50, int(5000 * SCALE)]
@@ -27,15 +27,11 @@ def _seed(members: int) -> int:
     from branches.transfers import Transfer
     from community.accounts.services import hash_password
     from community.people.models import Person
-    from community.places.models import Community, Street
     from community.roles.models import RoleGrant
 
-    street = Street(name="爵溪街道", county="象山县")
-    db.session.add(street)
-    db.session.flush()
-    community = Community(street_id=street.id, name="东门社区")
+    street, (community,) = street_with("东门社区")
     branch = Branch(street_id=street.id, name="爵溪第一流动党支部")
-    db.session.add_all([community, branch])
+    db.session.add(branch)
     db.session.flush()
     db.session.execute(insert(Person), [
         {"name": f"党员{i:05d}", "phone": f"137{i:08d}", "hukou_place": "贵州省毕节市", "is_migrant": True,

@@ -10,14 +10,11 @@ buttons are on are timed too, as multiples of /healthz (bench/common.py).
 from __future__ import annotations
 
 import os
-import tempfile
-import time
 from datetime import date, timedelta
 
-from sqlalchemy import event, insert, select, text
+from sqlalchemy import insert, select
 
-from bench.common import BENCH_CONFIG, PASSWORD, compare, prepare, signed_in
-from bench.people_list import BACKENDS, database
+from bench.common import BACKENDS, PASSWORD, Post, compare, counting, seeded, signed_in, street_with
 
 SCALE = 0.1 if os.environ.get("BENCH_SIZES", "").startswith("1000,") else 1.0  # --quick
 SIZES = [100, int(20_000 * SCALE)]
@@ -30,18 +27,12 @@ def seed(size: int) -> dict:
     from community.accounts.services import hash_password
     from community.database import utcnow
     from community.people.models import Person
-    from community.places.models import Community, Street
     from community.roles.models import RoleGrant
     from volunteers.activities import Activity, Checkin, Signup
     from volunteers.ledger import PointsAccount, PointsPeriod
     from volunteers.points_models import Grant, Organisation, Quota
 
-    street = Street(name="爵溪街道", county="象山县")
-    db.session.add(street)
-    db.session.flush()
-    communities = [Community(street_id=street.id, name=name) for name in ("东门社区", "南岙村")]
-    db.session.add_all(communities)
-    db.session.flush()
+    street, communities = street_with("东门社区", "南岙村")
     admin = Person(name="街道管理员", phone=ADMIN_PHONE, hukou_place="浙江省宁波市象山县", born_on=date(1980, 1, 1),
                    community_id=communities[0].id, password_hash=hash_password(PASSWORD), has_political_rights=True,
                    is_active_account=True, must_change_password=False)
@@ -97,40 +88,20 @@ def pages(app, world) -> dict:
 
 def _exports(backend: str, size: int) -> dict:
     """Each export's POST on a fresh database: (milliseconds, statements, rows/s), its job page and download."""
-    from app import create_app, db
-
-    folder = tempfile.mkdtemp(prefix="tongxin-bench-")
     result = {}
-    with database(backend, folder) as url:
-        app = create_app({"SQLALCHEMY_DATABASE_URI": url, "INSTANCE_PATH": folder, **BENCH_CONFIG})
-        with app.app_context():
-            prepare(db)
-            world = seed(size)
-            db.session.commit()
-            db.session.execute(text("ANALYZE"))
-            db.session.commit()
+    with seeded(backend, size, seed) as (app, world), counting(app) as statements:
         client = signed_in(app, ADMIN_PHONE)
         starts = {"grants of an organisation": (f"/points/organisations/{world['organisation']}/export", {}),
                   "an activity's roster": (f"/activities/{world['activity']}/export", {}),
                   "the street's points summary": (f"/points/streets/{world['street']}/export",
                                                   {"period": world["period"]})}
-        statements = []
-        with app.app_context():
-            listener = lambda *_args: statements.append(1)  # noqa: E731
-            event.listen(db.engine, "before_cursor_execute", listener)
+        with app.app_context():  # the POSTs share one app context, as the counts so far were taken
             for label, (path, form) in starts.items():
-                statements.clear()
-                began = time.perf_counter()
-                response = client.post(path, data=form)
-                elapsed = time.perf_counter() - began
-                assert response.status_code == 302, (path, response.status_code)
-                job = response.headers["Location"].split("?")[0]
-                count = len(statements)
+                export = Post(client, path, [{"data": form}], status=302)
+                elapsed, count = export.measure(statements)
+                job = export.location.split("?")[0]
                 assert client.get(job).status_code == 200 and client.get(f"{job}.xlsx").status_code == 200
                 result[label] = (elapsed * 1000, count, size / elapsed)
-            event.remove(db.engine, "before_cursor_execute", listener)
-            db.session.remove()
-            db.engine.dispose()
     return result
 
 

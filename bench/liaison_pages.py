@@ -13,8 +13,7 @@ from datetime import timedelta
 
 from sqlalchemy import insert, select, text
 
-from bench.ceremony_pages import PASSWORD, _people
-from bench.common import bearer, compare, signed_in
+from bench.common import PASSWORD, bearer, compare, people, signed_in, street_with
 
 QUICK = "--quick" in sys.argv
 FULL = {"members": 10000, "branches": 200}  # 5,000 members of the liaison's organisation
@@ -28,17 +27,13 @@ def _seed(scale: float) -> dict:
     from community.database import utcnow
     from community.meetings.models import Meeting, MeetingInvitee
     from community.people.models import Person
-    from community.places.models import Community, Street
     from community.roles.models import RoleGrant
 
     n_members, n_branches = int(FULL["members"] * scale), int(FULL["branches"] * scale)
-    street = Street(name="爵溪街道", county="象山县")
-    db.session.add(street)
-    db.session.flush()
-    community = Community(street_id=street.id, name="东门社区")
+    street, (community,) = street_with("东门社区")
     ours, theirs = HomeOrganisation(name="遵义市新舟镇党委", region="贵州省遵义市"), HomeOrganisation(
         name="阜阳市王店镇党委", region="安徽省阜阳市")
-    db.session.add_all([community, ours, theirs])
+    db.session.add_all([ours, theirs])
     db.session.flush()
     db.session.execute(insert(Branch), [{"street_id": street.id, "name": f"第{n:03d}流动党支部", "kind": "mobile",
                                          "units": [], "opening_hours": "", "services": ""}
@@ -56,7 +51,7 @@ def _seed(scale: float) -> dict:
                         RoleGrant(person_id=liaison.id, role="liaison", scope_type="home_organisation",
                                   scope_id=ours.id)])
     db.session.commit()
-    member_ids = _people(community, n_members, "党员", 3_000_000)
+    member_ids = people(community, n_members, "党员", 3_000_000)
     today = utcnow().date()
     db.session.execute(insert(BranchMember), [
         {"branch_id": branch_ids[n % n_branches], "person_id": pid, "status": "full" if n % 7 else "probationary",

@@ -14,8 +14,7 @@ from datetime import timedelta
 
 from sqlalchemy import insert, select, text
 
-from bench.ceremony_pages import PASSWORD, _people
-from bench.common import bearer, compare, signed_in
+from bench.common import PASSWORD, bearer, compare, people, signed_in, street_with
 
 QUICK = "--quick" in sys.argv
 FULL = {"branches": 200}
@@ -31,16 +30,10 @@ def _seed(scale: float) -> dict:
     from community.database import utcnow
     from community.meetings.models import Meeting, MeetingInvitee
     from community.people.models import Person
-    from community.places.models import Community, Street
     from community.roles.models import RoleGrant
 
     n_branches = int(FULL["branches"] * scale)
-    street = Street(name="爵溪街道", county="象山县")
-    db.session.add(street)
-    db.session.flush()
-    community = Community(street_id=street.id, name="东门社区")
-    db.session.add(community)
-    db.session.flush()
+    street, (community,) = street_with("东门社区")
     branch_ids = list(db.session.scalars(insert(Branch).returning(Branch.id), [
         {"street_id": street.id, "name": f"流动党员第{n:03d}党支部", "kind": "mobile", "units": [],
          "opening_hours": "", "services": ""} for n in range(n_branches)]))
@@ -48,7 +41,7 @@ def _seed(scale: float) -> dict:
     db.session.add(admin)
     db.session.flush()
     db.session.add(RoleGrant(person_id=admin.id, role="street_admin", scope_type="street", scope_id=street.id))
-    member_ids = _people(community, n_branches * 5, "党员", 3_000_000)
+    member_ids = people(community, n_branches * 5, "党员", 3_000_000)
     members = list(db.session.scalars(insert(BranchMember).returning(BranchMember.id), [
         {"branch_id": branch_ids[n // 5], "person_id": pid, "status": "full"} for n, pid in enumerate(member_ids)]))
     db.session.add_all([RoleGrant(person_id=member_ids[5 * n], role="secretary", scope_type="branch",

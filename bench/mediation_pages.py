@@ -13,13 +13,11 @@ from __future__ import annotations
 
 import os
 import sys
-import tempfile
 from datetime import date, timedelta
 
-from sqlalchemy import event, insert, select, text
+from sqlalchemy import insert, select, text
 
-from bench.ceremony_pages import PASSWORD, _people
-from bench.people_list import BACKENDS, _time, database
+from bench.common import PASSWORD, Post, bearer, compare, people, signed_in, street_with
 
 QUICK = "--quick" in sys.argv
 FULL = {"communities": 100, "requests": 40000, "cases": 10000}
@@ -38,23 +36,17 @@ def _seed(scale: float) -> dict:
     from community.discussions.models import Request
     from community.meetings.models import Meeting
     from community.people.models import Person
-    from community.places.models import Community, Street
     from community.roles.models import RoleGrant
 
     n_communities, n_requests, n_cases = (int(FULL[k] * scale) for k in ("communities", "requests", "cases"))
-    street = Street(name="爵溪街道", county="象山县")
-    db.session.add(street)
-    db.session.flush()
-    db.session.execute(insert(Community), [{"street_id": street.id, "name": f"第{n:03d}社区"}
-                                           for n in range(n_communities)])
-    community_ids = list(db.session.scalars(select(Community.id).order_by(Community.id)))
-    first = db.session.get(Community, community_ids[0])
+    street, communities = street_with(*(f"第{n:03d}社区" for n in range(n_communities)))
+    community_ids, first = [c.id for c in communities], communities[0]
     admin = Person(name="街道管理员", phone="13800000000", password_hash=hash_password(PASSWORD), hukou_place="")
     db.session.add(admin)
     db.session.flush()
     db.session.add(RoleGrant(person_id=admin.id, role="street_admin", scope_type="street", scope_id=street.id))
-    mediators = _people(first, 2 * n_communities, "调解员", 4_000_000)
-    residents = _people(first, 200, "居民", 5_000_000)
+    mediators = people(first, 2 * n_communities, "调解员", 4_000_000)
+    residents = people(first, 200, "居民", 5_000_000)
     db.session.execute(insert(RoleGrant), [
         {"person_id": pid, "role": "mediator", "scope_type": "community", "scope_id": community_ids[n // 2]}
         for n, pid in enumerate(mediators)])
@@ -103,90 +95,35 @@ def update_password(model, person_id: int, password_hash: str):
     return update(model).where(model.id == person_id).values(password_hash=password_hash)
 
 
-def _measure(url: str, folder: str, scale: float) -> dict:
-    from app import create_app, db
+def _downloaded(client, job: str) -> str:
+    """The export's job page, once its .xlsx has downloaded."""
+    assert client.get(job + ".xlsx").status_code == 200, job
+    return job
 
-    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench", "WTF_CSRF_ENABLED": False,
-                      "INSTANCE_PATH": folder, "RATELIMIT_ENABLED": False, "BACKGROUND_SYNC": True,
-                      "SESSION_COOKIE_SECURE": False})
-    with app.app_context():
-        from flask_migrate import upgrade
 
-        upgrade()  # the migrations, not create_all: the requests' search index needs pg_trgm, which they create
-        world = _seed(scale)
-    admin, mediator = app.test_client(), app.test_client()
-    admin.post("/login", data={"phone": "13800000000", "password": PASSWORD})
-    mediator.post("/login", data={"phone": world["mediator_phone"], "password": PASSWORD})
-    token = admin.post("/api/v1/auth/token", json={"phone": "13800000000", "password": PASSWORD}).get_json()
-    bearer = {"Authorization": f"Bearer {token['token']}"}
-    statements = []
-    with app.app_context():
-        event.listen(db.engine, "before_cursor_execute", lambda *a: statements.append(1))
-    pages = {
+def _pages(app, world: dict) -> dict:
+    admin, mediator = signed_in(app, "13800000000"), signed_in(app, world["mediator_phone"])
+    api = bearer(app, "13800000000")
+    export = Post(admin, "/requests/export", [{"data": {}}], status=302)  # the task run in-process
+    off = f"/discussions/meetings/{world['meeting']}/agenda/{world['agenda_item']}/remove"
+    return {
         "figures page (street)": (admin, "/discussions/figures/", None),
-        "figures API (street)": (admin, "/api/v1/discussions/figures", bearer),
+        "figures API (street)": (admin, "/api/v1/discussions/figures", api),
         "case list (street)": (admin, "/mediation/", None),
-        "case list API (street)": (admin, "/api/v1/mediation/cases", bearer),
+        "case list API (street)": (admin, "/api/v1/mediation/cases", api),
         "case list (a mediator)": (mediator, "/mediation/", None),
         "agenda and queue": (admin, f"/discussions/meetings/{world['meeting']}/agenda", None),
+        "board export (.xlsx, street)": export,
+        "board export's job page": (admin, lambda: _downloaded(admin, export.location), None),
+        "agenda item off (POST)": Post(admin, off, [{"data": {"note": "材料不全", "confirmed": "1"}}], status=302),
     }
-    result = {"baseline_ms": _time(admin, "/healthz") * 1000}
-    baseline = result["baseline_ms"] / 1000
-    for label, (client, path, headers) in pages.items():
-        client.get(path, headers=headers or {})
-        statements.clear()
-        assert client.get(path, headers=headers or {}).status_code == 200, path
-        count = len(statements)
-        result[label] = (_time(client, path, headers) / baseline, count)
-    import time
-
-    off = f"/discussions/meetings/{world['meeting']}/agenda/{world['agenda_item']}/remove"
-    writes = {"board export (.xlsx, street)": ("/requests/export", {}),
-              "agenda item off (POST)": (off, {"note": "材料不全", "confirmed": "1"})}
-    for label, (path, form) in writes.items():
-        statements.clear()
-        began = time.perf_counter()
-        answer = admin.post(path, data=form)
-        elapsed = time.perf_counter() - began
-        assert answer.status_code == 302, (path, answer.status_code)
-        result[label] = (elapsed / baseline, len(statements))
-        if path == "/requests/export":
-            job = answer.headers["Location"]
-            assert admin.get(job).status_code == 200 and admin.get(job + ".xlsx").status_code == 200
-            statements.clear()
-            admin.get(job)
-            count = len(statements)  # one request's, before the timing's repeats
-            result["board export's job page"] = (_time(admin, job, None) / baseline, count)
-    with app.app_context():
-        db.session.remove()
-        db.engine.dispose()
-    return result
-
-
-def run(backend: str, scale: float) -> dict:
-    folder = tempfile.mkdtemp(prefix="tongxin-bench-")
-    with database(backend, folder) as url:
-        return _measure(url, folder, scale)
 
 
 def main() -> bool:
     """Print the table per backend; False when a page's statement count grows with the rows."""
-    steady = True
-    sizes = [f"{int(FULL['requests'] * s):,}r/{int(FULL['cases'] * s):,}c" for s in SCALES]
-    for backend in BACKENDS:
-        results = {scale: run(backend, scale) for scale in SCALES}
-        print(f"\n{backend}: discussion figures and mediation lists; time as a multiple of /healthz (SQL statements "
-              "per request); r = requests, c = mediation cases, over communities of one street")
-        print(f"{'':<28}" + "".join(f"{size:>18}" for size in sizes))
-        for label in [k for k in results[SCALES[0]] if k != "baseline_ms"]:
-            counts = [results[s][label][1] for s in SCALES]
-            grows = "  grows!" if counts[-1] > counts[0] else ""
-            steady = steady and not grows
-            print(f"{label:<28}" + "".join(f"{results[s][label][0]:>12.1f}x ({results[s][label][1]:>2})"
-                                           for s in SCALES) + grows)
-        print(f"{'baseline /healthz median (ms)':<28}" + "".join(f"{results[s]['baseline_ms']:>18.2f}"
-                                                               for s in SCALES))
-    return steady
+    return compare("discussion figures and mediation lists; r = requests, c = mediation cases, over communities "
+                   "of one street", SCALES, lambda s: f"{int(FULL['requests'] * s):,}r/{int(FULL['cases'] * s):,}c",
+                   _seed, _pages, migrate=True)  # the requests' search index needs pg_trgm, which they create
 
 
 if __name__ == "__main__":

@@ -13,8 +13,7 @@ from datetime import timedelta
 
 from sqlalchemy import insert, select, text, update
 
-from bench.ceremony_pages import PASSWORD, _people
-from bench.common import compare, signed_in
+from bench.common import PASSWORD, compare, people, signed_in, street_with
 
 QUICK = "--quick" in sys.argv
 FULL = {"members": 2000, "meetings": 400}
@@ -28,23 +27,19 @@ def _seed(scale: float) -> dict:
     from community.database import utcnow
     from community.meetings.models import Meeting, MeetingInvitee
     from community.people.models import Person
-    from community.places.models import Community, Street
     from community.roles.models import RoleGrant
 
     n_members, n_meetings = int(FULL["members"] * scale), int(FULL["meetings"] * scale)
-    street = Street(name="爵溪街道", county="象山县")
-    db.session.add(street)
-    db.session.flush()
-    community = Community(street_id=street.id, name="东门社区")
+    street, (community,) = street_with("东门社区")
     branch = Branch(street_id=street.id, name="第一流动党支部")
-    db.session.add_all([community, branch])
+    db.session.add(branch)
     db.session.flush()
     secretary = Person(name="陈书记", phone="13800000000", password_hash=hash_password(PASSWORD), hukou_place="")
     db.session.add(secretary)
     db.session.flush()
     db.session.add(RoleGrant(person_id=secretary.id, role="secretary", scope_type="branch", scope_id=branch.id))
     db.session.commit()
-    member_ids = _people(community, n_members, "党员", 2_000_000)
+    member_ids = people(community, n_members, "党员", 2_000_000)
     db.session.execute(insert(BranchMember), [{"branch_id": branch.id, "person_id": pid, "status": "full"}
                                               for pid in member_ids])
     start = utcnow().replace(microsecond=0)  # half the meetings are past, half upcoming, at any size

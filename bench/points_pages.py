@@ -9,14 +9,11 @@ a multiple of /healthz in the same run, with its statement count, which must not
 from __future__ import annotations
 
 import os
-import statistics
-import tempfile
-import time
 from datetime import UTC, date, datetime, timedelta
 
-from sqlalchemy import event, insert, select, text
+from sqlalchemy import insert, select
 
-from bench.people_list import BACKENDS, _time, database
+from bench.common import PASSWORD, Post, bearer, compare, signed_in, street_with
 
 SCALE = 0.1 if os.environ.get("BENCH_SIZES", "").startswith("1000,") else 1.0  # --quick
 SIZES = [100, int(100_000 * SCALE)]  # people; 20 entries each
@@ -28,17 +25,11 @@ def _seed(people: int) -> dict:
     from app import db
     from community.accounts.services import hash_password
     from community.people.models import Person
-    from community.places.models import Community, Street
     from community.roles.models import RoleGrant
     from volunteers.ledger import LedgerEntry, PointsAccount, PointsPeriod
     from volunteers.points_models import Organisation, Quota
 
-    street = Street(name="爵溪街道", county="象山县")
-    db.session.add(street)
-    db.session.flush()
-    communities = [Community(street_id=street.id, name=name) for name in ("东门社区", "南岙村")]
-    db.session.add_all(communities)
-    db.session.flush()
+    street, communities = street_with("东门社区", "南岙村")
     for start in range(0, people, 5000):
         db.session.execute(insert(Person), [
             {"name": f"志愿者{i:06d}", "phone": f"137{i:08d}", "hukou_place": "浙江省宁波市象山县",
@@ -77,7 +68,7 @@ def _seed(people: int) -> dict:
     db.session.flush()
     db.session.add(Quota(organisation_id=organisation.id, period=str(now.year), starts_on=date(now.year, 1, 1),
                          ends_on=date(now.year, 12, 31), points=10_000_000, used=0))
-    scorer = Person(name="赋分员", phone="13800000000", password_hash=hash_password("bench12345"), hukou_place="",
+    scorer = Person(name="赋分员", phone="13800000000", password_hash=hash_password(PASSWORD), hukou_place="",
                     community_id=communities[0].id)
     db.session.add(scorer)
     db.session.flush()
@@ -89,77 +80,26 @@ def _seed(people: int) -> dict:
             "targets": [pid for pid in ids[::2]][:GRANTS]}
 
 
-def _measure(url: str, folder: str, people: int) -> dict:
-    from app import create_app, db
-
-    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench", "WTF_CSRF_ENABLED": False,
-                      "INSTANCE_PATH": folder, "RATELIMIT_ENABLED": False, "SESSION_COOKIE_SECURE": False})
-    with app.app_context():
-        db.create_all()
-        world = _seed(people)
-        db.session.execute(text("ANALYZE"))
-        db.session.commit()
-    client = app.test_client()
-    client.post("/login", data={"phone": "13800000000", "password": "bench12345"})
-    token = client.post("/api/v1/auth/token", json={"phone": "13800000000", "password": "bench12345"}).json["token"]
-    headers = {"Authorization": f"Bearer {token}"}
-    statements = []
-    with app.app_context():
-        event.listen(db.engine, "before_cursor_execute", lambda *a: statements.append(1))
-    urls = {
-        "a person's points page": f"/points/people/{world['person']}",
-        "API a person's points": f"/api/v1/people/{world['person']}/points",
-        "leaderboard, community, month": "/points/leaderboard",
-        "leaderboard, street, year": "/points/leaderboard?where=street&span=year",
-        "API leaderboard, street, year": f"/api/v1/leaderboard?street_id={world['street']}&period="
-                                          f"{datetime.now(UTC):%Y}",
-        "the scorer's grant form": f"/points/organisations/{world['organisation']}/grant",
+def _pages(app, world: dict) -> dict:
+    scorer, api = signed_in(app, "13800000000"), bearer(app, "13800000000")
+    grants = [{"headers": api, "json": {"organisation_id": world["organisation"], "person_id": pid, "points": 5,
+                                        "category": "other", "reason": "基准赋分"}} for pid in world["targets"]]
+    return {
+        "a person's points page": (scorer, f"/points/people/{world['person']}", None),
+        "API a person's points": (scorer, f"/api/v1/people/{world['person']}/points", api),
+        "leaderboard, community, month": (scorer, "/points/leaderboard", None),
+        "leaderboard, street, year": (scorer, "/points/leaderboard?where=street&span=year", None),
+        "API leaderboard, street, year": (scorer, f"/api/v1/leaderboard?street_id={world['street']}&period="
+                                                  f"{datetime.now(UTC):%Y}", api),
+        "the scorer's grant form": (scorer, f"/points/organisations/{world['organisation']}/grant", None),
+        "a grant (POST /api/v1/grants)": Post(scorer, "/api/v1/grants", grants),
     }
-    baseline = _time(client, "/healthz")
-    result = {"baseline_ms": baseline * 1000}
-    for label, address in urls.items():
-        extra = headers if address.startswith("/api") else None
-        statements.clear()
-        client.get(address, headers=extra)
-        count = len(statements)
-        result[label] = (_time(client, address, extra) / baseline, count)
-    samples, counts = [], set()
-    for pid in world["targets"]:
-        statements.clear()
-        start = time.perf_counter()
-        answer = client.post("/api/v1/grants", headers=headers, json={
-            "organisation_id": world["organisation"], "person_id": pid, "points": 5, "category": "other",
-            "reason": "基准赋分"})
-        samples.append(time.perf_counter() - start)
-        assert answer.status_code == 201, answer.json
-        counts.add(len(statements))
-    result["a grant (POST /api/v1/grants)"] = (statistics.median(samples) / baseline, max(counts))
-    with app.app_context():
-        db.session.remove()
-        db.engine.dispose()
-    return result
 
 
 def main() -> bool:
     """Print the table per backend; False when a page's statement count grows with the ledger."""
-    steady = True
-    for backend in BACKENDS:
-        results = {}
-        for size in SIZES:
-            folder = tempfile.mkdtemp(prefix="tongxin-bench-points-")
-            with database(backend, folder) as url:
-                results[size] = _measure(url, folder, size)
-        print(f"\n{backend}: points pages; time as a multiple of /healthz (SQL statements per request); "
-              f"e = ledger entries ({ENTRIES} per person)")
-        print(f"{'':<36}" + "".join(f"{f'{size * ENTRIES:,} e':>18}" for size in SIZES))
-        for label in [k for k in results[SIZES[0]] if k != "baseline_ms"]:
-            counts = {results[s][label][1] for s in SIZES}
-            steady &= len(counts) == 1
-            print(f"{label:<36}" + "".join(f"{results[s][label][0]:>12.1f}x ({results[s][label][1]:>2})"
-                                           for s in SIZES) + ("" if len(counts) == 1 else "  ← grows"))
-        print(f"{'baseline /healthz median (ms)':<36}" + "".join(f"{results[s]['baseline_ms']:>18.2f}"
-                                                                 for s in SIZES))
-    return steady
+    return compare(f"points pages; e = ledger entries ({ENTRIES} per person)", SIZES,
+                   lambda size: f"{size * ENTRIES:,} e", _seed, _pages)
 
 
 if __name__ == "__main__":

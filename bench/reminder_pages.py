@@ -13,7 +13,7 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import insert, select, text
 
-from bench.common import PASSWORD, bearer, compare, signed_in
+from bench.common import PASSWORD, bearer, compare, signed_in, street_with
 
 QUICK = "--quick" in sys.argv
 SIZES = [(200, 2000), (2000, 20000)] if QUICK else [(500, 10000), (5000, 100000)]  # (messages, reminders)
@@ -25,16 +25,10 @@ def _seed(messages: int, reminders: int) -> None:
     from app import db
     from community.accounts.services import hash_password
     from community.people.models import Person
-    from community.places.models import Community, Street
     from community.reminders.models import Notification, Reminder
     from community.roles.models import RoleGrant
 
-    street = Street(name="爵溪街道", county="象山县")
-    db.session.add(street)
-    db.session.flush()
-    community = Community(street_id=street.id, name="东门社区")
-    db.session.add(community)
-    db.session.flush()
+    street, (community,) = street_with("东门社区")
     password = hash_password(PASSWORD)
     resident = Person(name="王芳", phone="13900000001", password_hash=password, hukou_place="", community=community)
     admin = Person(name="街道管理员", phone="13800000000", password_hash=password, hukou_place="")

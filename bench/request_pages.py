@@ -12,13 +12,11 @@ from __future__ import annotations
 
 import os
 import random
-import tempfile
-import time
 from datetime import UTC, date, datetime, timedelta
 
-from sqlalchemy import event, insert, select, text
+from sqlalchemy import insert, select
 
-from bench.people_list import BACKENDS, _time, database
+from bench.common import PASSWORD, Post, bearer, compare, signed_in, street_with
 
 SCALE = 0.1 if os.environ.get("BENCH_SIZES", "").startswith("1000,") else 1.0  # --quick
 SIZES = [50, int(20000 * SCALE)]
@@ -35,16 +33,10 @@ def _seed(size: int) -> dict:
     from community.discussions.board import normalise
     from community.discussions.models import CATEGORIES, STATUSES, Request, RequestEvent
     from community.people.models import Person
-    from community.places.models import Community, Street
 
     rng = random.Random(12)
-    street = Street(name="爵溪街道", county="象山县")
-    db.session.add(street)
-    db.session.flush()
-    communities = [Community(street_id=street.id, name=name) for name in ("东门社区", "西门社区", "爵溪村")]
-    db.session.add_all(communities)
-    db.session.flush()
-    password = hash_password("bench12345")
+    street, communities = street_with("东门社区", "西门社区", "爵溪村")
+    password = hash_password(PASSWORD)
     db.session.execute(insert(Person), [
         {"name": f"居民{i:04d}", "phone": f"137{i:08d}", "hukou_place": "贵州省毕节市", "is_migrant": True,
          "community_id": communities[i % 3].id, "born_on": date(1985, 1, 1), "has_political_rights": True,
@@ -72,89 +64,30 @@ def _seed(size: int) -> dict:
     db.session.commit()
     target = db.session.scalar(select(Request.id).where(Request.status == "submitted", Request.is_hidden.is_(False))
                                .order_by(Request.id.desc()))
-    return {"community": communities[0].id, "item": target, "supporters": people[200:]}
+    return {"community": communities[0].id, "item": target,
+            "supporters": [f"137{i:08d}" for i in range(200, 200 + SUPPORTERS)]}
 
 
-def _measure(url: str, folder: str, size: int) -> dict:
-    from app import create_app, db
-
-    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench", "WTF_CSRF_ENABLED": False,
-                      "INSTANCE_PATH": folder, "RATELIMIT_ENABLED": False, "SESSION_COOKIE_SECURE": False})
-    with app.app_context():
-        if db.engine.dialect.name == "postgresql":
-            with db.engine.begin() as conn:
-                conn.execute(text("CREATE EXTENSION IF NOT EXISTS pg_trgm"))
-        db.create_all()
-        world = _seed(size)
-        db.session.execute(text("ANALYZE"))
-        db.session.commit()
-        phones = list(db.session.execute(select(text("phone")).select_from(text("person")).where(
-            text("id IN ({})".format(",".join(str(i) for i in world["supporters"]))))).scalars())
-    client = app.test_client()
-    client.post("/login", data={"phone": "13700000000", "password": "bench12345"})
-    token = client.post("/api/v1/auth/token", json={"phone": "13700000000", "password": "bench12345"}).json["token"]
-    statements = []
-    with app.app_context():
-        event.listen(db.engine, "before_cursor_execute", lambda *a: statements.append(1))
-    c = world["community"]
-    urls = {
-        "board, first page": "/requests/",
-        "board, community + status": f"/requests/?community_id={c}&status=accepted",
-        "board, search 工资 (2 chars)": "/requests/?q=工资",
-        "board, search 居住证 (3 chars)": "/requests/?q=居住证",
-        "board, search 单方面涨房租": f"/requests/?q=单方面涨房租&community_id={c}",
-        "item with its history": f"/requests/{world['item']}",
-        "API board (per_page=100)": "/api/v1/requests?per_page=100",
-        "API board, search 押金": f"/api/v1/requests?q=押金&community_id={c}&per_page=100",
-    }
-    baseline = _time(client, "/healthz")
-    result = {"baseline_ms": baseline * 1000}
-    for label, address in urls.items():
-        headers = {"Authorization": f"Bearer {token}"} if address.startswith("/api") else None
-        client.get(address, headers=headers)
-        statements.clear()
-        client.get(address, headers=headers)
-        count = len(statements)  # one request's statements, before the timing's repeats
-        result[label] = (_time(client, address, headers) / baseline, count)
+def _pages(app, world: dict) -> dict:
+    resident, api, c = signed_in(app, "13700000000"), bearer(app, "13700000000"), world["community"]
     # A support: each by another resident (a second would be a 409), through the API.
-    samples, counts = [], []
-    for phone in phones:
-        answer = client.post("/api/v1/auth/token", json={"phone": phone, "password": "bench12345"})
-        headers = {"Authorization": f"Bearer {answer.json['token']}"}
-        statements.clear()
-        began = time.perf_counter()
-        response = client.post(f"/api/v1/requests/{world['item']}/supports", headers=headers)
-        samples.append(time.perf_counter() - began)
-        counts.append(len(statements))
-        assert response.status_code == 201, response.json
-    samples.sort()
-    result["API support (POST)"] = (samples[len(samples) // 2] / baseline, sorted(counts)[len(counts) // 2])
-    with app.app_context():
-        db.session.remove()
-        db.engine.dispose()
-    return result
+    supports = [{"headers": bearer(app, phone)} for phone in world["supporters"]]
+    return {
+        "board, first page": (resident, "/requests/", None),
+        "board, community + status": (resident, f"/requests/?community_id={c}&status=accepted", None),
+        "board, search 工资 (2 chars)": (resident, "/requests/?q=工资", None),
+        "board, search 居住证 (3 chars)": (resident, "/requests/?q=居住证", None),
+        "board, search 单方面涨房租": (resident, f"/requests/?q=单方面涨房租&community_id={c}", None),
+        "item with its history": (resident, f"/requests/{world['item']}", None),
+        "API board (per_page=100)": (resident, "/api/v1/requests?per_page=100", api),
+        "API board, search 押金": (resident, f"/api/v1/requests?q=押金&community_id={c}&per_page=100", api),
+        "API support (POST)": Post(resident, f"/api/v1/requests/{world['item']}/supports", supports),
+    }
 
 
 def main() -> bool:
     """Print the table per backend; False when a page's statement count grows with the requests."""
-    steady = True
-    for backend in BACKENDS:
-        results = {}
-        for size in SIZES:
-            folder = tempfile.mkdtemp(prefix="tongxin-bench-requests-")
-            with database(backend, folder) as url:
-                results[size] = _measure(url, folder, size)
-        print(f"\n{backend}: the board of requests; time as a multiple of /healthz (SQL statements per request); "
-              "r = requests")
-        print(f"{'':<36}" + "".join(f"{f'{size:,} r':>16}" for size in SIZES))
-        for label in [k for k in results[SIZES[0]] if k != "baseline_ms"]:
-            counts = {results[s][label][1] for s in SIZES}
-            steady &= len(counts) == 1
-            print(f"{label:<36}" + "".join(f"{results[s][label][0]:>10.1f}x ({results[s][label][1]:>2})"
-                                           for s in SIZES) + ("" if len(counts) == 1 else "  ← grows"))
-        print(f"{'baseline /healthz median (ms)':<36}" + "".join(f"{results[s]['baseline_ms']:>16.2f}"
-                                                                 for s in SIZES))
-    return steady
+    return compare("the board of requests; r = requests", SIZES, lambda size: f"{size:,} r", _seed, _pages)
 
 
 if __name__ == "__main__":
