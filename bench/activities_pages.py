@@ -3,8 +3,9 @@
 A community with N upcoming activities (each with 20 sign-ups) and one activity whose roster holds N/4 sign-ups
 with their check-ins. Pages: the activity list (a volunteer's), the organiser's list, the big activity's page
 with its roster, the organiser's check-in code screen and its polled code, the volunteer's scan page, and the
-API list and roster. Each is timed as a multiple of /healthz in the same run, with its statement count, which
-must not grow with N.
+API list and roster, the forms to move or call off the big one and a move through the API (which tells its
+volunteers and moves their reminders). Each is timed as a multiple of /healthz in the same run, with its
+statement count, which must not grow with N.
 """
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from datetime import date, timedelta
 
 from sqlalchemy import insert, select
 
-from bench.common import bearer, compare, signed_in, street_with
+from bench.common import Post, bearer, compare, signed_in, street_with
 
 SCALE = 0.1 if os.environ.get("BENCH_SIZES", "").startswith("1000,") else 1.0  # --quick
 SIZES = [50, int(2000 * SCALE)]
@@ -74,6 +75,11 @@ def _pages(app, world: dict) -> dict:
         "volunteer's scan page": (organiser, "/activities/scan", None),
         "API activities (per_page=100)": (organiser, "/api/v1/activities?per_page=100", api),
         "API roster": (organiser, f"/api/v1/activities/{big}/roster", api),
+        "change form": (organiser, f"/activities/{big}/change", None),
+        "cancel page": (organiser, f"/activities/{big}/cancel-activity", None),
+        "API move (POST; its sign-ups told)": Post(organiser, f"/api/v1/activities/{big}/move", [
+            {"headers": api, "json": {"starts_at": f"2031-0{month}-10T08:00", "ends_at": f"2031-0{month}-10T11:00",
+                                      "place": f"爵溪海滩{month}号口"}} for month in range(1, 6)], status=200),
     }
 
 
