@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import event, func, insert, select
 
+from bench.common import prepare
 from bench.people_list import BACKENDS, database
 
 N = int(os.environ.get("BENCH_REMINDERS", "2000" if "--quick" in sys.argv else "20000"))
@@ -46,7 +47,7 @@ def _measure(url: str, folder: str) -> dict:
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench", "INSTANCE_PATH": folder,
                       "BACKGROUND_SYNC": True}, extra_packages=[BenchKind])
     with app.app_context():
-        db.create_all()
+        prepare(db)  # PostgreSQL: the extension the requests' search index needs, then create_all
         rows = [{"name": f"居民{i:05d}", "phone": f"15{i:09d}", "hukou_place": ""} for i in range(N)]
         for start in range(0, N, 5000):
             db.session.execute(insert(Person), rows[start:start + 5000])
