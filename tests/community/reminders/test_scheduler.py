@@ -79,3 +79,53 @@ def test_the_scheduler_is_set_up_against_the_known_pitfalls(app):
         assert str(job.trigger.timezone) == "Asia/Shanghai"
         assert job.func is scheduler_module.queue_if_leader  # the jobs only queue; workers do the work
     assert "hour='9'" in str(jobs["reminders.approvals_digest"].trigger)
+
+
+def _fake_run(monkeypatch):
+    """`BlockingScheduler.start` replaced by one tick of every job, then a Ctrl-C; what the ticks queued."""
+    import signal
+
+    from apscheduler.schedulers.blocking import BlockingScheduler
+
+    import community.background
+
+    queued, handlers = [], {}
+    monkeypatch.setattr(community.background, "enqueue", lambda task, *args: queued.append(task))
+    monkeypatch.setattr(scheduler_module.signal, "signal", lambda sig, handler: handlers.setdefault(sig, handler))
+
+    def one_tick(self):
+        for job in self.get_jobs():
+            job.func(*job.args, **job.kwargs)
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(BlockingScheduler, "start", one_tick)
+    monkeypatch.setattr(BlockingScheduler, "shutdown", lambda self, wait=True: None)
+    return queued, handlers, {signal.SIGINT, signal.SIGTERM}
+
+
+def test_the_scheduler_command_queues_while_it_holds_the_lease_and_gives_it_up_when_stopped(app, runner,
+                                                                                             monkeypatch):
+    from sqlalchemy import select
+
+    from community.reminders.models import SchedulerLease
+
+    queued, handlers, signals = _fake_run(monkeypatch)
+    result = runner.invoke(args=["scheduler"])
+    assert result.exit_code == 0 and "Asia/Shanghai" in result.output, result.output
+    assert {"reminders.dispatch", "reminders.approvals_digest"} <= set(queued) and set(handlers) == signals
+    db.session.expire_all()
+    assert db.session.scalar(select(SchedulerLease)) is None  # released at the stop: the next need not wait
+
+
+def test_a_second_scheduler_command_queues_nothing_while_another_holds_the_lease(app, runner, monkeypatch):
+    from sqlalchemy import select
+
+    from community.database import utcnow
+    from community.reminders.models import SchedulerLease
+
+    assert take_lease("the-first-scheduler", utcnow())
+    queued, _handlers, _signals = _fake_run(monkeypatch)
+    assert runner.invoke(args=["scheduler"]).exit_code == 0
+    assert queued == []
+    db.session.expire_all()
+    assert db.session.scalar(select(SchedulerLease.holder)) == "the-first-scheduler"  # not released by the other
