@@ -98,3 +98,12 @@ def test_the_digest_task_runs_on_the_queue(waiting):
     db.session.close()
     enqueue("reminders.approvals_digest", at("2026-12-07").isoformat())
     assert len(db.session.scalars(select(Reminder)).all()) == 2
+
+
+def test_the_digest_command_takes_a_local_time(waiting, runner):
+    db.session.close()
+    saturday = runner.invoke(args=["reminders", "digest", "--now", "2026-12-05T09:30"])  # an ordinary Saturday
+    assert saturday.exit_code == 0 and "scheduled=0" in saturday.output, saturday.output
+    swapped = runner.invoke(args=["reminders", "digest", "--now", "2026-02-14T09:30"])
+    assert swapped.exit_code == 0 and "scheduled=2" in swapped.output, swapped.output
+    assert runner.invoke(args=["reminders", "digest", "--now", "soon"]).exit_code != 0
