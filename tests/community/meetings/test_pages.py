@@ -175,3 +175,14 @@ def test_the_organiser_chooses_the_reminders_times_on_the_form(client, world):
     refused = client.post("/meetings/new?kind=general_meeting", data=_form(scope_id=world["branch"].id,
                                                                           reminder_first="-1"))
     assert refused.status_code in (200, 400, 422) and "reminder_first-error" in refused.get_data(as_text=True)
+
+
+def test_attendance_for_someone_not_invited_is_refused_on_the_page_and_nothing_is_recorded(client, world):
+    meeting = create_meeting(world["secretary"], "general_meeting", world["branch"].id, when(), now=NOW)
+    records.invite_members(world["secretary"], meeting, now=NOW)
+    login(client, world["secretary"])
+    member, stranger = world["full"][0].id, world["resident"].id
+    response = client.post(f"/meetings/{meeting.id}/attendance",
+                           data={f"attendance-{member}": "present", f"attendance-{stranger}": "present"})
+    assert response.status_code == 422 and "李晓未受邀参加本次会议，请先邀请。" in response.get_data(as_text=True)
+    assert {row.person_id: row.attendance for row in records.invitees(meeting)}[member] == "invited"
