@@ -146,3 +146,20 @@ def test_a_move_notice_not_yet_sent_when_the_meeting_is_cancelled_is_not_sent(wo
     moved = [r for r in _reminders(meeting, "meeting_changed") if r.occasion.startswith("moved:")]
     assert {r.state for r in moved} == {"cancelled"}
     assert render_changes(moved) == {}  # one caught mid-send and retried later is not worded either
+
+
+def test_each_offset_is_delivered_at_its_moment_and_not_a_minute_before(world, meeting):
+    from community.reminders.dispatch import run_due
+    from community.reminders.models import Notification
+
+    def inbox():
+        db.session.expire_all()
+        return list(db.session.scalars(select(Notification.body).where(
+            Notification.person_id == world["full"][1].id)))
+
+    sentence = "提醒：支部党员大会将于2026年12月5日（星期六）14:30在爵溪街道党群服务中心召开。"
+    for minutes, expected in ((1440, 1), (60, 2)):
+        run_due(STARTS - timedelta(minutes=minutes + 1))
+        assert len(inbox()) == expected - 1
+        run_due(STARTS - timedelta(minutes=minutes))
+        assert inbox() == [sentence] * expected
