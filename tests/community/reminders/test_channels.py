@@ -280,3 +280,22 @@ def test_an_address_the_server_refuses_fails_one_it_defers_is_retried_and_the_ot
     assert rows[nobody].state == "failed" and "nobody@example.cn" in rows[nobody].last_error
     assert rows[busy].state == "pending" and rows[busy].next_try_at == T0 + timedelta(seconds=60)
     assert rows[fine].state == "sent" and [str(m["To"]) for m in box.messages] == ["fine <fine@example.cn>"]
+
+
+def test_a_hanging_gateway_is_waited_for_once_per_pass_and_stops_nothing_else(toy_kind, hook_settings, mail):
+    """The first webhook call times out; the pass stops calling the gateway (the rest wait for the next pass,
+    their attempt counted) and still delivers the e-mails and the inbox."""
+    people = make_people(3, email="he@example.cn")
+    _choose(people, "webhook")
+    _choose(people[:1], "email")
+    schedule("toy", "meeting:5", "before:60", people, T0)
+    db.session.commit()
+    with Webhook(["hang"], hang_seconds=1.0) as hook:
+        hook_settings(hook.url)
+        counts = run_due(T0)
+    assert (counts["retrying"], counts["sent"]) == (3, 3 + 1) and len(hook.requests) == 1
+    assert len(mail.messages) == 1
+    db.session.expire_all()
+    waiting = db.session.scalars(select(Reminder).where(Reminder.channel == "webhook")).all()
+    assert {(r.state, r.next_try_at) for r in waiting} == {("pending", T0 + timedelta(seconds=60))}
+    assert all("规定时间" in r.last_error for r in waiting)
