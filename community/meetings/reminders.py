@@ -49,6 +49,12 @@ def cancel_reminders(meeting, person_ids: list[int] | None = None) -> int:
                for minutes in meeting.reminder_offsets_minutes or [])
 
 
+def withdraw_all(meeting) -> int:
+    """A cancelled meeting: every unsent row of it is cancelled, its reminders and any notice of an earlier move
+    still waiting (a webhook retrying), so nobody is told "moved to …" about a meeting that will not be held."""
+    return outbox.cancel(meeting.subject)
+
+
 def notify_change(meeting, change, *, now: datetime | None = None) -> int:
     """Tell every invitee that the meeting moved or was cancelled (due at once)."""
     from community.meetings.models import MeetingInvitee
@@ -108,7 +114,7 @@ def render_changes(batch) -> dict[int, Message]:
             body = _("%(title)s is cancelled. Reason: %(reason)s", title=title, reason=payload.get("reason", ""))
         else:
             after = meeting or None
-            if after is None:
+            if after is None or after.is_cancelled:  # cancelled since: only the cancellation is news
                 continue
             body = _("%(title)s has moved: now on %(date)s (%(weekday)s) at %(time)s, at %(place)s.",
                      title=title, **when_and_where(after.starts_at, after.place))

@@ -233,7 +233,7 @@ def move_meeting(actor, meeting: Meeting, data: dict, *, now: datetime | None = 
 
 @transactional
 def cancel_meeting(actor, meeting: Meeting, reason: str, *, now: datetime | None = None) -> Meeting:
-    """Cancel with a reason: recorded, invitees notified, the pending reminders cancelled."""
+    """Cancel with a reason: recorded, invitees notified, the pending reminders (and move notices) cancelled."""
     now = now or utcnow()
     require_manage(actor, meeting)
     reason = _text({"reason": reason}, "reason", 300)
@@ -245,7 +245,7 @@ def cancel_meeting(actor, meeting: Meeting, reason: str, *, now: datetime | None
     meeting.status, meeting.cancel_reason, meeting.cancelled_at = "cancelled", reason, now
     db.session.add(change)
     db.session.flush()
-    reminders.cancel_reminders(meeting)
+    reminders.withdraw_all(meeting)
     reminders.notify_change(meeting, change, now=now)
     record(actor, "meeting.cancel", meeting, reason)
     for listener in registry().meeting_cancelled_listeners:  # e.g. discussions: its agenda back to the queue

@@ -33,4 +33,13 @@ def register(app: Flask) -> None:
         counts = run_due(_moment(now))
         click.echo(" ".join(f"{key}={value}" for key, value in counts.items()))
 
+    @group.command("digest")
+    @click.option("--now", "now", help="Pretend it is this time (ISO 8601; without a zone: Asia/Shanghai).")
+    def digest_command(now: str | None):
+        """Schedule today's approvals digest (on a Chinese working day; once a day), e.g. after the scheduler
+        was down at 09:00; the next run-due sends it."""
+        from community.reminders.digest import approvals_digest
+
+        click.echo(f"scheduled={approvals_digest(_moment(now))}")
+
     app.cli.add_command(group)

@@ -8,7 +8,7 @@ administrator view say so, until the package is upgraded.
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time
 
 import chinese_calendar
 from flask_babel import gettext as _
@@ -22,6 +22,7 @@ from community.reminders.kinds import Message, ReminderKind
 KIND = "approvals_digest"
 SUBJECT = "approvals"
 DIGEST_TIME = time(9, 0)
+DIGEST_LAST_CALL = time(21, 0)  # a digest is worth making until the quiet hours: it expires then
 
 
 def calendar_is_known(day: date) -> bool:
@@ -79,7 +80,8 @@ def approvals_digest(now: datetime | None = None) -> int:
         return 0
     due = datetime.combine(day, DIGEST_TIME, tzinfo=LOCAL_ZONE)
     # Yesterday's counts are no news: a digest not sent by the evening's quiet hours expires.
-    return schedule(KIND, SUBJECT, day.isoformat(), list(waiting), due, expires_at=due + timedelta(hours=12),
+    expires = datetime.combine(day, DIGEST_LAST_CALL, tzinfo=LOCAL_ZONE)
+    return schedule(KIND, SUBJECT, day.isoformat(), list(waiting), due, expires_at=expires,
                     payloads={person_id: {"items": items} for person_id, items in waiting.items()})
 
 

@@ -85,11 +85,17 @@ def queue_if_leader(app: Flask, holder: str, task: str, *, with_time: bool = Fal
             db.session.remove()
 
 
-def build_scheduler(app: Flask, holder: str):
+def build_scheduler(app: Flask, holder: str, now: datetime | None = None):
     """The BlockingScheduler with its two jobs and the packages' scheduled tasks (explicit time zone on every
-    trigger)."""
+    trigger). Started between 09:00 and 21:00 (after downtime over 09:00, say), it also queues the day's
+    approvals digest once at start: the digest is made once a day whatever queues it, and one made after 21:00
+    would only expire."""
     from apscheduler.schedulers.blocking import BlockingScheduler
     from apscheduler.triggers.cron import CronTrigger
+    from apscheduler.triggers.date import DateTrigger
+
+    from community.database import LOCAL_ZONE
+    from community.reminders.digest import DIGEST_LAST_CALL, DIGEST_TIME
 
     scheduler = BlockingScheduler(timezone=TIME_ZONE, job_defaults={
         "coalesce": True, "max_instances": 1, "misfire_grace_time": 3600})
@@ -98,6 +104,11 @@ def build_scheduler(app: Flask, holder: str):
     scheduler.add_job(queue_if_leader, CronTrigger(hour=9, minute=0, timezone=TIME_ZONE),
                       args=(app, holder, "reminders.approvals_digest"), kwargs={"with_time": True},
                       id="reminders.approvals_digest", replace_existing=True)
+    local = (now or utcnow()).astimezone(LOCAL_ZONE)
+    if DIGEST_TIME <= local.time() < DIGEST_LAST_CALL:
+        scheduler.add_job(queue_if_leader, DateTrigger(run_date=local, timezone=TIME_ZONE),
+                          args=(app, holder, "reminders.approvals_digest"), kwargs={"with_time": True},
+                          id="reminders.approvals_digest.catch_up", replace_existing=True)
     from community.registry import registry
 
     for task, cron in registry(app).scheduled_jobs.items():  # the packages' periodic work (registry.scheduled_job)

@@ -176,3 +176,57 @@ def test_approvals_waiting_for_each_committee_member(published_roll, community):
     mine = sorted((label, count, url) for person, label, count, url in waiting if person == min(committee))
     assert mine == [("选民名单异议", 1, f"/elections/{election.id}/manage"),
                     ("选民登记申请", 1, f"/elections/{election.id}/manage")]
+
+
+def _inbox(person, since_id: int = 0) -> list:
+    from community.reminders.models import Notification
+
+    db.session.expire_all()
+    return db.session.scalars(select(Notification).where(Notification.person_id == person.id,
+                                                         Notification.id > since_id)
+                              .order_by(Notification.id)).all()
+
+
+def test_each_election_reminder_arrives_at_its_time_in_chinese(community):
+    """Roll published → objection deadline (24 h before objections close) → candidate list → voting opens →
+    last day to vote (24 h before it closes) → results: each delivered by a dispatch pass at the explicit
+    moment it is due (not a minute before), worded with the full date, weekday and time."""
+    from community.reminders.dispatch import run_due
+
+    minute = timedelta(minutes=1)
+    election = make_election(community, seats=1, voting_opens_at=OPENS, voting_closes_at=CLOSES)
+    voters = make_voters(election, community, 3)
+    standing = [cands.add_candidate(election.test_admin, election, v) for v in voters[:2]]
+    lifecycle.change_status(election.test_admin, election, "roll_published", now=T0)
+    me = voters[2]
+
+    def arrives(at):
+        before = _inbox(me)
+        run_due(at - minute)
+        assert len(_inbox(me)) == len(before), [n.title for n in _inbox(me)]
+        run_due(at)
+        note, = _inbox(me, before[-1].id if before else 0)
+        return note
+
+    title = election.title
+    assert arrives(T0).title == f"选民名单已公布：{title}"
+    objection = arrives(T0 + timedelta(days=4))  # objections close 5 days after publication, 09:00 local
+    assert objection.title == f"选民名单异议即将截止：{title}" and "2026年11月15日（星期日）09:00" in objection.body
+    listed = T0 + timedelta(days=6)
+    lifecycle.change_status(election.test_admin, election, "candidates_published", now=listed)
+    candidates = arrives(listed)
+    assert candidates.title == f"候选人名单已公布：{title}" and "2026年12月5日（星期六）08:00" in candidates.body
+    lifecycle.change_status(election.test_admin, election, "voting", now=OPENS)
+    opened = arrives(OPENS)
+    assert opened.title == f"正在投票：{title}" and "2026年12月6日（星期日）18:00" in opened.body
+    for voter in voters[:2]:
+        voting.cast_ballot(voter, election, [standing[0].id], now=OPENS + timedelta(hours=1))
+    last_day = arrives(CLOSES - timedelta(hours=24))
+    assert "2026年12月6日（星期日）18:00" in last_day.body
+    assert [n.title for n in _inbox(voters[0]) if n.kind == "election_voting_closing"] == []  # voted: not chased
+    lifecycle.change_status(election.test_admin, election, "closed", now=CLOSES)
+    open_ballots(election)
+    after = CLOSES + timedelta(hours=2)
+    for step in ("counted", "published"):
+        lifecycle.change_status(election.test_admin, election, step, now=after)
+    assert arrives(after).title == f"选举结果已公布：{title}"

@@ -68,3 +68,25 @@ def test_refusals(client, world):
     assert client.patch(f"/api/v1/meetings/{mine}", json={"place": "x"}, headers=other).status_code == 403
     assert client.get("/api/v1/meetings/999999", headers=resident).status_code == 404
     assert _create(client, other, world, kind="tea_party").status_code == 400
+
+
+def test_moving_to_an_end_before_the_start_is_a_422_and_changes_nothing(client, world):
+    from sqlalchemy import func, select
+
+    from app import db
+    from community.meetings.models import MeetingChange
+    from community.reminders.models import Reminder
+
+    headers = token_for(client, world["secretary"])
+    mid = _create(client, headers, world, starts_at="2036-12-05T14:30:00+08:00",
+                  ends_at="2036-12-05T16:30:00+08:00").json["id"]
+    client.post(f"/api/v1/meetings/{mid}/attendees", json={"all_members": True}, headers=headers)
+    before = {r.id: (r.due_at, r.state) for r in db.session.scalars(select(Reminder))}
+    refused = client.patch(f"/api/v1/meetings/{mid}", headers=headers,
+                           json={"starts_at": "2036-12-06T14:30:00+08:00", "place": "别处", "reason": "改期"})
+    assert refused.status_code == 422 and "ends_at" in refused.json["error"]["fields"]  # ends the 5th, starts the 6th
+    db.session.expire_all()
+    meeting = client.get(f"/api/v1/meetings/{mid}", headers=headers).json
+    assert meeting["place"] == "爵溪街道党群服务中心" and meeting["changes"] == []
+    assert db.session.scalar(select(func.count()).select_from(MeetingChange)) == 0
+    assert {r.id: (r.due_at, r.state) for r in db.session.scalars(select(Reminder))} == before  # no notice either

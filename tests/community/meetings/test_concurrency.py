@@ -103,3 +103,28 @@ def test_the_calendar_source_gives_invited_and_organised_meetings(world):
     assert calendar_events(world["resident"].id, *window) == []
     assert calendar_events(world["other_secretary"].id, *window) == []
     assert calendar_events(world["secretary"].id, STARTS + timedelta(days=2), STARTS + timedelta(days=3)) == []
+
+
+def test_the_personal_feed_carries_the_real_meetings_a_move_and_a_cancellation(world):
+    """Through the registered source (no stand-in): an invitee's feed has the meeting at its moved place, and a
+    cancelled one as CANCELLED (so phones drop it); someone not invited sees neither."""
+    from icalendar import Calendar
+
+    from community.meetings.services import cancel_meeting, move_meeting
+    from community.reminders.feed import ics
+
+    held = create_meeting(world["secretary"], "general_meeting", world["branch"].id, when(), now=NOW)
+    called_off = create_meeting(world["secretary"], "lesson", world["branch"].id,
+                                when(title="专题党课", starts_at=STARTS + timedelta(days=7),
+                                     ends_at=STARTS + timedelta(days=7, hours=1)), now=NOW)
+    for meeting in (held, called_off):
+        records.invite(world["secretary"], meeting, world["full"][0].id, now=NOW)
+    move_meeting(world["secretary"], held, {"place": "东门社区党群服务站"}, now=NOW)
+    cancel_meeting(world["secretary"], called_off, "讲师生病", now=NOW)
+    events = {str(e["UID"]): e for e in Calendar.from_ical(ics(world["full"][0], "http://x/", now=NOW))
+              .walk("VEVENT")}
+    moved, gone = events[f"meeting-{held.id}@tongxin"], events[f"meeting-{called_off.id}@tongxin"]
+    assert (str(moved["LOCATION"]), str(moved["STATUS"]), moved.decoded("DTSTART")) == \
+        ("东门社区党群服务站", "CONFIRMED", STARTS)
+    assert str(gone["STATUS"]) == "CANCELLED" and str(moved["URL"]) == f"http://x/meetings/{held.id}"
+    assert Calendar.from_ical(ics(world["resident"], "http://x/", now=NOW)).walk("VEVENT") == []

@@ -1,6 +1,7 @@
 """The meeting pages: scheduling with errors beside fields, the list (statement count flat), 补录 badge, .ics."""
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 from icalendar import Calendar
@@ -69,11 +70,13 @@ def test_others_may_not_see_or_manage_a_branch_meeting(client, world):
 
 
 def test_the_list_runs_the_same_statements_for_many_meetings(client, world):
+    base = max(STARTS, utcnow() + timedelta(days=1))  # the list's "upcoming" is by the real clock
+
     def add(n):
         for i in range(n):
             meeting = create_meeting(world["secretary"], "group", world["branch"].id,
-                                     when(title=f"党小组会{i}", starts_at=STARTS + timedelta(days=i),
-                                          ends_at=STARTS + timedelta(days=i, hours=1)), now=NOW)
+                                     when(title=f"党小组会{i}", starts_at=base + timedelta(days=i),
+                                          ends_at=base + timedelta(days=i, hours=1)), now=NOW)
             records.invite(world["secretary"], meeting, world["full"][0].id, now=NOW)
     add(2)
     login(client, world["full"][0])  # an invitee: sees the meetings through the invitations
@@ -125,3 +128,61 @@ def test_one_person_is_invited_by_name_with_the_picker(client, world):
     assert invited.status_code == 302 and invited.headers["Location"].endswith("#invitees")
     guest, = [row for row in records.invitees(meeting) if row.person_id == world["resident"].id]
     assert guest.is_voting is False  # not a member of the branch: invited without a vote
+
+
+def test_the_minutes_show_every_field_the_rules_ask_for(client, world):
+    """Time, place, chair, recorder, attendees, absentees with their leave reasons, topics, speeches and each
+    resolution with its vote (shared/DOMAIN.md "Mobile party branches")."""
+    secretary, (first, second, third) = world["secretary"], world["full"]
+    meeting = create_meeting(secretary, "general_meeting", world["branch"].id, when(), now=NOW)
+    records.invite_members(secretary, meeting, now=NOW)
+    records.record_attendance(secretary, meeting, {secretary.id: ("present", ""), first.id: ("present", ""),
+                                                   second.id: ("absent", ""), third.id: ("leave", "回老家探亲"),
+                                                   world["probationary"].id: ("present", "")})
+    records.record_minutes(secretary, meeting, {"chair_id": secretary.id, "recorder_id": first.id,
+                                                "topics": "讨论预备党员转正", "speeches": "陈书记：介绍考察情况"})
+    records.add_resolution(secretary, meeting, {"text": "同意按期转正", "votes_yes": 2, "votes_no": 0})
+    login(client, secretary)
+    page = client.get(f"/meetings/{meeting.id}").get_data(as_text=True)
+    minutes = page[page.index('id="minutes"'):page.index('id="resolutions"')]
+    values = dict(re.findall(r'<dt class="col-sm-3">(.*?)</dt><dd class="col-sm-9">(.*?)</dd>', minutes))
+    assert values["时间"] == "2026-12-05 14:30 – 16:30"  # Asia/Shanghai
+    assert values["地点"] == "爵溪街道党群服务中心"
+    assert (values["主持人"], values["记录人"]) == (secretary.name, first.name)
+    assert set(values["出席人员"].split("、")) == {secretary.name, first.name, world["probationary"].name}
+    assert second.name in values["缺席人员"] and f"{third.name}（请假：回老家探亲）" in values["缺席人员"]
+    assert "讨论预备党员转正" in values["议题"] and "陈书记：介绍考察情况" in values["发言"]
+    resolutions = page[page.index('id="resolutions"'):]
+    assert "同意按期转正" in resolutions and "赞成2 · 反对0" in resolutions
+
+
+def test_the_organiser_chooses_the_reminders_times_on_the_form(client, world):
+    """The form's two reminders (hours, then minutes before) become the meeting's offsets and its rows' due times."""
+    from sqlalchemy import select
+
+    from app import db
+    from community.reminders.models import Reminder
+
+    starts = STARTS.replace(year=2036)  # the page schedules against the real clock: well ahead of it
+    login(client, world["secretary"])
+    response = client.post("/meetings/new?kind=general_meeting", data=_form(
+        scope_id=world["branch"].id, starts_at="2036-12-05T14:30", ends_at="2036-12-05T16:30",
+        reminder_first="48", reminder_second="30"))
+    meeting_id = int(response.headers["Location"].split("/")[-1].split("#")[0])
+    client.post(f"/meetings/{meeting_id}/invite", data={"all_members": "1"})
+    dues = set(db.session.scalars(select(Reminder.due_at).where(Reminder.subject == f"meeting:{meeting_id}")))
+    assert dues == {starts - timedelta(hours=48), starts - timedelta(minutes=30)}
+    refused = client.post("/meetings/new?kind=general_meeting", data=_form(scope_id=world["branch"].id,
+                                                                          reminder_first="-1"))
+    assert refused.status_code in (200, 400, 422) and "reminder_first-error" in refused.get_data(as_text=True)
+
+
+def test_attendance_for_someone_not_invited_is_refused_on_the_page_and_nothing_is_recorded(client, world):
+    meeting = create_meeting(world["secretary"], "general_meeting", world["branch"].id, when(), now=NOW)
+    records.invite_members(world["secretary"], meeting, now=NOW)
+    login(client, world["secretary"])
+    member, stranger = world["full"][0].id, world["resident"].id
+    response = client.post(f"/meetings/{meeting.id}/attendance",
+                           data={f"attendance-{member}": "present", f"attendance-{stranger}": "present"})
+    assert response.status_code == 422 and "李晓未受邀参加本次会议，请先邀请。" in response.get_data(as_text=True)
+    assert {row.person_id: row.attendance for row in records.invitees(meeting)}[member] == "invited"

@@ -128,3 +128,38 @@ def test_the_dispatch_delivers_the_reminder_and_expires_it_after_the_start(world
     run_due(STARTS + timedelta(minutes=5))  # the 1-hour reminder was never sent before the start
     states = {r.occasion: r.state for r in _reminders(meeting) if r.recipient_id == world["full"][0].id}
     assert states == {"before:1440": "sent", "before:60": "expired"}
+
+
+def test_a_move_notice_not_yet_sent_when_the_meeting_is_cancelled_is_not_sent(world, meeting):
+    """Moved, then cancelled before the move's notice went out (a webhook retrying, a pass not yet run): the
+    invitees get the cancellation only, never "has moved: now on …" for a meeting that will not take place."""
+    from community.reminders.dispatch import run_due
+    from community.reminders.models import Notification
+
+    later = STARTS + timedelta(days=1)
+    move_meeting(world["secretary"], meeting, {"starts_at": later, "ends_at": later + timedelta(hours=2)}, now=NOW)
+    cancel_meeting(world["secretary"], meeting, "台风预警", now=NOW + timedelta(minutes=1))
+    run_due(NOW + timedelta(minutes=2))
+    db.session.expire_all()
+    bodies = list(db.session.scalars(select(Notification.body).where(Notification.person_id == world["full"][0].id)))
+    assert len(bodies) == 1 and "取消" in bodies[0] and "台风预警" in bodies[0], bodies
+    moved = [r for r in _reminders(meeting, "meeting_changed") if r.occasion.startswith("moved:")]
+    assert {r.state for r in moved} == {"cancelled"}
+    assert render_changes(moved) == {}  # one caught mid-send and retried later is not worded either
+
+
+def test_each_offset_is_delivered_at_its_moment_and_not_a_minute_before(world, meeting):
+    from community.reminders.dispatch import run_due
+    from community.reminders.models import Notification
+
+    def inbox():
+        db.session.expire_all()
+        return list(db.session.scalars(select(Notification.body).where(
+            Notification.person_id == world["full"][1].id)))
+
+    sentence = "提醒：支部党员大会将于2026年12月5日（星期六）14:30在爵溪街道党群服务中心召开。"
+    for minutes, expected in ((1440, 1), (60, 2)):
+        run_due(STARTS - timedelta(minutes=minutes + 1))
+        assert len(inbox()) == expected - 1
+        run_due(STARTS - timedelta(minutes=minutes))
+        assert inbox() == [sentence] * expected

@@ -249,3 +249,53 @@ def test_a_slow_gateway_never_keeps_rows_claimed_past_their_lease(toy_kind, hook
             db.session.expire_all()
             passes += 1
     assert len(hook.requests) == 6 == len(hook.delivered_keys())  # each once, none doubled by a reclaim
+
+
+class _Choosy(Mailbox):
+    """Refuses some recipients at RCPT: for good (550) or for now (451)."""
+
+    async def handle_RCPT(self, _server, session, envelope, address, _options):
+        if address.startswith("nobody@"):
+            return "550 5.1.1 No such user"
+        if address.startswith("busy@"):
+            return "451 4.2.1 Mailbox busy, try later"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+
+def test_an_address_the_server_refuses_fails_one_it_defers_is_retried_and_the_others_go(toy_kind, app,
+                                                                                      monkeypatch):
+    nobody, busy, fine = (make_people(1, email=f"{who}@example.cn", name=who, phone=f"1380000000{n}")[0]
+                          for n, who in enumerate(("nobody", "busy", "fine")))
+    _choose([nobody, busy, fine], "email")
+    schedule("toy", "meeting:1", "before:60", [nobody, busy, fine], T0)
+    db.session.commit()
+    with _Choosy() as box:
+        monkeypatch.setitem(app.config, "MAIL_SERVER", "127.0.0.1")
+        monkeypatch.setitem(app.config, "MAIL_PORT", box.port)
+        counts = run_due(T0)
+    assert (counts["failed"], counts["retrying"], counts["sent"]) == (1, 1, 3 + 1)  # three inbox rows, one e-mail
+    db.session.expire_all()
+    rows = {r.recipient_id: r for r in db.session.scalars(select(Reminder).where(Reminder.channel == "email"))}
+    assert rows[nobody].state == "failed" and "nobody@example.cn" in rows[nobody].last_error
+    assert rows[busy].state == "pending" and rows[busy].next_try_at == T0 + timedelta(seconds=60)
+    assert rows[fine].state == "sent" and [str(m["To"]) for m in box.messages] == ["fine <fine@example.cn>"]
+
+
+def test_a_hanging_gateway_is_waited_for_once_per_pass_and_stops_nothing_else(toy_kind, hook_settings, mail):
+    """The first webhook call times out; the pass stops calling the gateway (the rest wait for the next pass,
+    their attempt counted) and still delivers the e-mails and the inbox."""
+    people = make_people(3, email="he@example.cn")
+    _choose(people, "webhook")
+    _choose(people[:1], "email")
+    schedule("toy", "meeting:5", "before:60", people, T0)
+    db.session.commit()
+    with Webhook(["hang"], hang_seconds=1.0) as hook:
+        hook_settings(hook.url)
+        counts = run_due(T0)
+    assert (counts["retrying"], counts["sent"]) == (3, 3 + 1) and len(hook.requests) == 1
+    assert len(mail.messages) == 1
+    db.session.expire_all()
+    waiting = db.session.scalars(select(Reminder).where(Reminder.channel == "webhook")).all()
+    assert {(r.state, r.next_try_at) for r in waiting} == {("pending", T0 + timedelta(seconds=60))}
+    assert all("规定时间" in r.last_error for r in waiting)

@@ -79,6 +79,15 @@ def test_no_digest_on_holidays_and_weekends(waiting, day):
     assert db.session.scalar(select(Reminder.id)) is None
 
 
+@pytest.mark.parametrize("day", ["2026-02-14", "2026-02-28"])  # the Saturdays worked for the Spring Festival
+def test_on_a_swapped_working_saturday_the_digest_goes_out_at_nine(waiting, day):
+    alice, bob, _calls = waiting
+    assert approvals_digest(at(day)) == 2
+    assert run_due(at(day, 8))["sent"] == 0  # due 09:00, not before
+    assert run_due(at(day, 9))["sent"] == 2
+    assert approvals_digest(at("2026-02-17")) == 0  # the Spring Festival itself, a Tuesday: a holiday
+
+
 def test_in_an_unknown_year_the_digest_runs_monday_to_friday(waiting):
     assert approvals_digest(at("2027-01-04")) == 2
 
@@ -89,3 +98,12 @@ def test_the_digest_task_runs_on_the_queue(waiting):
     db.session.close()
     enqueue("reminders.approvals_digest", at("2026-12-07").isoformat())
     assert len(db.session.scalars(select(Reminder)).all()) == 2
+
+
+def test_the_digest_command_takes_a_local_time(waiting, runner):
+    db.session.close()
+    saturday = runner.invoke(args=["reminders", "digest", "--now", "2026-12-05T09:30"])  # an ordinary Saturday
+    assert saturday.exit_code == 0 and "scheduled=0" in saturday.output, saturday.output
+    swapped = runner.invoke(args=["reminders", "digest", "--now", "2026-02-14T09:30"])
+    assert swapped.exit_code == 0 and "scheduled=2" in swapped.output, swapped.output
+    assert runner.invoke(args=["reminders", "digest", "--now", "soon"]).exit_code != 0

@@ -181,3 +181,32 @@ def test_run_due_refuses_to_run_inside_a_unit_of_work(toy_kind):
 
     with pytest.raises(RuntimeError), unit_of_work():
         run_due(T0)
+
+
+def test_a_pass_dying_between_the_inbox_claim_and_its_commit_leaves_nothing_half_done(toy_kind, monkeypatch):
+    """The inbox's claim (pending -> sent) and its notifications commit together: killed in between, neither
+    happened, and the next pass delivers each once."""
+    import pytest
+
+    from community.reminders import dispatch
+
+    class Crash(BaseException):
+        pass
+
+    people = make_people(3)
+    schedule("toy", "meeting:1", "before:60", people, T0)
+    db.session.commit()
+    real = dispatch._record_problems
+
+    def die_after_writing(*args, **kwargs):
+        real(*args, **kwargs)
+        raise Crash()
+
+    monkeypatch.setattr(dispatch, "_record_problems", die_after_writing)  # after the notifications' INSERT
+    with pytest.raises(Crash):
+        run_due(T0)
+    db.session.rollback()
+    assert _states() == {"pending": 3} and _notifications() == []
+    monkeypatch.setattr(dispatch, "_record_problems", real)
+    assert run_due(T0)["sent"] == 3 and run_due(T0)["sent"] == 0
+    assert sorted(n.person_id for n in _notifications()) == sorted(people)

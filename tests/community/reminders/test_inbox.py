@@ -112,3 +112,15 @@ def test_anonymous_pages_ask_no_count(client, places):
     finally:
         event.remove(db.engine, "before_cursor_execute", listener)
     assert not any("notification" in s for s in statements)
+
+
+def test_mark_one_read_on_the_page_lowers_the_count(client, places):
+    me = make_person(places["east"])
+    first, second = messages(me, 2)
+    login(client, me)
+    assert 'aria-label="2条未读消息"' in client.get("/inbox/").get_data(as_text=True)
+    response = client.post(f"/inbox/{first}/read", follow_redirects=True)
+    assert response.status_code == 200 and 'aria-label="1条未读消息"' in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(Notification, first).read_at is not None
+    assert db.session.get(Notification, second).read_at is None

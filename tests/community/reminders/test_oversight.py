@@ -127,3 +127,61 @@ def test_simultaneous_resends_resend_once(app, backend, places):
     statuses = _fire(app, [(f"/api/v1/reminders/{failed}/resend", {"Authorization": f"Bearer {token}"}, {})] * n)
     assert statuses.count(200) == 1 and statuses.count(422) == n - 1, statuses
     assert db.session.scalar(select(func.count(AuditEntry.id)).where(AuditEntry.action == "reminder.resend")) == 1
+
+
+def _table_row(page: str, kind_label: str, channel_label: str) -> list[int]:
+    """The counts of one (kind, channel) row of the page's table, in the order of STATES."""
+    import re
+
+    row = re.search(rf"<tr><td>{kind_label}</td><td>{channel_label}</td>(.*?)</tr>", page)
+    assert row, (kind_label, channel_label)
+    return [int(n) for n in re.findall(r'<td class="text-end">(\d+)</td>', row.group(1))]
+
+
+def test_a_real_webhook_failure_is_shown_by_kind_and_channel_and_resent(client, places, toy_kind, app, monkeypatch):
+    """A webhook answering 500 on its last try: the page's table and the API count it under its kind and
+    channel beside what is pending and sent, list it with the gateway's answer, and a resend delivers it."""
+    from community.database import utcnow
+    from community.reminders.dispatch import run_due
+    from community.reminders.models import STATES, ReminderPreference
+    from community.reminders.services import schedule
+    from tests.community.reminders.servers import Webhook
+
+    near, _away, street_admin = world(places)
+    db.session.add(ReminderPreference(person_id=near.id, kind="toy", channel="webhook", is_enabled=True))
+    db.session.commit()
+    schedule("toy", "meeting:7", "before:60", [near.id], T0)
+    schedule("toy_urgent", "meeting:7", "cancelled", [near.id], T0 + timedelta(days=60))  # still waiting
+    db.session.commit()
+    monkeypatch.setitem(app.config, "REMINDER_MAX_ATTEMPTS", 1)
+    with Webhook(["500"]) as hook:
+        monkeypatch.setitem(app.config, "WEBHOOK_URL", hook.url)
+        assert run_due(T0)["failed"] == 1
+    login(client, street_admin)
+    page = client.get("/admin/reminders/").get_data(as_text=True)
+    expected = {("玩具提醒", "短信或微信"): "failed", ("玩具提醒", "站内信"): "sent",
+                ("紧急玩具提醒", "站内信"): "pending"}
+    for (kind_label, channel_label), state in expected.items():
+        assert _table_row(page, kind_label, channel_label) == [int(s == state) for s in STATES]
+    assert "HTTP 500" in page and "重新发送" in page
+    headers = token_for(client, street_admin)
+    body = client.get("/api/v1/reminders", headers=headers).json
+    counts = {(c["kind"], c["channel"]): {s: n for s, n in c["counts"].items() if n} for c in body["counts"]}
+    assert counts == {("toy", "webhook"): {"failed": 1}, ("toy", "inbox"): {"sent": 1},
+                      ("toy_urgent", "inbox"): {"pending": 1}}
+    assert (body["totals"]["pending"], body["totals"]["sent"], body["totals"]["failed"]) == (1, 1, 1)
+    failed, = body["items"]
+    assert (failed["kind"], failed["channel"], failed["state"]) == ("toy", "webhook", "failed")
+    assert "500" in failed["last_error"]
+
+    def total(query):
+        return client.get(f"/api/v1/reminders?{query}", headers=headers).json["total"]
+
+    assert total("kind=toy&channel=webhook&state=failed") == 1 and total("kind=toy_urgent&state=failed") == 0
+    assert total("kind=toy_urgent&state=pending") == 1 and total("channel=inbox&state=sent") == 1
+    assert client.post(f"/api/v1/reminders/{failed['id']}/resend", headers=headers).json["state"] == "pending"
+    monkeypatch.setitem(app.config, "QUIET_HOURS_END", app.config.get("QUIET_HOURS_START", "21:00"))  # any hour
+    with Webhook(["ok"]) as hook:  # the resend is due at once (the real clock)
+        monkeypatch.setitem(app.config, "WEBHOOK_URL", hook.url)
+        assert run_due(utcnow() + timedelta(seconds=1))["sent"] == 1
+    assert len(hook.requests) == 1 and db.session.get(Reminder, failed["id"]).state == "sent"

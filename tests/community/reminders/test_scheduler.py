@@ -3,7 +3,9 @@ so that a second scheduler started by mistake queues nothing until the first sto
 from __future__ import annotations
 
 import threading
-from datetime import timedelta
+from datetime import datetime, timedelta
+
+import pytest
 
 from app import db
 from community.reminders import scheduler as scheduler_module
@@ -65,7 +67,7 @@ def test_only_the_lease_holder_queues_work(app, monkeypatch):
 
 
 def test_the_scheduler_is_set_up_against_the_known_pitfalls(app):
-    scheduler = build_scheduler(app, "holder")
+    scheduler = build_scheduler(app, "holder", now=T0 - timedelta(hours=3))  # 07:00 local: no catch-up
     assert str(scheduler.timezone) == "Asia/Shanghai"
     defaults = scheduler._job_defaults
     assert defaults["coalesce"] is True and defaults["max_instances"] == 1 and defaults["misfire_grace_time"] >= 600
@@ -79,3 +81,69 @@ def test_the_scheduler_is_set_up_against_the_known_pitfalls(app):
         assert str(job.trigger.timezone) == "Asia/Shanghai"
         assert job.func is scheduler_module.queue_if_leader  # the jobs only queue; workers do the work
     assert "hour='9'" in str(jobs["reminders.approvals_digest"].trigger)
+
+
+def _fake_run(monkeypatch):
+    """`BlockingScheduler.start` replaced by one tick of every job, then a Ctrl-C; what the ticks queued."""
+    import signal
+
+    from apscheduler.schedulers.blocking import BlockingScheduler
+
+    import community.background
+
+    queued, handlers = [], {}
+    monkeypatch.setattr(community.background, "enqueue", lambda task, *args: queued.append(task))
+    monkeypatch.setattr(scheduler_module.signal, "signal", lambda sig, handler: handlers.setdefault(sig, handler))
+
+    def one_tick(self):
+        for job in self.get_jobs():
+            job.func(*job.args, **job.kwargs)
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(BlockingScheduler, "start", one_tick)
+    monkeypatch.setattr(BlockingScheduler, "shutdown", lambda self, wait=True: None)
+    return queued, handlers, {signal.SIGINT, signal.SIGTERM}
+
+
+def test_the_scheduler_command_queues_while_it_holds_the_lease_and_gives_it_up_when_stopped(app, runner,
+                                                                                             monkeypatch):
+    from sqlalchemy import select
+
+    from community.reminders.models import SchedulerLease
+
+    queued, handlers, signals = _fake_run(monkeypatch)
+    result = runner.invoke(args=["scheduler"])
+    assert result.exit_code == 0 and "Asia/Shanghai" in result.output, result.output
+    assert {"reminders.dispatch", "reminders.approvals_digest"} <= set(queued) and set(handlers) == signals
+    db.session.expire_all()
+    assert db.session.scalar(select(SchedulerLease)) is None  # released at the stop: the next need not wait
+
+
+def test_a_second_scheduler_command_queues_nothing_while_another_holds_the_lease(app, runner, monkeypatch):
+    from sqlalchemy import select
+
+    from community.database import utcnow
+    from community.reminders.models import SchedulerLease
+
+    assert take_lease("the-first-scheduler", utcnow())
+    queued, _handlers, _signals = _fake_run(monkeypatch)
+    assert runner.invoke(args=["scheduler"]).exit_code == 0
+    assert queued == []
+    db.session.expire_all()
+    assert db.session.scalar(select(SchedulerLease.holder)) == "the-first-scheduler"  # not released by the other
+
+
+@pytest.mark.parametrize(("hour", "catches_up"), [(8, False), (9, True), (15, True), (20, True), (21, False)])
+def test_a_scheduler_started_during_the_day_queues_the_days_digest_once_at_start(app, hour, catches_up):
+    """Down at 09:00, restarted at 15:00: the day's digest is still made (once: approvals_digest's key); not
+    after 21:00, when it would only expire, nor before 09:00, when the 09:00 job will."""
+    from community.database import LOCAL_ZONE
+
+    started = datetime(2026, 12, 7, hour, 0, tzinfo=LOCAL_ZONE)
+    jobs = {job.id: job for job in build_scheduler(app, "holder", now=started).get_jobs()}
+    catch_up = jobs.get("reminders.approvals_digest.catch_up")
+    assert (catch_up is not None) is catches_up
+    if catch_up:
+        assert catch_up.func is scheduler_module.queue_if_leader
+        assert catch_up.args[2] == "reminders.approvals_digest" and catch_up.kwargs == {"with_time": True}
+        assert catch_up.trigger.run_date == started and str(catch_up.trigger.run_date.tzinfo) == "Asia/Shanghai"
