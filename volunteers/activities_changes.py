@@ -83,8 +83,7 @@ def cancel_activity(actor, activity, reason: str, *, now: datetime | None = None
     _open_and_not_begun(activity, now)
     activity.status = "cancelled"
     db.session.flush()
-    for minutes in R.OFFSETS:
-        outbox.cancel(activity.subject, occasion=f"before:{minutes}")
+    outbox.cancel(activity.subject)  # every unsent row of it: the reminders, and a move's notice not yet out
     record(actor, "activity.cancel", activity, summary=reason, detail={"reason": reason, **where_when(activity)})
     R.notify_changed(activity, _told(activity), "cancelled", {"reason": reason}, now=now)
     return activity

@@ -57,6 +57,18 @@ def test_a_move_carries_the_reminders_and_tells_everyone_signed_up_or_waiting(ac
     assert db.session.scalar(select(func.count()).where(AuditEntry.action == "activity.move")) == 1
 
 
+def test_a_move_notice_not_yet_sent_is_withdrawn_by_a_cancellation(activities_world):
+    w = activities_world
+    activity = _full_activity(w)
+    X.move_activity(w["chen"], activity, _moved(activity))
+    X.cancel_activity(w["chen"], activity, "台风预警")
+    db.session.commit()
+    states = dict(db.session.execute(select(Reminder.occasion, Reminder.state).where(
+        Reminder.kind == "activity_changed")).all())
+    assert states["cancelled"] == "pending"
+    assert [state for occasion, state in states.items() if occasion.startswith("moved:")] == ["cancelled"]
+
+
 def test_a_second_move_is_told_again(activities_world):
     w = activities_world
     activity = _full_activity(w)
@@ -74,6 +86,8 @@ def test_a_cancellation_withdraws_the_reminders_tells_everyone_and_shuts_the_act
     assert db.session.get(Activity, activity.id).status == "cancelled"
     states = set(db.session.scalars(select(Reminder.state).where(Reminder.kind == "activity_reminder")))
     assert states == {"cancelled"}
+    assert db.session.scalar(select(func.count()).where(Reminder.kind == "activity_changed",
+                                                        Reminder.state == "pending")) == 3
     run_due(utcnow() + timedelta(seconds=1))
     bodies = db.session.scalars(select(Notification.body).where(Notification.kind == "activity_changed")).all()
     assert len(bodies) == 3 and all("台风预警" in body for body in bodies)
