@@ -48,9 +48,17 @@ class Conflict(DomainError):
     code = "conflict"
 
 
+class DiskFull(DomainError):
+    """The server's disk is full: what was to be written was not (507, "Insufficient Storage")."""
+
+    status = 507
+    code = "disk_full"
+
+
 HTTP_CODES = {400: "invalid", 401: "unauthorised", 403: "forbidden", 404: "not_found",
               405: "method_not_allowed", 409: "conflict", 413: "too_large", 415: "unsupported_media_type",
-              422: "invalid", 429: "too_many_requests", 500: "server_error", 503: "unavailable"}
+              422: "invalid", 429: "too_many_requests", 500: "server_error", 503: "unavailable",
+              507: "disk_full"}
 
 
 def http_message(status: int) -> str:
@@ -168,6 +176,19 @@ def register_error_handlers(app) -> None:
         if is_api_request():
             return api_error(503, "unavailable", http_message(503), None, RETRY_AFTER)
         return render_template("errors/error.html", status=503, message=http_message(503)), 503, RETRY_AFTER
+
+    @app.errorhandler(OSError)
+    def _os_error(error: OSError):
+        from community.files import disk_full, disk_full_message
+
+        if not disk_full(error):
+            return _unexpected(error)
+        app.logger.error("disk full: %s", error)  # a full disk met where no form field can say so
+        from app import db
+        db.session.rollback()
+        if is_api_request():
+            return api_error(507, "disk_full", disk_full_message())
+        return render_template("errors/error.html", status=507, message=disk_full_message()), 507
 
     @app.errorhandler(Exception)
     def _unexpected(error: Exception):
