@@ -22,6 +22,7 @@ from community.audit.models import AuditEntry
 from community.background import Job
 from community.discussions import photos as P
 from community.discussions.models import Request, RequestPhoto
+from tests.branches.roster_support import juexi  # noqa: F401 (the fixture)
 from tests.community.discussions.conftest import town  # noqa: F401 (the fixture)
 from tests.community.discussions.test_requests_photos import _form as request_form
 from tests.community.discussions.test_requests_photos import jpeg_with_location
@@ -71,6 +72,24 @@ def test_an_import_upload_on_a_full_disk_is_refused_beside_the_field(client, app
     assert response.status_code == 507, page[:500]
     assert FULL in page and "is-invalid" in page  # beside the file field, in the form shown again
     assert set(imports.glob("*")) == before  # no half file, under its name or a temporary one
+    assert count(Job) == 0
+
+
+def test_a_branch_roster_upload_on_a_full_disk_is_refused_beside_the_field(client, app, juexi, full_disk):  # noqa: F811
+    from branches.roster_excel import COLUMNS
+
+    folder = Path(app.instance_path) / "imports"
+    folder.mkdir(exist_ok=True)
+    before = set(folder.iterdir())
+    login(client, juexi["wang"])
+    people = juexi["people"]
+    rows = [[p.name, p.phone, "正式党员", "", "组织关系转入", "", "", "2010-07-01", "水产公司"] for p in people]
+    response = client.post(f"/admin/branches/{juexi['guizhou'].id}/import",
+                           data={"file": (io.BytesIO(xlsx(rows, header=COLUMNS)), "名册.xlsx")},
+                           content_type="multipart/form-data")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 507 and FULL in page and "is-invalid" in page
+    assert set(folder.iterdir()) == before  # no half file, under its name or a temporary one
     assert count(Job) == 0
 
 
