@@ -205,10 +205,15 @@ def sweep_stalled_jobs(now: datetime | None = None) -> int:
     returns how many. A job that finishes after all is marked done by its own run (`_run`)."""
     now = now or utcnow()
     limit = timedelta(minutes=current_app.config.get("JOB_STALLED_MINUTES", STALLED_AFTER.total_seconds() / 60))
-    with db.engine.begin() as connection:
-        stalled = connection.execute(
-            update(Job).where(Job.state == "running", Job.updated_at <= now - limit)
-            .values(state="failed", error=stalled_message()[:300], updated_at=now)).rowcount
+    from community.database import current_unit
+
+    if current_unit() is not None:
+        raise RuntimeError("sweep_stalled_jobs commits on its own: call it outside any unit of work")
+    stalled = db.session.execute(
+        update(Job).where(Job.state == "running", Job.updated_at <= now - limit)
+        .values(state="failed", error=stalled_message()[:300], updated_at=now)
+        .execution_options(synchronize_session=False)).rowcount
+    db.session.commit()
     if stalled:
         current_app.logger.warning("%d background job(s) left running by a stopped worker marked failed", stalled)
     return stalled

@@ -149,3 +149,52 @@ def test_a_worker_killed_mid_dispatch_loses_and_doubles_nothing(queued_app, gate
     db.session.remove()
     assert db.session.scalar(select(func.count()).select_from(Notification)) == PEOPLE  # inbox: once each
     db.session.remove()
+
+
+def test_a_job_whose_worker_is_killed_is_failed_by_the_sweep_and_can_be_started_again(queued_app, places, tmp_path):
+    """The real worker takes an upload check whose file never comes (a named pipe that is never written): the job
+    is `running` when the worker is killed, stays so, and the sweep then fails it with a reason for its owner.
+    (The test watches the pipe, not the job's row: on SQLite the job holds the database's write lock meanwhile.)"""
+    from community.background import STALLED_AFTER, get_progress, start_job, sweep_stalled_jobs
+    from community.database import utcnow
+    from tests.factories import make_admin
+
+    owner = make_admin().id
+    db.session.commit()
+    never_written = tmp_path / "upload.xlsx"
+    os.mkfifo(never_written)
+    worker = Worker(queued_app, "")
+    worker.start()
+    try:
+        with queued_app.app_context():
+            job_id = start_job(owner, "import_check", owner, str(never_written))
+            db.session.remove()
+
+        writer = []
+
+        def reading() -> bool:
+            """The job has opened the upload (the pipe has a reader): it is running, waiting for the file."""
+            try:
+                writer.append(os.open(never_written, os.O_WRONLY | os.O_NONBLOCK))
+            except OSError:  # ENXIO: nobody reads it yet
+                return False
+            return True
+
+        wait_until(reading, worker, what="the job to start reading the upload")
+        worker.kill()
+    finally:
+        worker.kill()
+        for fd in writer:
+            os.close(fd)
+    db.session.remove()
+    assert get_progress(job_id)["state"] == "running"  # the dead worker could not say otherwise
+    assert sweep_stalled_jobs(utcnow() + STALLED_AFTER + timedelta(seconds=1)) == 1
+    db.session.remove()
+    progress = get_progress(job_id)
+    assert progress["state"] == "failed" and "任务被中断" in progress["error"]
+    db.session.remove()
+    with queued_app.app_context():  # started again: a new job, queued for the next worker
+        again = start_job(owner, "import_check", owner, str(tmp_path / "again.xlsx"))
+        db.session.remove()
+    assert get_progress(again)["state"] == "queued"
+    db.session.remove()
