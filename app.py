@@ -89,6 +89,8 @@ class Config:
         # Background jobs: a Huey queue in this SQLite file, or in Redis when REDIS_URL is set.
         self.TASK_QUEUE_FILE = os.environ.get("TASK_QUEUE_FILE") or str(instance / "queue.db")
         self.BACKGROUND_SYNC = False  # tests: run each job inside the request (Huey's immediate mode)
+        # A job `running` without progress for this long was left by a worker that died: the sweep fails it.
+        self.JOB_STALLED_MINUTES = float(os.environ.get("JOB_STALLED_MINUTES", "30"))
         self.RATELIMIT_HEADERS_ENABLED = True
         # Per-address limit on sign-in posts (e.g. "300 per minute;3000 per hour"); empty: the built-in one.
         self.SIGN_IN_LIMIT_PER_ADDRESS = os.environ.get("SIGN_IN_LIMIT_PER_ADDRESS", "")

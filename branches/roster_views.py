@@ -17,7 +17,8 @@ from branches.models import BRANCH_KINDS, Branch, BranchMember, HomeOrganisation
 from community.authz import can, require, scope_ids
 from community.background import get_progress, start_job
 from community.database import as_local, paginate, utcnow
-from community.errors import DomainError
+from community.errors import DiskFull, DomainError
+from community.files import save_upload
 from community.people.forms import ImportForm
 from community.people.models import mask_phone
 from community.people.picker import picked_person
@@ -241,7 +242,12 @@ def import_roster(branch_id: int):
     if form.validate_on_submit():
         token = secrets.token_urlsafe(12)
         path = roster_excel.work_folder() / f"{current_user.id}-{token}.xlsx"
-        form.file.data.save(path)
+        try:
+            save_upload(form.file.data, path, field="file")
+        except DiskFull as error:  # said beside the file field; no file and no job are left behind
+            form.file.errors.append(error.message)
+            return render_template("branches/roster/import.html", branch=branch, form=form, summary=None,
+                                   columns=roster_excel.COLUMNS), 507
         job_id = start_job(current_user.id, "branch_roster_check", current_user.id, branch.id, str(path))
         progress = get_progress(job_id, owner_id=current_user.id)
         if progress["state"] not in ("done", "failed"):

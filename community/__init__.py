@@ -82,7 +82,8 @@ def init_app(app: Flask) -> None:
     errors.register_error_handlers(app)
     register_template_helpers(app)
     cli.register(app)
-    from community import integrity
+    from community import background, integrity
 
     integrity.register(app)
+    background.register(app)  # the sweep of jobs left running by a stopped worker
     core.register(app)  # after the hooks above, which must run before any blueprint's

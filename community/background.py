@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import os
 import secrets
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from flask import Flask, current_app
@@ -103,16 +103,25 @@ def _run(job_id: str | None, kind: str, arguments: list) -> None:
         set_progress(job_id, state="running")
         registry().tasks[kind](job_id, *arguments)
         db.session.rollback()  # a job that forgot to finish its transaction writes nothing half-done
-        state = db.session.scalar(select(Job.state).where(Job.id == job_id))
+        state, error = db.session.execute(select(Job.state, Job.error).where(Job.id == job_id)).first() or (None, None)
         db.session.rollback()
-        if state == "running":
-            set_progress(job_id, state="done")
+        if state == "running" or (state == "failed" and error == stalled_message()[:300]):
+            set_progress(job_id, state="done", error=None)  # (a job the sweep gave up on did finish after all)
     except Exception as error:
         current_app.logger.exception("background job %s (%s) failed", job_id, kind)
         db.session.rollback()
+        _remove_files_of(job_id)
         set_progress(job_id, state="failed", error=_job_error(error))
     finally:
         db.session.remove()
+
+
+def _remove_files_of(job_id: str) -> None:
+    """A failed job leaves no file: an export cut short (a full disk) would otherwise stay, half written, in
+    instance/exports. Every export's file name carries its job's id (random, of URL-safe characters)."""
+    folder = Path(current_app.instance_path) / "exports"
+    for path in folder.glob(f"*{job_id}*") if folder.is_dir() else ():
+        path.unlink(missing_ok=True)
 
 
 def _job_error(error: Exception) -> str:
@@ -121,9 +130,12 @@ def _job_error(error: Exception) -> str:
     from flask_babel import gettext as _
 
     from community.errors import DomainError
+    from community.files import disk_full, disk_full_message
 
     if isinstance(error, DomainError):
         return error.message[:300]
+    if disk_full(error):
+        return disk_full_message()[:300]
     return _("The job failed. Nothing was changed; please try again or tell the administrator.")[:300]
 
 
@@ -172,3 +184,50 @@ def get_progress(job_id: str, owner_id: int | None = None) -> dict | None:
     if job is None or (owner_id is not None and job.owner_id != owner_id):
         return None
     return job.as_progress() | {"owner_id": job.owner_id, "file": job.result_file}
+
+
+# ---------------------------------------------------------------- jobs whose worker died
+
+STALLED_AFTER = timedelta(minutes=30)  # setting JOB_STALLED_MINUTES; jobs report progress far more often
+
+
+def stalled_message() -> str:
+    """What the owner of a job whose worker died reads on its progress page."""
+    from flask_babel import gettext as _
+
+    return _("The job was interrupted: the worker running it stopped before it finished. Nothing of it was "
+             "saved; please start it again.")
+
+
+def sweep_stalled_jobs(now: datetime | None = None) -> int:
+    """Mark failed, with a reason for their owners, the jobs left `running` by a worker that was killed (a job
+    that has not reported progress for JOB_STALLED_MINUTES); they can then be started again. One UPDATE;
+    returns how many. A job that finishes after all is marked done by its own run (`_run`)."""
+    now = now or utcnow()
+    limit = timedelta(minutes=current_app.config.get("JOB_STALLED_MINUTES", STALLED_AFTER.total_seconds() / 60))
+    from community.database import current_unit
+
+    if current_unit() is not None:
+        raise RuntimeError("sweep_stalled_jobs commits on its own: call it outside any unit of work")
+    stalled = db.session.execute(
+        update(Job).where(Job.state == "running", Job.updated_at <= now - limit)
+        .values(state="failed", error=stalled_message()[:300], updated_at=now)
+        .execution_options(synchronize_session=False)).rowcount
+    db.session.commit()
+    if stalled:
+        current_app.logger.warning("%d background job(s) left running by a stopped worker marked failed", stalled)
+    return stalled
+
+
+def sweep_task(_job_id, now_iso: str | None = None) -> None:
+    """The task queue's `jobs.sweep` (the scheduler queues it every five minutes)."""
+    from community.database import parse_local
+
+    sweep_stalled_jobs(parse_local(datetime.fromisoformat(now_iso)) if now_iso else None)
+
+
+def register(app: Flask) -> None:
+    """The sweep of jobs whose worker died, run by `flask scheduler` through the queue."""
+    reg = registry(app)
+    reg.task("jobs.sweep", sweep_task)
+    reg.scheduled_job("jobs.sweep", minute="*/5")

@@ -33,6 +33,8 @@ LOCAL_ZONE = ZoneInfo("Asia/Shanghai")
 #   writer (BEGIN IMMEDIATE) never waits for itself as a second connection would.
 # - `after_commit(action)`: what must happen only once the work is committed (putting a job on the queue;
 #   sending the messages of an outbox, which are rows written in the unit like any other).
+# - `after_rollback(action)`: what undoes the unit's work outside the database (removing a file it wrote) if
+#   the unit rolls back instead; a commit that itself fails (the database went away) rolls back too.
 
 UNIT_KEY = "tongxin.unit_of_work"
 log = logging.getLogger(__name__)
@@ -43,6 +45,7 @@ class _Unit:
     depth: int = 1
     kept: list[Callable[[], None]] = field(default_factory=list)
     after_commit: list[Callable[[], None]] = field(default_factory=list)
+    after_rollback: list[Callable[[], None]] = field(default_factory=list)
 
 
 def _session():
@@ -78,8 +81,11 @@ def unit_of_work(*, alone: bool = False) -> Iterator:
             write()
         session.commit()
     except BaseException:
-        session.rollback()
-        _write_kept(session, unit.kept)
+        try:
+            session.rollback()
+            _write_kept(session, unit.kept)
+        finally:
+            _undo_outside(unit.after_rollback)
         raise
     finally:
         session.info.pop(UNIT_KEY, None)
@@ -98,6 +104,15 @@ def _write_kept(session, kept: list) -> None:
     except Exception:  # the caller's own exception is the one to raise; this one is logged
         session.rollback()
         log.exception("rows that had to survive a rollback (refusal audit) could not be written")
+
+
+def _undo_outside(actions: list) -> None:
+    """After a rollback: undo what the unit did outside the database (files it wrote), each undo on its own."""
+    for action in actions:
+        try:
+            action()
+        except Exception:  # one undo failing must not keep the others from running, nor hide the caller's error
+            log.exception("undoing work outside the database after a rollback failed")
 
 
 def transactional(service: Callable) -> Callable:
@@ -119,6 +134,12 @@ def _require_unit(what: str) -> _Unit:
 def keep_even_if_rolled_back(write: Callable[[], None]) -> None:
     """`write()` adds rows that must be written whether the current unit commits or rolls back."""
     _require_unit("keep_even_if_rolled_back").kept.append(write)
+
+
+def after_rollback(action: Callable[[], None]) -> None:
+    """Run `action()` if the current unit of work rolls back (never if it commits): it undoes what the unit did
+    outside the database, such as a file it wrote, so a refused or failed unit leaves nothing behind."""
+    _require_unit("after_rollback").after_rollback.append(action)
 
 
 def after_commit(action: Callable[[], None]) -> None:

@@ -48,9 +48,17 @@ class Conflict(DomainError):
     code = "conflict"
 
 
+class DiskFull(DomainError):
+    """The server's disk is full: what was to be written was not (507, "Insufficient Storage")."""
+
+    status = 507
+    code = "disk_full"
+
+
 HTTP_CODES = {400: "invalid", 401: "unauthorised", 403: "forbidden", 404: "not_found",
               405: "method_not_allowed", 409: "conflict", 413: "too_large", 415: "unsupported_media_type",
-              422: "invalid", 429: "too_many_requests", 500: "server_error"}
+              422: "invalid", 429: "too_many_requests", 500: "server_error", 503: "unavailable",
+              507: "disk_full"}
 
 
 def http_message(status: int) -> str:
@@ -65,6 +73,7 @@ def http_message(status: int) -> str:
         415: _("The request must be JSON."),
         429: _("Too many attempts. Please wait a moment and try again."),
         500: _("Something went wrong on our side. Please try again later."),
+        503: _("The database cannot be reached at the moment. Nothing was saved; please try again in a minute."),
     }
     return messages.get(status, _("The request could not be handled."))
 
@@ -156,6 +165,31 @@ def register_error_handlers(app) -> None:
         message = _("The form has expired or did not come from this site. Please reload the page and try again.")
         return render_template("errors/error.html", status=400, message=message), 400
 
+    from sqlalchemy.exc import DBAPIError
+
+    @app.errorhandler(DBAPIError)
+    def _database_error(error: DBAPIError):
+        if not database_unavailable(error):
+            return _unexpected(error)
+        app.logger.error("database unavailable: %s", error.orig)  # the driver's message, without the SQL
+        _forget_the_database()
+        if is_api_request():
+            return api_error(503, "unavailable", http_message(503), None, RETRY_AFTER)
+        return render_template("errors/error.html", status=503, message=http_message(503)), 503, RETRY_AFTER
+
+    @app.errorhandler(OSError)
+    def _os_error(error: OSError):
+        from community.files import disk_full, disk_full_message
+
+        if not disk_full(error):
+            return _unexpected(error)
+        app.logger.error("disk full: %s", error)  # a full disk met where no form field can say so
+        from app import db
+        db.session.rollback()
+        if is_api_request():
+            return api_error(507, "disk_full", disk_full_message())
+        return render_template("errors/error.html", status=507, message=disk_full_message()), 507
+
     @app.errorhandler(Exception)
     def _unexpected(error: Exception):
         app.logger.exception("unhandled error")
@@ -164,3 +198,36 @@ def register_error_handlers(app) -> None:
         if is_api_request():
             return api_error(500, "server_error", http_message(500))
         return render_template("errors/error.html", status=500, message=http_message(500)), 500
+
+
+RETRY_AFTER = {"Retry-After": "30"}
+_SQLITE_BUGS = ("no such ", "syntax error", "table ", "near ")  # sqlite3 calls these OperationalError too
+
+
+def database_unavailable(error) -> bool:
+    """Whether a database error means the database went away or cannot answer now (a lost or refused
+    connection, a terminated backend, a locked or unwritable SQLite file), not a bug in a statement."""
+    from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+
+    if not isinstance(error, DBAPIError):
+        return False
+    if error.connection_invalidated or isinstance(error, InterfaceError):
+        return True
+    if not isinstance(error, OperationalError):
+        return False
+    return not str(error.orig).lower().startswith(_SQLITE_BUGS)
+
+
+def _forget_the_database() -> None:
+    """Leave the request's transaction (the unit of work has rolled it back) and let the error page render
+    without the database: the header then shows no signed-in person, whose menu and unread count need
+    queries. The next request gets a fresh connection (pool_pre_ping replaces a dead one)."""
+    from flask import current_app, g
+
+    from app import db
+
+    try:
+        db.session.rollback()
+    except Exception:  # the connection is gone: nothing to roll back on it
+        db.session.invalidate()
+    g._login_user = current_app.login_manager.anonymous_user()

@@ -81,9 +81,15 @@ def prepare_all(files) -> list[Prepared]:
 
 
 def store(prepared: Prepared) -> str:
-    """Write a prepared photo under a random name and return that name."""
+    """Write a prepared photo whole under a random name and return that name. In a unit of work that then rolls
+    back (a later photo meets a full disk, the database goes away), the file is removed again."""
+    from community.database import after_rollback
+    from community.files import write_whole
+
     name = f"{uuid.uuid4().hex}.jpg"
-    (photo_dir() / name).write_bytes(prepared.data)
+    target = photo_dir() / name
+    write_whole(target, prepared.data, field="photos")  # a full disk: DiskFull, said beside the photos field
+    after_rollback(lambda: target.unlink(missing_ok=True))
     return name
 
 

@@ -29,7 +29,8 @@ from community.accounts.services import reset_password
 from community.authz import grants_of, require
 from community.background import get_progress, start_job
 from community.database import id_or_none, paginate
-from community.errors import DomainError
+from community.errors import DiskFull, DomainError
+from community.files import save_upload
 from community.people import excel, services
 from community.people.forms import ImportForm, PersonForm, RoleForm
 from community.people.models import Person
@@ -219,7 +220,11 @@ def import_people():
     if form.validate_on_submit():
         token = secrets.token_urlsafe(12)
         path = _upload_folder() / f"{current_user.id}-{token}.xlsx"
-        form.file.data.save(path)
+        try:
+            save_upload(form.file.data, path, field="file")
+        except DiskFull as error:  # said beside the file field; no file and no job are left behind
+            form.file.errors.append(error.message)
+            return render_template("people/import.html", form=form, summary=None, columns=excel.COLUMNS), 507
         # Reading and checking run on the task queue, never in the web worker (a hostile file must not tie it up).
         job_id = start_job(current_user.id, "import_check", current_user.id, str(path))
         progress = get_progress(job_id, owner_id=current_user.id)
