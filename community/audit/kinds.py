@@ -71,7 +71,10 @@ def _role(entry, names: dict) -> str:
     place = str(scope.label) if scope else ""
     if found["type"] != "platform":
         place = f"{place} {names.get((found['type'], int(found['id'])), '')}".strip()
-    parts = [found["name"], str(role.label) if role else _("Other role"), place, found["reason"] or ""]
+    # A package's stored reason is an English msgid it marked for translation (the election's "became a
+    # candidate"): worded in the reader's language; any other text is shown as it is.
+    reason = _(found["reason"]) if found["reason"] else ""
+    parts = [found["name"], str(role.label) if role else _("Other role"), place, reason]
     return " · ".join(part for part in parts if part)
 
 

@@ -139,7 +139,7 @@ def dismiss(election_id: int, person_id: int):
     def remove(election):
         person = get_or_404(Person, person_id)
         if role not in ("election_committee", "counter"):
-            raise Invalid(_("The role must be election_committee or counter."), fields={"role": _("Unknown role.")})
+            raise Invalid(_("Unknown role."), fields={"role": _("Unknown role.")})
         size = len(officials(election, "election_committee"))
         left = size - 1 if role == "election_committee" else size
         if not request.form.get("confirmed"):

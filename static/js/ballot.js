@@ -34,15 +34,20 @@
     button.hidden = false;
     button.addEventListener("click", () => {
       const done = () => { if (status) status.textContent = button.dataset.done; button.blur(); };
-      if (navigator.clipboard && window.isSecureContext) {
-        navigator.clipboard.writeText(button.dataset.copy).then(done, () => {});
-      } else {  // plain http: select the code so that the phone's own copy menu takes it
+      // Plain http, or a browser that refuses the clipboard: select the code (the phone's own copy menu
+      // takes it) and copy the selection.
+      const select = () => {
         const code = button.parentElement.querySelector(".receipt-code");
         const range = document.createRange();
         range.selectNodeContents(code);
         window.getSelection().removeAllRanges();
         window.getSelection().addRange(range);
-        try { document.execCommand("copy"); done(); } catch (e) { /* the selection stays for a manual copy */ }
+        try { if (document.execCommand("copy")) done(); } catch (e) { /* the selection stays for a manual copy */ }
+      };
+      if (navigator.clipboard && window.isSecureContext) {
+        navigator.clipboard.writeText(button.dataset.copy).then(done, select);
+      } else {
+        select();
       }
     });
   });

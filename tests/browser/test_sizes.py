@@ -4,7 +4,8 @@ administrator and a platform administrator, in Chinese and in English.
 The crawl is generic, so pages other packages add are measured too: it starts from the home page, the
 menu and every GET route of `app.url_map` that needs no argument, then follows the links of each page
 (a few pages per endpoint). On every page: no visible text below 16 px, no visible link, button or form
-field below 44×44 px (the exemptions below, each with its reason), no sideways scroll, no server error,
+field below 44×44 px (the exemptions below, each with its reason), no sideways scroll, no table cell squeezed to
+a character or two per line (a list that should have become cards), no server error,
 no code shown, and in English no Chinese on the interface's buttons and headings.
 The menu is measured open. The database plays no part in sizes: the crawl runs on SQLite only.
 """
@@ -21,7 +22,8 @@ from werkzeug.routing import RequestRedirect
 from tests.browser.phone import Phone
 
 PER_ENDPOINT = 2          # pages measured per endpoint and per person (a list and a detail are enough)
-MAX_PAGES = 80            # per person and language: a guard against a crawl that never ends
+MAX_PAGES = 150           # per person and language: a guard against a crawl that never ends (the test fails
+                          # if it stops there with an endpoint never measured)
 SKIP_PREFIXES = ("/api/", "/static/", "/jobs/")
 SKIP_ENDPOINTS = {"static", "home.healthz"}
 
@@ -43,6 +45,8 @@ MEASURE = """(exempt) => {
     for (let e = el; e; e = e.parentElement) {
       const s = getComputedStyle(e);
       if (s.display === 'none' || s.visibility === 'hidden' || s.opacity === '0') return false;
+      const box = e.getBoundingClientRect();  // inside a 1 px clipped box (a card table's hidden head)
+      if (s.overflow === 'hidden' && (box.width < 2 || box.height < 2)) return false;
     }
     return true;
   };
@@ -80,6 +84,25 @@ MEASURE = """(exempt) => {
       problems.push('target ' + Math.round(r.width) + 'x' + Math.round(r.height) + ': ' + name(el));
     if (['INPUT', 'SELECT', 'TEXTAREA'].includes(el.tagName) && parseFloat(getComputedStyle(el).fontSize) < 15.5)
       problems.push('field text ' + getComputedStyle(el).fontSize + ': ' + name(el));
+  }
+  // A table squeezed into the screen: a cell's word broken one or two characters per line (a name in a narrow
+  // column), where the list should have become cards.
+  for (const cell of document.querySelectorAll('td, th')) {
+    const text = cell.innerText.trim();
+    if (!shown(cell) || isExempt(cell) || text.length < 3 || /\\s/.test(text)) continue;
+    const rects = [];  // the boxes of the cell's text (not those of links or badges around it)
+    const texts = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+    for (let t = texts.nextNode(); t; t = texts.nextNode()) {
+      const range = document.createRange();
+      range.selectNodeContents(t);
+      rects.push(...[...range.getClientRects()].filter((r) => r.width > 0));
+    }
+    let lines = 0, bottom = -Infinity;  // a box starting below the line so far starts a new line
+    for (const r of rects.sort((a, b) => a.top - b.top)) {
+      if (r.top >= bottom - 2) { lines += 1; bottom = r.bottom; } else bottom = Math.max(bottom, r.bottom);
+    }
+    if (lines >= 2 && lines * 2 >= text.length)
+      problems.push('squeezed cell, ' + lines + ' lines for ' + text.length + ' characters: ' + name(cell));
   }
   if (document.documentElement.scrollWidth > window.innerWidth)
     problems.push('sideways scroll: ' + document.documentElement.scrollWidth + 'px wide');
@@ -181,6 +204,9 @@ def _crawl(app, phone: Phone, label: str) -> dict[str, list[str]]:
             if target not in queued:
                 queued.add(target)
                 queue.append(target)
+    unmeasured = sorted({endpoint for endpoint in (_endpoint(adapter, path) for path in queue)
+                         if endpoint and endpoint not in SKIP_ENDPOINTS and endpoint not in per_endpoint})
+    assert unmeasured == [], f"{label}: the crawl stopped at {MAX_PAGES} pages before reaching {unmeasured}"
     return found
 
 
@@ -224,11 +250,13 @@ def test_the_checks_catch_what_users_saw(chromium, backend):
       <button style="width:46px;height:31px;padding:0">≡</button>
       <p>see <a href="/x">this link</a> in a sentence</p><p><a href="/back">返回</a></p>
       <table><tr><td>person.view</td><td>migrant_applies</td></tr></table>
-      <button>撤销</button><div style="width:398px">wide</div></body>""")
+      <button>撤销</button><div style="width:398px">wide</div>
+      <table style="width:100px"><tr><td>欧阳娜娜</td><td>13800000004</td><td>流动人口登记</td>
+        <td>已激活账户</td></tr></table></body>""")
     problems = page.evaluate(MEASURE, []) + page.evaluate(LANGUAGE, True)
     page.close()
     text = "\n".join(problems)
-    for expected in ("text 14px", "target 46x31", 'a "返回"', "sideways scroll", "person.view",
+    for expected in ("text 14px", "target 46x31", 'a "返回"', "sideways scroll", "person.view", "squeezed cell",
                      "migrant_applies", 'Chinese in the English interface: button "撤销"'):
         assert expected in text, (expected, problems)
     assert "this link" not in text  # a link inside a sentence is exempt

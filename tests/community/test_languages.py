@@ -127,3 +127,19 @@ def test_one_seat_and_one_day_read_right_in_english(app):
         assert ngettext("%(num)d seat", "%(num)d seats", 1) == "应选 1 名"
         proxy = ngettext("Vote as proxy for %(num)d voter", "Vote as proxy for %(num)d voters", 2)
         assert proxy == "受托为 2 名选民投票"
+
+
+ENGLISH_SENTENCE = re.compile(r"[A-Za-z]+(?:[ ,:'’-]+[A-Za-z]+){3,}")
+
+
+def test_chinese_translations_hold_no_english_sentence():
+    """A Chinese entry carrying English words (a merge once appended another message's English to one: "一次
+    会议最多邀请%(count)s人。A mobile member keeps their relationship at home: …") shows English in the Chinese
+    interface; product names and formats (JPEG、PNG, YYYY-MM, POST /api/…) are not four words in a row."""
+    problems = []
+    for message in _catalogue():
+        for text in (message.string if isinstance(message.string, tuple) else (message.string,)) if message.id else ():
+            if text and re.search(CHINESE, text) and ENGLISH_SENTENCE.search(text):
+                problems.append(f"{message.id!r} → {text!r}")
+    assert problems == [], "English inside Chinese translations:\n" + "\n".join(problems)
+    assert ENGLISH_SENTENCE.search("一次会议最多邀请%(count)s人。A mobile member keeps their relationship at home")

@@ -89,7 +89,8 @@ def nominate(actor, election: Election, nominee: Person, kind: str, group_name: 
     flush_or_conflict(row, _("This person has already been nominated; support that nomination instead."))
     if kind == "voters":
         db.session.add(NominationSupport(nomination_id=row.id, voter_id=actor.id))
-    record(actor, "election.nominate", election, summary=f"{nominee.id} {nominee.name} ({kind})")
+    record(actor, "election.nominate", election, summary=f"{nominee.id} {nominee.name} ({kind})",
+           detail={"group": row.group_name} if kind == "group" else None)
     return row
 
 

@@ -53,7 +53,8 @@ def update_introduction(actor, election: Election, candidate: Candidate, data: d
     require_status(election, *EDITABLE)
     for name, value in _clean(data).items():
         setattr(candidate, name, value)
-    record(actor, "election.candidate_introduction", election, summary=f"{candidate.person_id}")
+    record(actor, "election.candidate_introduction", election, summary=f"{candidate.person_id}",
+           detail={"name": candidate.person.name})
     return candidate
 
 

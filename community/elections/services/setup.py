@@ -114,7 +114,7 @@ def create_election(actor, community: Community, data: dict) -> Election:
         election.term = str(as_local(moment).year) if moment else str(as_local(datetime.now().astimezone()).year)
     db.session.add(election)
     db.session.flush()
-    record_step(actor, election, "draft", _("created"))
+    record_step(actor, election, "draft", "created")  # worded when shown (audit_kinds.STEP_NOTES)
     return election
 
 
@@ -194,7 +194,7 @@ def remove_official(by, election: Election, person_id: int, role: str, reason: s
                                                     RoleGrant.scope_id == election.id))
     if row is None:
         return False
-    record(by, "role.revoke", row, summary=f"{person_id}: {role} @ election:{election.id} {reason}"[:300])
+    record(by, "role.revoke", row, summary=f"{row.person.name}: {role} @ election:{election.id} {reason}"[:300])
     db.session.delete(row)
     forget_grants()
     return True

@@ -186,7 +186,8 @@ def approve_proxy(actor, election: Election, principal: Person, proxy: Person, n
                              note=(note or "")[:200], approved_by_id=actor.id)
     flush_or_conflict(row, _("This voter already has a proxy, or the proxy changed meanwhile; try again."),
                       "proxy_conflict")
-    record(actor, "election.proxy", election, summary=f"{principal.id} -> {proxy.id}")
+    record(actor, "election.proxy", election, summary=f"{principal.id} -> {proxy.id}",
+           detail={"principal": principal.name, "proxy": proxy.name})
     return row
 
 
