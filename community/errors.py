@@ -173,9 +173,12 @@ def register_error_handlers(app) -> None:
             return _unexpected(error)
         app.logger.error("database unavailable: %s", error.orig)  # the driver's message, without the SQL
         _forget_the_database()
+        busy = database_busy(error)
+        message = _("The system is busy at the moment. Nothing was saved; please try again.") if busy \
+            else http_message(503)
         if is_api_request():
-            return api_error(503, "unavailable", http_message(503), None, RETRY_AFTER)
-        return render_template("errors/error.html", status=503, message=http_message(503)), 503, RETRY_AFTER
+            return api_error(503, "busy" if busy else "unavailable", message, None, RETRY_AFTER)
+        return render_template("errors/error.html", status=503, message=message), 503, RETRY_AFTER
 
     @app.errorhandler(OSError)
     def _os_error(error: OSError):
@@ -216,6 +219,16 @@ def database_unavailable(error) -> bool:
     if not isinstance(error, OperationalError):
         return False
     return not str(error.orig).lower().startswith(_SQLITE_BUGS)
+
+
+_BUSY_STATES = {"40P01", "40001", "55P03", "57014"}  # deadlock, serialisation, lock not available, timeout
+
+
+def database_busy(error) -> bool:
+    """Whether the database is there but could not finish now (a deadlock, a serialisation failure, a lock or
+    statement timeout, SQLite's "database is locked"): worth saying "busy, try again", not "cannot be reached"."""
+    orig = getattr(error, "orig", None)
+    return getattr(orig, "sqlstate", None) in _BUSY_STATES or "database is locked" in str(orig).lower()
 
 
 def _forget_the_database() -> None:

@@ -124,3 +124,30 @@ def test_a_bug_in_a_statement_is_still_a_500_not_an_outage(client, places, east_
             assert not database_unavailable(error)
         else:
             raise AssertionError("the statement should have failed")
+
+
+def test_a_deadlock_or_a_locked_database_says_busy_not_unreachable(client, places, east_admin):
+    """The database is there but could not finish (PostgreSQL: deadlock detected, 40P01; SQLite: database is
+    locked): a 503 that says the system is busy, with nothing written, not that the database is gone."""
+    _admin, headers = east_admin
+    engine, fired = db.engine, []
+
+    def execute(_cursor, statement, _parameters, _context):
+        if fired or not statement.lstrip().upper().startswith("INSERT INTO AUDIT_ENTRY"):
+            return False
+        fired.append(statement)
+        if engine.dialect.name == "postgresql":
+            raise psycopg.errors.DeadlockDetected("deadlock detected")
+        raise sqlite3.OperationalError("database is locked")
+
+    body = person_body(places["east"])
+    db.session.remove()
+    event.listen(engine, "do_execute", execute)
+    try:
+        response = client.post(f"{API}/people", json=body, headers=headers)
+    finally:
+        event.remove(engine, "do_execute", execute)
+    assert fired
+    error = error_of(response, 503, "busy")
+    assert error["message"] == "系统正忙，本次操作没有保存任何内容，请稍后再试。"
+    assert written() == (0, 0)
