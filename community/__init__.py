@@ -85,4 +85,7 @@ def init_app(app: Flask) -> None:
     from community import integrity
 
     integrity.register(app)
+    from community import bench_data
+
+    bench_data.register(app)  # `flask bench-data`
     core.register(app)  # after the hooks above, which must run before any blueprint's
