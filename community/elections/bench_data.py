@@ -43,11 +43,12 @@ def _eligible(election, day: date, how_many: int) -> list[int]:
     statement = (select(Person).where(Person.community_id == election.community_id).order_by(Person.id)
                  .execution_options(yield_per=5000))
     for person in db.session.scalars(statement):
-        if not eligibility_problems(person, election, day):
+        eligible = not eligibility_problems(person, election, day)
+        db.session.expunge(person)  # a hundred thousand people need not stay in the session
+        if eligible:
             found.append(person.id)
             if len(found) == how_many:
                 break
-    db.session.expunge_all()
     return found
 
 
