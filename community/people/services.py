@@ -238,8 +238,8 @@ def reveal_id_number(actor, person: Person) -> str | None:
 
 
 def people_query(actor, q: str | None = None, community_id: int | None = None, is_migrant: bool | None = None):
-    """The people the actor may list, filtered in SQL, ordered by name."""
-    statement = select(Person).order_by(Person.name, Person.id)
+    """The people the actor may list, filtered in SQL, in pinyin order of their names (Person.name_key)."""
+    statement = select(Person).order_by(Person.name_key, Person.id)
     allowed = community_condition(actor, "person.list", Person.community_id)
     if allowed is not None:
         statement = statement.where(allowed)
