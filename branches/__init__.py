@@ -108,3 +108,6 @@ def _roster(app: Flask) -> None:
     reg.reminder_kind(joining.KIND, joining.JOIN_KIND)
     reg.party_membership_source(party_membership)
     reg.demo_step(seed_branches)
+    from branches.bench_data import load_branches
+
+    reg.bench_step("branches", load_branches)  # `flask bench-data`

@@ -86,4 +86,7 @@ def init_app(app: Flask) -> None:
 
     integrity.register(app)
     background.register(app)  # the sweep of jobs left running by a stopped worker
+    from community import bench_data
+
+    bench_data.register(app)  # `flask bench-data`
     core.register(app)  # after the hooks above, which must run before any blueprint's

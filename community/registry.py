@@ -74,6 +74,7 @@ class Registry:
     menu_links: list[MenuLink] = field(default_factory=list)
     home_cards: list[Callable] = field(default_factory=list)
     demo_steps: list[Callable] = field(default_factory=list)
+    bench_steps: list[tuple[str, Callable]] = field(default_factory=list)
     appointers: dict[str, tuple[Callable, Callable]] = field(default_factory=dict)
     tasks: dict[str, Callable] = field(default_factory=dict)
     reminder_kinds: dict[str, object] = field(default_factory=dict)
@@ -144,6 +145,11 @@ class Registry:
     def demo_step(self, step: Callable) -> None:
         """`step(context)`, run by `flask seed-demo` in registration order."""
         self.demo_steps.append(step)
+
+    def bench_step(self, name: str, step: Callable) -> None:
+        """`step(loader)`, run by `flask bench-data` after the places and people, in registration order: bulk-load
+        the package's tables at the loader's scale (community/bench_data.py)."""
+        self.bench_steps.append((name, step))
 
     def blueprint(self, blueprint, **options) -> None:
         """A blueprint of pages (CSRF-protected forms)."""

@@ -25,3 +25,8 @@ def init_app(app: Flask) -> None:
     from volunteers import exports_setup  # the .xlsx exports of grants, rosters and a street's points
 
     exports_setup.register(reg)
+    from volunteers import bench_data  # `flask bench-data`: activities and the ledger with its totals
+
+    reg.bench_step("activities", bench_data.load_activities)
+    reg.bench_step("ledger", bench_data.load_ledger)
+    reg.bench_step("totals", bench_data.load_totals)

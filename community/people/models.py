@@ -5,11 +5,12 @@ from datetime import date
 
 from flask_login import UserMixin
 from sqlalchemy import Boolean, Date, ForeignKey, Index, String, Text
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from app import db
 from community.database import UTCDateTime, utcnow
 from community.people import identity
+from community.people.pinyin import KEY_LENGTH, name_key
 from community.places.models import Community, Grid
 
 
@@ -32,9 +33,16 @@ class Person(UserMixin, db.Model):
         # only whole, through the unique index.
         Index("ix_person_name_id", "name", "id"),
         Index("ix_person_name_pattern", "name", postgresql_ops={"name": "text_pattern_ops"}),
+        # Name order is pinyin order (community/people/pinyin.py): lists walk (name_key, id) by keyset.
+        Index("ix_person_name_key_id", "name_key", "id"),
+        Index("ix_person_community_name_key", "community_id", "name_key", "id"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(50))
+    # Written by the validator below whenever the name is set; "C" collation: the same order on every server.
+    name_key: Mapped[str] = mapped_column(String(KEY_LENGTH).with_variant(String(KEY_LENGTH, collation="C"),
+                                                                          "postgresql"),
+                                          default="", server_default="")
     phone: Mapped[str] = mapped_column(String(20), unique=True)
     email: Mapped[str | None] = mapped_column(String(254))  # for reminders by e-mail, when the person chose them
     password_hash: Mapped[str | None] = mapped_column(String(255))
@@ -63,6 +71,11 @@ class Person(UserMixin, db.Model):
 
     community: Mapped[Community | None] = relationship()
     grid: Mapped[Grid | None] = relationship()
+
+    @validates("name")
+    def _keep_name_key(self, _key, value):
+        self.name_key = name_key(value)
+        return value
 
     @property
     def is_active(self) -> bool:  # Flask-Login

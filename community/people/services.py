@@ -107,7 +107,12 @@ def derive_migrant(person: Person) -> None:
     with db.session.no_autoflush:  # a pending duplicate must reach _flush_person, not fail here
         community = db.session.get(Community, person.community_id) if person.community_id else None
         county = community.street.county if community else ""
-    person.is_migrant = bool(county) and county not in (person.hukou_place or "")
+    person.is_migrant = is_migrant_by_place(person.hukou_place, county)
+
+
+def is_migrant_by_place(hukou_place: str | None, county: str) -> bool:
+    """The rule itself, for one person or a million (`flask bench-data`)."""
+    return bool(county) and county not in (hukou_place or "")
 
 
 def _apply(person: Person, fields: dict) -> None:
@@ -233,8 +238,8 @@ def reveal_id_number(actor, person: Person) -> str | None:
 
 
 def people_query(actor, q: str | None = None, community_id: int | None = None, is_migrant: bool | None = None):
-    """The people the actor may list, filtered in SQL, ordered by name."""
-    statement = select(Person).order_by(Person.name, Person.id)
+    """The people the actor may list, filtered in SQL, in pinyin order of their names (Person.name_key)."""
+    statement = select(Person).order_by(Person.name_key, Person.id)
     allowed = community_condition(actor, "person.list", Person.community_id)
     if allowed is not None:
         statement = statement.where(allowed)
