@@ -324,7 +324,7 @@ def roster_query(branch_id: int, *, actor=None, current_only: bool = True):
     statement = (select(BranchMember).join(BranchMember.person).where(BranchMember.branch_id == branch_id)
                  .options(joinedload(BranchMember.person), joinedload(BranchMember.home_organisation),
                           selectinload(BranchMember.positions))
-                 .order_by(Person.name, BranchMember.id))
+                 .order_by(Person.name_key, BranchMember.id))
     if current_only:
         statement = statement.where(BranchMember.left_on.is_(None))
     if actor is not None:
