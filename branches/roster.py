@@ -358,7 +358,7 @@ def officers(branch_ids) -> dict[int, dict[str, list[Person]]]:
         rows = db.session.execute(select(RoleGrant.scope_id, RoleGrant.role, Person).join(
             Person, Person.id == RoleGrant.person_id).where(
             RoleGrant.scope_type == "branch", RoleGrant.scope_id.in_(ids),
-            RoleGrant.role.in_(("secretary", "branch_committee"))).order_by(Person.name)).all()
+            RoleGrant.role.in_(("secretary", "branch_committee"))).order_by(Person.name_key)).all()
         for scope_id, role, person in rows:
             found[scope_id][role].append(person)
     return found

@@ -68,7 +68,7 @@ def issue(branch_id: int):
         found = db.session.scalars(
             select(BranchMember).join(BranchMember.person).options(joinedload(BranchMember.person))
             .where(BranchMember.branch_id == branch.id, *D._current_members(),
-                   Person.name.startswith(query, autoescape=True)).order_by(Person.name).limit(20)).all()
+                   Person.name.startswith(query, autoescape=True)).order_by(Person.name_key).limit(20)).all()
     form = TransferForm()
     others = db.session.scalars(select(Branch).where(Branch.id != branch.id).order_by(Branch.name).limit(500))
     form.to_branch_id.choices = [(0, _("— an organisation outside the platform —"))] + [(b.id, b.name) for b in others]

@@ -147,7 +147,7 @@ def members_query(organisation: Organisation):
     from community.people.models import Person
 
     return (select(OrganisationMember).join(Person, Person.id == OrganisationMember.person_id)
-            .where(OrganisationMember.organisation_id == organisation.id).order_by(Person.name, Person.id))
+            .where(OrganisationMember.organisation_id == organisation.id).order_by(Person.name_key, Person.id))
 
 
 @transactional
