@@ -77,11 +77,8 @@ def create():
 
 def _detail(organisation, failure: FormFailure | None = None, status: int = 200):
     members = []
-    if not organisation.counts_residents:
-        from sqlalchemy.orm import joinedload
-
-        members = db.session.scalars(O.members_query(organisation).options(joinedload(OrganisationMember.person))
-                                     .limit(200)).all()
+    if not organisation.counts_residents:  # the query loads each member's person with it
+        members = db.session.scalars(O.members_query(organisation).limit(200)).all()
     return render_template("volunteers/points/organisation.html", organisation=organisation,
                            quotas=O.quotas_of(organisation), members=members, kinds=KIND_LABELS,
                            failure=failure or FormFailure()), status
