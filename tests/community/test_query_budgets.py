@@ -167,6 +167,14 @@ def dues(w: World, n: int) -> None:
     db.session.commit()
 
 
+def transfers(w: World, n: int) -> None:
+    from branches.transfers import Transfer
+
+    branch = _branch(w)
+    _add(Transfer(person_id=p.id, from_branch_id=branch, to_organisation="贵州省遵义市鸭溪镇党委",
+                  issued_on=date.today(), valid_until=date.today() + timedelta(days=90)) for p in make_people(w.a, n, "转出"))
+
+
 def branches(w: World, n: int) -> None:
     from branches.models import Branch
 
@@ -376,6 +384,9 @@ LISTS: dict[str, Listed] = {
     "branch_liaison.paired": Listed("/admin/branches/{branch}/home-organisations", homes),
     "roster.organisations": Listed("/admin/branches/home-organisations", homes),
     "branch_life.flags": Listed("/admin/branches/flags", flags),
+    "branches.members": Listed("/admin/branches/members", members),
+    "branch_transfers.transfers": Listed("/admin/branches/{branch}/transfers", transfers),
+    "branch_dues_api.list_transfers": Listed("/api/v1/branches/{branch}/transfers", transfers),
     # volunteers
     "points.person": Listed("/points/people/{admin}", ledger),
     "points_api.person_points": Listed("/api/v1/people/{admin}/points", ledger),
@@ -432,13 +443,13 @@ NOT_LISTS: dict[str, str] = {
     "discussion_figures.job": "job", "discussion_figures.download": "download",
     "requests.detail": "object", "requests.photo": "download", "requests.new": "form",
     "requests.export_job": "job", "requests.export_download": "download", "requests_api.detail": "object",
-    "branches.members": "search", "roster.edit": "form", "roster.new": "form", "roster.import_roster": "form",
+    "roster.edit": "form", "roster.new": "form", "roster.import_roster": "form",
     "roster.import_check": "job", "roster.job": "job", "branch_dashboard.branch_dashboard": "figures",
     "branch_dashboard.street_dashboard": "figures", "branch_dues.pay": "form", "branch_dues.export_job": "job",
     "branch_dues.export_download": "download", "branch_life.branch_life": "object",
-    "branch_life_api.branch_compliance": "object", "branch_transfers.transfers": "branch",
-    "branch_transfers.incoming": "branch", "branch_transfers.issue": "form", "branch_transfers.letter": "download",
-    "branch_dues_api.list_transfers": "branch", "branch_dues_api.letter": "download", "branch_join.join": "form",
+    "branch_life_api.branch_compliance": "object", "branch_transfers.issue": "form",
+    "branch_transfers.incoming": "form", "branch_transfers.letter": "download",
+    "branch_dues_api.letter": "download", "branch_join.join": "form",
     "branch_liaison.home": "redirect", "branch_liaison.report_job": "job", "branch_liaison.report_download": "download",
     "activities.detail": "object", "activities.create": "form", "activities.declare": "form",
     "activity_checkin.code_screen": "object", "activity_checkin.scan": "form",
