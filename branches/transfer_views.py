@@ -39,8 +39,8 @@ class TransferForm(CheckedForm):
 def transfers(branch_id: int):
     """Letters out of and into the branch, newest first, with what can be done with each."""
     branch = D.get_branch(branch_id)
-    statement = T.branch_transfers(current_user, branch).options(
-        joinedload(T.Transfer.person), joinedload(T.Transfer.from_branch), joinedload(T.Transfer.to_branch))
+    statement = T.branch_transfers(current_user, branch).options(  # the person comes with the query
+        joinedload(T.Transfer.from_branch), joinedload(T.Transfer.to_branch))
     letters = db.session.scalars(statement.limit(LIST_LIMIT)).all()
     today = utcnow().date()
     may_receive = can(current_user, "transfer.receive", branch)

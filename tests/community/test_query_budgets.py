@@ -172,7 +172,8 @@ def transfers(w: World, n: int) -> None:
 
     branch = _branch(w)
     _add(Transfer(person_id=p.id, from_branch_id=branch, to_organisation="贵州省遵义市鸭溪镇党委",
-                  issued_on=date.today(), valid_until=date.today() + timedelta(days=90)) for p in make_people(w.a, n, "转出"))
+                  issued_on=date.today(), valid_until=date.today() + timedelta(days=90))
+         for p in make_people(w.a, n, "转出"))
 
 
 def branches(w: World, n: int) -> None:
