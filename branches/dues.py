@@ -251,7 +251,7 @@ def statuses(branch_ids, today: date, *, name: str = "") -> list[Arrears]:
                  .join(Person, Person.id == BranchMember.person_id)
                  .outerjoin(DuesMonth, (DuesMonth.person_id == BranchMember.person_id) & (DuesMonth.month >= window))
                  .where(BranchMember.branch_id.in_(list(branch_ids)), *_current_members())
-                 .order_by(Person.name, BranchMember.id))
+                 .order_by(Person.name_key, BranchMember.id))
     if name:
         statement = statement.where(Person.name.startswith(name, autoescape=True))
     members: dict[int, list] = {}
@@ -285,7 +285,7 @@ def members_page(branch_id: int, today: date, *, name: str = "", page: int = 1,
     if name:
         statement = statement.where(Person.name.startswith(name, autoescape=True))
     total = db.session.scalar(select(db.func.count()).select_from(statement.subquery()))
-    rows = db.session.execute(statement.order_by(Person.name, BranchMember.id)
+    rows = db.session.execute(statement.order_by(Person.name_key, BranchMember.id)
                               .limit(per_page).offset((max(page, 1) - 1) * per_page)).all()
     paid: dict[int, set] = {row[1]: set() for row in rows}
     if paid:
@@ -313,7 +313,7 @@ def month_query(branch_id: int, month: date):
     return (select(DuesMonth).join(DuesMonth.payment).join(DuesMonth.person)
             .options(contains_eager(DuesMonth.payment), contains_eager(DuesMonth.person))
             .where(DuesMonth.branch_id == branch_id, DuesMonth.month == month_start(month))
-            .order_by(Person.name, DuesMonth.id))
+            .order_by(Person.name_key, DuesMonth.id))
 
 
 def month_rows(branch_id: int, month: date) -> list:
@@ -324,7 +324,7 @@ def month_rows(branch_id: int, month: date) -> list:
                DuesPayment.paid_on, DuesPayment.months, DuesPayment.total)
         .join(DuesPayment, DuesPayment.id == DuesMonth.payment_id).join(Person, Person.id == DuesMonth.person_id)
         .where(DuesMonth.branch_id == branch_id, DuesMonth.month == month_start(month))
-        .order_by(Person.name, DuesMonth.id)).all()
+        .order_by(Person.name_key, DuesMonth.id)).all()
 
 
 def get_branch(branch_id: int) -> Branch:

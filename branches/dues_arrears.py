@@ -69,7 +69,7 @@ def arrears_page(branch_id: int, today: date, page: int = 1, per_page: int = 100
                     BranchMember.joined_branch_on).join(owed, owed.c.member_id == BranchMember.id)
              .join(Person, Person.id == BranchMember.person_id).where(owed.c.owed > 0))
     total = db.session.scalar(select(func.count()).select_from(owing.limit(COUNT_LIMIT).subquery()))
-    rows = db.session.execute(owing.order_by(Person.name, BranchMember.id)
+    rows = db.session.execute(owing.order_by(Person.name_key, BranchMember.id)
                               .limit(per_page).offset((max(page, 1) - 1) * per_page)).all()
     paid: dict[int, set] = {row[1]: set() for row in rows}
     if paid:

@@ -208,7 +208,7 @@ def flags_query(actor, *, open_only: bool = True):
     statement = (select(Flag).join(Flag.member).join(BranchMember.person)
                  .options(joinedload(Flag.member).joinedload(BranchMember.person),
                           joinedload(Flag.member).joinedload(BranchMember.branch))
-                 .order_by(Person.name, Flag.id))
+                 .order_by(Person.name_key, Flag.id))
     if open_only:
         statement = statement.where(Flag.resolved_on.is_(None))
     allowed = any_scope_condition(actor, "branch_flag.view", BranchMember.authz_columns())

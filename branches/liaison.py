@@ -92,7 +92,7 @@ def members_statement(organisation_id: int, branch_id: int | None = None):
                         Branch.name, BranchMember.status, BranchMember.last_contact_on)
                  .join(Person, Person.id == BranchMember.person_id).join(Branch, Branch.id == BranchMember.branch_id)
                  .where(BranchMember.home_organisation_id == organisation_id, BranchMember.left_on.is_(None))
-                 .order_by(Person.name, BranchMember.id))
+                 .order_by(Person.name_key, BranchMember.id))
     if branch_id is not None:
         statement = statement.where(BranchMember.branch_id == branch_id)
     return statement

@@ -324,7 +324,7 @@ def roster_query(branch_id: int, *, actor=None, current_only: bool = True):
     statement = (select(BranchMember).join(BranchMember.person).where(BranchMember.branch_id == branch_id)
                  .options(joinedload(BranchMember.person), joinedload(BranchMember.home_organisation),
                           selectinload(BranchMember.positions))
-                 .order_by(Person.name, BranchMember.id))
+                 .order_by(Person.name_key, BranchMember.id))
     if current_only:
         statement = statement.where(BranchMember.left_on.is_(None))
     if actor is not None:
@@ -358,7 +358,7 @@ def officers(branch_ids) -> dict[int, dict[str, list[Person]]]:
         rows = db.session.execute(select(RoleGrant.scope_id, RoleGrant.role, Person).join(
             Person, Person.id == RoleGrant.person_id).where(
             RoleGrant.scope_type == "branch", RoleGrant.scope_id.in_(ids),
-            RoleGrant.role.in_(("secretary", "branch_committee"))).order_by(Person.name)).all()
+            RoleGrant.role.in_(("secretary", "branch_committee"))).order_by(Person.name_key)).all()
         for scope_id, role, person in rows:
             found[scope_id][role].append(person)
     return found

@@ -177,7 +177,7 @@ def list_members(args, branch_id):
         branch = roster.followed_branch_or_404(actor, branch_id)
     else:
         require(actor, "branch_member.list", ("branch", branch_id))
-    page = page_of(roster.roster_query(branch.id, actor=actor), args)
+    page = page_of(roster.roster_query(branch.id, actor=actor), args, keyset=True)
     full = roster.may_see_phone(actor, branch)
     for member in page["items"]:
         member.shown_phone = member.person.phone if full else mask_phone(member.person.phone)

@@ -16,9 +16,10 @@ from branches import joining, roster, roster_excel
 from branches.models import BRANCH_KINDS, Branch, BranchMember, HomeOrganisation, JoinRequest
 from community.authz import can, require, scope_ids
 from community.background import get_progress, start_job
-from community.database import as_local, paginate, utcnow
+from community.database import as_local, utcnow
 from community.errors import DiskFull, DomainError
 from community.files import save_upload
+from community.listing import paginate
 from community.people.forms import ImportForm
 from community.people.models import mask_phone
 from community.people.picker import picked_person
@@ -96,7 +97,9 @@ def edit(branch_id: int):
 
 def _page(branch: Branch, *, form=None, error=None, status: int = 200):
     page = max(request.args.get("page", 1, type=int) or 1, 1)
-    members, total = paginate(db.session, roster.roster_query(branch.id, actor=current_user), page, PER_PAGE)
+    listing = paginate(db.session, roster.roster_query(branch.id, actor=current_user), page, PER_PAGE,
+                       cursor=request.args.get("cursor"), keyset=True)
+    members, total = listing
     full = roster.full_member_counts([branch.id])[branch.id]
     phones = roster.may_see_phone(current_user, branch)
     manage = can(current_user, "branch_member.manage", branch)
@@ -107,7 +110,7 @@ def _page(branch: Branch, *, form=None, error=None, status: int = 200):
         officers=roster.officers([branch.id])[branch.id], paired=roster.pairings([branch.id])[branch.id],
         organisations=_organisations(), requests=joining.pending_requests(branch.id) if manage else [],
         manage=manage, form=form or {}, error=error, total=total, page=page,
-        pages=max(1, -(-total // PER_PAGE))), status
+        pages=listing.pages, listing=listing), status
 
 
 @bp.route("/<int:branch_id>")

@@ -21,6 +21,6 @@ def members_query(actor):
     statement = (select(BranchMember).join(BranchMember.person)
                  .options(joinedload(BranchMember.person), joinedload(BranchMember.branch),
                           joinedload(BranchMember.home_organisation))
-                 .order_by(Person.name, BranchMember.id))
+                 .order_by(Person.name_key, BranchMember.id))
     allowed = any_scope_condition(actor, "branch_member.list", BranchMember.authz_columns())
     return statement if allowed is None else statement.where(allowed)

@@ -39,8 +39,8 @@ class TransferForm(CheckedForm):
 def transfers(branch_id: int):
     """Letters out of and into the branch, newest first, with what can be done with each."""
     branch = D.get_branch(branch_id)
-    statement = T.branch_transfers(current_user, branch).options(
-        joinedload(T.Transfer.person), joinedload(T.Transfer.from_branch), joinedload(T.Transfer.to_branch))
+    statement = T.branch_transfers(current_user, branch).options(  # the person comes with the query
+        joinedload(T.Transfer.from_branch), joinedload(T.Transfer.to_branch))
     letters = db.session.scalars(statement.limit(LIST_LIMIT)).all()
     today = utcnow().date()
     may_receive = can(current_user, "transfer.receive", branch)
@@ -68,7 +68,7 @@ def issue(branch_id: int):
         found = db.session.scalars(
             select(BranchMember).join(BranchMember.person).options(joinedload(BranchMember.person))
             .where(BranchMember.branch_id == branch.id, *D._current_members(),
-                   Person.name.startswith(query, autoescape=True)).order_by(Person.name).limit(20)).all()
+                   Person.name.startswith(query, autoescape=True)).order_by(Person.name_key).limit(20)).all()
     form = TransferForm()
     others = db.session.scalars(select(Branch).where(Branch.id != branch.id).order_by(Branch.name).limit(500))
     form.to_branch_id.choices = [(0, _("— an organisation outside the platform —"))] + [(b.id, b.name) for b in others]

@@ -235,10 +235,13 @@ def receive_transfer(actor, transfer: Transfer, *, today: date | None = None) ->
 
 
 def branch_transfers(actor, branch: Branch):
-    """The letters out of and into a branch, newest first (its secretary, committee, street administrators)."""
+    """The letters out of and into a branch, newest first (its secretary, committee, street administrators),
+    each with its person (in the same query)."""
+    from sqlalchemy.orm import joinedload
+
     require(actor, "transfer.list", branch)
     return (select(Transfer).where(or_(Transfer.from_branch_id == branch.id, Transfer.to_branch_id == branch.id))
-            .order_by(Transfer.issued_on.desc(), Transfer.id.desc()))
+            .options(joinedload(Transfer.person)).order_by(Transfer.issued_on.desc(), Transfer.id.desc()))
 
 
 def get_transfer(actor, transfer_id, action: str = "transfer.view") -> Transfer:

@@ -9,8 +9,9 @@ from flask_babel import gettext as _
 from flask_smorest import Blueprint
 
 from app import db
-from community.database import MAX_ID, paginate
+from community.database import MAX_ID
 from community.errors import DomainError
+from community.listing import paginate
 
 API_PREFIX = "/api/v1"
 
@@ -74,21 +75,37 @@ class Id(ma.fields.Integer):
 class PageArgs(ma.Schema):
     page = ma.fields.Integer(load_default=1, validate=ma.validate.Range(min=1, max=100000))
     per_page = ma.fields.Integer(load_default=20, validate=ma.validate.Range(min=1, max=100))
+    cursor = ma.fields.String(validate=ma.validate.Length(max=1000), metadata={
+        "description": "the `next` of the previous page (lists that have one): the page after it, found by its "
+                       "sort key without skipping rows; `page` is then ignored"})
+
+
+class PageFields(ma.Schema):
+    """The paging fields of every list body (a list's schema derives from it)."""
+
+    total = ma.fields.Integer(metadata={"description": "rows in the list, counted up to a bound (10,000 by default); "
+                                                      "when `total_exact` is false there are more"})
+    total_exact = ma.fields.Boolean(metadata={"description": "false when the list has more rows than `total`"})
+    page = ma.fields.Integer()
+    next = ma.fields.String(allow_none=True, metadata={"description": "cursor of the next page, or null (only the "
+                                                                     "lists walked by cursor have one)"})
 
 
 def page_schema(item_schema: type[ma.Schema], name: str) -> type[ma.Schema]:
-    """A list body `{items, total, page}` of one item schema."""
-    return ma.Schema.from_dict({
-        "items": ma.fields.List(ma.fields.Nested(item_schema)),
-        "total": ma.fields.Integer(),
-        "page": ma.fields.Integer(),
-    }, name=name)
+    """A list body `{items, total, page}` (and `total_exact`, `next`) of one item schema."""
+    return PageFields.from_dict({"items": ma.fields.List(ma.fields.Nested(item_schema))}, name=name)
 
 
-def page_of(statement, args: dict) -> dict:
-    """Run one page of a select for the API."""
-    items, total = paginate(db.session, statement, args["page"], args["per_page"])
-    return {"items": items, "total": total, "page": args["page"]}
+def page_body(page) -> dict:
+    """The paging fields of an API list body, from a community.listing.Page."""
+    return {"total": page.total, "total_exact": not page.more, "page": page.number, "next": page.next_cursor}
+
+
+def page_of(statement, args: dict, *, keyset: bool = False) -> dict:
+    """Run one page of a select for the API (by cursor too, on a keyset list)."""
+    page = paginate(db.session, statement, args["page"], args["per_page"], cursor=args.get("cursor"),
+                    keyset=keyset)
+    return {"items": page.items, **page_body(page)}
 
 
 def api_blueprint(name: str, description: str) -> Blueprint:

@@ -1,4 +1,4 @@
-"""Database helpers shared by every package: units of work, UTC time, SQLite pragmas, paging."""
+"""Database helpers shared by every package: units of work, UTC time, SQLite pragmas (paging: community.listing)."""
 from __future__ import annotations
 
 import logging
@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from functools import wraps
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import DateTime, event, func, select
+from sqlalchemy import DateTime, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.types import TypeDecorator
 
@@ -237,9 +237,6 @@ def prefix_match(column, prefix: str):
     return column.like(escaped + "%", escape="\\")
 
 
-MAX_PAGE = 1_000_000
-
-
 def id_or_none(value) -> int | None:
     """A query-string id as an int the database can compare, or None (nothing to filter by)."""
     return value if valid_id(value) else None
@@ -259,11 +256,3 @@ def flush_or_conflict(obj, message: str, code: str = "conflict", field: str | No
         db.session.flush()
     except IntegrityError:
         raise Conflict(message, code=code, fields={field: message} if field else None) from None
-
-
-def paginate(session, statement, page: int, per_page: int):
-    """Run one page of a select: (items, total). Two queries, whatever the page size."""
-    page = min(max(page or 1, 1), MAX_PAGE)  # an absurd page number is an empty page, not an overflow
-    total = session.scalar(select(func.count()).select_from(statement.order_by(None).subquery()))
-    items = session.scalars(statement.limit(per_page).offset((page - 1) * per_page)).all()
-    return items, total

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from flask import Flask, request, url_for
-from flask_babel import format_datetime, get_locale
+from flask_babel import format_datetime, format_decimal, get_locale
 from flask_login import current_user
 
 from app import LANGUAGES
@@ -18,11 +18,21 @@ def register_template_helpers(app: Flask) -> None:
     def _local(moment, fmt: str = "yyyy-MM-dd HH:mm"):
         return format_datetime(as_local(moment), fmt) if moment else ""
 
+    @app.template_filter("thousands")
+    def _thousands(number: int) -> str:
+        return format_decimal(number)
+
     @app.context_processor
     def _helpers():
         def page_url(page: int) -> str:
-            args = dict(request.args)
+            args = {k: v for k, v in request.args.items() if k != "cursor"}
             args["page"] = page
+            return url_for(request.endpoint, **(request.view_args or {}), **args)
+
+        def cursor_url(cursor: str) -> str:
+            """The same list, at the page a community.listing cursor points to."""
+            args = {k: v for k, v in request.args.items() if k != "page"}
+            args["cursor"] = cursor
             return url_for(request.endpoint, **(request.view_args or {}), **args)
 
         reg = registry()
@@ -35,6 +45,7 @@ def register_template_helpers(app: Flask) -> None:
             "current_locale": str(get_locale()),
             "html_lang": "zh-CN" if str(get_locale()).startswith("zh") else "en",
             "page_url": page_url,
+            "cursor_url": cursor_url,
             "nav_links": [(link.label, link.endpoint) for link in reg.menu_links
                           if link.visible is None or link.visible(current_user)]
             if current_user.is_authenticated else [],

@@ -10,8 +10,9 @@ from sqlalchemy import select
 
 from app import db
 from community.authz import can, require, scope_condition
-from community.database import paginate, utcnow
+from community.database import utcnow
 from community.errors import DomainError
+from community.listing import paginate
 from community.pages import redirect_to_section
 from community.places.models import Community
 from community.text_input import text_checked_by
@@ -53,12 +54,13 @@ def index():
     """Upcoming activities (or past ones), soonest first, with the reader's own sign-ups marked."""
     when = "past" if request.args.get("when") == "past" else "upcoming"
     page = request.args.get("page", 1, type=int) or 1
-    rows, total = paginate(db.session, S.activities_query(when=when), page, PER_PAGE)
+    listing = paginate(db.session, S.activities_query(when=when), page, PER_PAGE)
+    rows, total = listing
     names = dict(db.session.execute(select(Community.id, Community.name).where(
         Community.id.in_({a.community_id for a in rows} or {-1}))).all())
     mine = S.my_signups(current_user.id)
     return render_template("volunteers/activities/index.html", activities=rows, names=names, mine=mine, when=when,
-                           page=page, pages=max(1, -(-total // PER_PAGE)), total=total,
+                           page=page, pages=listing.pages, listing=listing, total=total,
                            may_create=can(current_user, "activity.create"),
                            may_confirm=can(current_user, "declaration.confirm"))
 
@@ -69,11 +71,12 @@ def organised():
     """The activities the reader organises (or administers), newest first."""
     require(current_user, "activity.manage")
     page = request.args.get("page", 1, type=int) or 1
-    rows, total = paginate(db.session, S.managed_query(current_user), page, PER_PAGE)
+    listing = paginate(db.session, S.managed_query(current_user), page, PER_PAGE)
+    rows, total = listing
     names = dict(db.session.execute(select(Community.id, Community.name).where(
         Community.id.in_({a.community_id for a in rows} or {-1}))).all())
     return render_template("volunteers/activities/organised.html", activities=rows, names=names, page=page,
-                           pages=max(1, -(-total // PER_PAGE)), total=total)
+                           pages=listing.pages, listing=listing, total=total)
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -190,10 +193,11 @@ def declarations():
 
     from volunteers.activities import Declaration
 
-    rows, total = paginate(db.session, C.pending_declarations(current_user).options(
+    listing = paginate(db.session, C.pending_declarations(current_user).options(
         joinedload(Declaration.person)), page, PER_PAGE)
+    rows, total = listing
     return render_template("volunteers/activities/declarations.html", declarations=rows, page=page,
-                           pages=max(1, -(-total // PER_PAGE)), total=total)
+                           pages=listing.pages, listing=listing, total=total)
 
 
 @bp.route("/declarations/<int:declaration_id>", methods=["POST"])

@@ -16,7 +16,8 @@ from community.apitools import (
     page_schema,
 )
 from community.authz import can, require
-from community.database import paginate, parse_local
+from community.database import parse_local
+from community.listing import paginate
 from community.places.models import Street
 from volunteers import allocation as A
 from volunteers.redemptions_api import _no_street

@@ -12,8 +12,9 @@ from sqlalchemy import select
 from app import db
 from community.authz import can, require, scope_ids
 from community.background import start_job
-from community.database import paginate, parse_local, utcnow
+from community.database import parse_local, utcnow
 from community.errors import DomainError, Invalid
+from community.listing import paginate
 from community.pages import FormFailure, redirect_to_section
 from community.places.models import Street
 from volunteers import allocation as A
@@ -81,14 +82,15 @@ def page(allocation_id: int, failure: FormFailure | None = None):
     allocation = A.get_allocation(allocation_id)
     manages = can(current_user, "allocation.manage", allocation)
     page_number = min(max(request.args.get("page", 1, type=int) or 1, 1), 100000)
-    applications, total = paginate(db.session, A.ranked_query(allocation.id), page_number, PER_PAGE)
+    listing = paginate(db.session, A.ranked_query(allocation.id), page_number, PER_PAGE)
+    applications, total = listing
     mine = A._own_application(current_user, allocation)  # one query, whichever page shows it
     objections = db.session.scalars(A.objections_query(allocation.id).limit(SHOWN)).all()
     if not manages:  # others see their own objections only; everyone sees the answered count
         objections = [o for o in objections if o.application.person_id == current_user.id]
     return render_template("volunteers/allocations/page.html", allocation=allocation, manages=manages,
                            applications=applications, total=total, page=page_number,
-                           pages=max(1, -(-total // PER_PAGE)), mine=mine, objections=objections, now=utcnow(),
+                           pages=listing.pages, listing=listing, mine=mine, objections=objections, now=utcnow(),
                            open_objections=A.open_objections(allocation.id), kinds=A.KINDS, states=A.STATES,
                            tie_breaker=A.TIE_BREAKER, masked=A.masked_name, failure=failure or FormFailure())
 

@@ -48,7 +48,7 @@ class LedgerEntry(db.Model):
     __table_args__ = (
         CheckConstraint("amount <> 0", name="amount_not_zero"),
         CheckConstraint(f"kind IN ({_KIND_LIST})", name="kind_known"),
-        Index("ix_ledger_entry_person_created", "person_id", "created_at"),
+        Index("ix_ledger_entry_person_created_id", "person_id", "created_at", "id"),  # keyset: the history
         Index("ix_ledger_entry_organisation_created", "organisation_id", "created_at"),
         # Posted once: a source credits a person once per kind; reversals (which name their entry) stand apart.
         Index("uq_ledger_entry_posted_once", *_POSTED_ONCE, unique=True,

@@ -143,11 +143,13 @@ def remove_member(actor, member: OrganisationMember) -> None:
 
 
 def members_query(organisation: Organisation):
-    """The members of an enterprise or grid organisation, by name."""
+    """The members of an enterprise or grid organisation, by name, each with its person (one query)."""
     from community.people.models import Person
 
-    return (select(OrganisationMember).join(Person, Person.id == OrganisationMember.person_id)
-            .where(OrganisationMember.organisation_id == organisation.id).order_by(Person.name, Person.id))
+    return (select(OrganisationMember).join(OrganisationMember.person)
+            .options(contains_eager(OrganisationMember.person))
+            .where(OrganisationMember.organisation_id == organisation.id)
+            .order_by(Person.name_key, Person.id))
 
 
 @transactional

@@ -11,8 +11,9 @@ from sqlalchemy import select
 from app import db
 from community.authz import community_condition, require, scope_ids
 from community.confirm import ask, is_confirmed
-from community.database import as_local, paginate, utcnow, valid_id
+from community.database import as_local, utcnow, valid_id
 from community.errors import DomainError, NotFound
+from community.listing import paginate
 from community.pages import FormFailure
 from community.people.picker import picked_person
 from community.places.models import Community, Street
@@ -35,13 +36,14 @@ def _communities():
 
 def _list_page(failure: FormFailure | None = None, status: int = 200):
     page = min(max(request.args.get("page", 1, type=int) or 1, 1), 100000)
-    rows, total = paginate(db.session, O.organisations_query(current_user, "organisation.manage"), page, PER_PAGE)
+    listing = paginate(db.session, O.organisations_query(current_user, "organisation.manage"), page, PER_PAGE)
+    rows, total = listing
     left = O.remaining_by_organisation([o.id for o in rows], as_local(utcnow()).date())
     streets = scope_ids(current_user, "points_rules.set", "street")
     street_rows = db.session.scalars(select(Street).where(Street.id.in_(sorted(streets))) if streets is not None
                                      else select(Street).order_by(Street.name).limit(50)).all()
     return render_template("volunteers/points/organisations.html", organisations=rows, total=total, page=page,
-                           pages=max(1, -(-total // PER_PAGE)), left=left, communities=_communities(),
+                           pages=listing.pages, listing=listing, left=left, communities=_communities(),
                            kinds=KIND_LABELS, failure=failure or FormFailure(), streets=street_rows), status
 
 
@@ -75,11 +77,8 @@ def create():
 
 def _detail(organisation, failure: FormFailure | None = None, status: int = 200):
     members = []
-    if not organisation.counts_residents:
-        from sqlalchemy.orm import joinedload
-
-        members = db.session.scalars(O.members_query(organisation).options(joinedload(OrganisationMember.person))
-                                     .limit(200)).all()
+    if not organisation.counts_residents:  # the query loads each member's person with it
+        members = db.session.scalars(O.members_query(organisation).limit(200)).all()
     return render_template("volunteers/points/organisation.html", organisation=organisation,
                            quotas=O.quotas_of(organisation), members=members, kinds=KIND_LABELS,
                            failure=failure or FormFailure()), status

@@ -9,16 +9,19 @@ from app import db
 from community.apitools import (
     Id,
     PageArgs,
+    PageFields,
     api_blueprint,
     bearer_required,
     current_actor,
     document_errors,
+    page_body,
     page_of,
     page_schema,
 )
 from community.authz import require
-from community.database import as_local, paginate, utcnow, valid_id
+from community.database import as_local, utcnow, valid_id
 from community.errors import NotFound
+from community.listing import paginate
 from community.people.models import Person
 from community.places.models import Street
 from volunteers import grants as G
@@ -97,15 +100,13 @@ class LedgerEntryOut(ma.Schema):
     reverses_id = F.Integer(allow_none=True)
 
 
-class PersonPointsOut(ma.Schema):
+class PersonPointsOut(PageFields):  # the entries are one page, newest first
     person_id = F.Integer()
     balance = F.Integer()
     earned = F.Integer()
     hours = F.Decimal(as_string=True, places=2, metadata={"type": "string", "description": "a decimal string"})
     stars = F.Integer()
     entries = F.List(F.Nested(LedgerEntryOut))
-    total = F.Integer(metadata={"description": "entries in all (the list is one page, newest first)"})
-    page = F.Integer()
 
 
 class LedgerReverseIn(ma.Schema):
@@ -247,9 +248,9 @@ def grant(data):
 def person_points(args, person_id):
     """A person's balance, hours, stars and entries (the person, and administrators over them)."""
     person = R.get_person(current_actor(), person_id)
-    entries, total = paginate(db.session, R.history_query(person.id), args["page"], args["per_page"])
-    return {"person_id": person.id, **R.summary(person.id), "entries": entries, "total": total,
-            "page": args["page"]}
+    page = paginate(db.session, R.history_query(person.id), args["page"], args["per_page"],
+                    cursor=args.get("cursor"), keyset=True)
+    return {"person_id": person.id, **R.summary(person.id), "entries": page.items, **page_body(page)}
 
 
 @blp.route("/ledger/<int:entry_id>/reverse", methods=["POST"])

@@ -11,8 +11,9 @@ from flask_login import current_user, login_required
 from app import db
 from community.authz import can, require, scope_ids
 from community.confirm import ask, is_confirmed
-from community.database import as_local, paginate, utcnow, valid_id
+from community.database import as_local, utcnow, valid_id
 from community.errors import DomainError, NotFound
+from community.listing import paginate
 from community.pages import FormFailure
 from community.people.picker import picked_person
 from volunteers import grants as G
@@ -52,11 +53,13 @@ def person(person_id: int):
     person = R.get_person(current_user, person_id)
     today = as_local(utcnow()).date()
     months = R.months(person.id, today)
-    entries, total = paginate(db.session, R.history_query(person.id), _page_arg(), PER_PAGE)
+    listing = paginate(db.session, R.history_query(person.id), _page_arg(), PER_PAGE,
+                       cursor=request.args.get("cursor"), keyset=True)
+    entries, total = listing
     chart = {"months": {"labels": [m["month"] for m in months], "values": [m["earned"] for m in months]}}
     return render_template("volunteers/points/person.html", person=person, summary=R.summary(person.id),
                            months=months, entries=entries, total=total, page=_page_arg(),
-                           pages=max(1, -(-total // PER_PAGE)), charts=chart, kinds=KIND_LABELS,
+                           pages=listing.pages, listing=listing, charts=chart, kinds=KIND_LABELS,
                            categories=CATEGORY_LABELS, may_reverse=can(current_user, "points.reverse", person),
                            is_me=person.id == current_user.id)
 

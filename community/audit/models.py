@@ -15,11 +15,13 @@ class AuditEntry(db.Model):
     __tablename__ = "audit_entry"
     __table_args__ = (
         Index("ix_audit_entry_object", "object_type", "object_id"),
-        Index("ix_audit_entry_actor_at", "actor_id", "created_at"),
-        Index("ix_audit_entry_action_at", "action", "created_at"),
+        # The log is walked by keyset (created_at, id), whole or by actor or action.
+        Index("ix_audit_entry_created_id", "created_at", "id"),
+        Index("ix_audit_entry_actor_at_id", "actor_id", "created_at", "id"),
+        Index("ix_audit_entry_action_at_id", "action", "created_at", "id"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
-    created_at = mapped_column(UTCDateTime, default=utcnow, nullable=False, index=True)
+    created_at = mapped_column(UTCDateTime, default=utcnow, nullable=False)
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))
     action: Mapped[str] = mapped_column(String(60))
     object_type: Mapped[str] = mapped_column(String(30), default="")

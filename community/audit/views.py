@@ -13,8 +13,9 @@ from community.audit import kinds
 from community.audit.models import AuditEntry
 from community.audit.services import audit_query
 from community.authz import require, scope_names
-from community.database import id_or_none, paginate, parse_local
+from community.database import id_or_none, parse_local
 from community.errors import Invalid
+from community.listing import paginate
 from community.people.picker import picked_person
 from community.registry import registry
 
@@ -39,10 +40,12 @@ def index():
                             object_type=request.args.get("object_type") or None,
                             since=_day("since"), until=until + timedelta(days=1) if until else None)
     page = max(request.args.get("page", 1, type=int) or 1, 1)
-    entries, total = paginate(db.session, statement.options(selectinload(AuditEntry.actor)), page, 50)
+    listing = paginate(db.session, statement.options(selectinload(AuditEntry.actor)), page, 50,
+                       cursor=request.args.get("cursor"), keyset=True)
+    entries, total = listing
     names = scope_names(kinds.role_scopes(entries))  # one query per scope type, not one per row
     rows = [(entry, kinds.label_of(entry.action), kinds.summary_of(entry, names)) for entry in entries]
-    return render_template("audit/index.html", rows=rows, total=total, page=page, pages=max(1, -(-total // 50)),
+    return render_template("audit/index.html", rows=rows, total=total, page=page, pages=listing.pages, listing=listing,
                            action_choices=_action_choices(), object_labels=_object_labels(), error=error)
 
 

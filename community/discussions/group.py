@@ -53,7 +53,7 @@ def members(community_id: int) -> list[tuple[Person, str | None]]:
             RoleGrant.person_id == Person.id, RoleGrant.role == "discussion_member",
             RoleGrant.scope_type == "community", RoleGrant.scope_id == community_id))
         .outerjoin(GroupMember, and_(GroupMember.person_id == Person.id, GroupMember.community_id == community_id))
-        .order_by(Person.name, Person.id))
+        .order_by(Person.name_key, Person.id))
     return [(person, role) for person, role in rows]
 
 

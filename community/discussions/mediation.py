@@ -96,7 +96,7 @@ def mediators(community_id: int) -> list[Person]:
     """The community's mediators, by name."""
     return db.session.scalars(select(Person).join(RoleGrant, RoleGrant.person_id == Person.id).where(
         RoleGrant.role == "mediator", RoleGrant.scope_type == "community", RoleGrant.scope_id == community_id)
-        .order_by(Person.name, Person.id)).all()
+        .order_by(Person.name_key, Person.id)).all()
 
 
 def _parties(value) -> list[dict]:

@@ -12,7 +12,6 @@ from flask_login import current_user, login_required
 from app import db
 from community.authz import can, require, scope_names
 from community.confirm import ask, is_confirmed
-from community.database import paginate
 from community.discussions import mediation as M
 from community.discussions.mediation_forms import (
     KIND_LABELS,
@@ -23,6 +22,7 @@ from community.discussions.mediation_forms import (
     SessionForm,
 )
 from community.errors import DomainError
+from community.listing import paginate
 from community.text_input import text_checked_by
 
 bp = Blueprint("mediation", __name__, url_prefix="/mediation")
@@ -53,10 +53,11 @@ def index():
     community_id = request.args.get("community_id", type=int)
     page = request.args.get("page", 1, type=int) or 1
     statement = M.cases_query(current_user, community_id=community_id, outcome=outcome)
-    rows, total = paginate(db.session, statement, page, PER_PAGE)
+    listing = paginate(db.session, statement, page, PER_PAGE)
+    rows, total = listing
     names = scope_names({("community", c.community_id) for c in rows})
     return render_template("discussions/mediation/index.html", cases=rows, names=names, total=total, page=page,
-                           pages=max(1, -(-total // PER_PAGE)), outcome=outcome, kinds=KIND_LABELS,
+                           pages=listing.pages, listing=listing, outcome=outcome, kinds=KIND_LABELS,
                            outcomes=OUTCOME_LABELS, may_open=can(current_user, "mediation.open"))
 
 

@@ -14,14 +14,16 @@ from community.apitools import (
     bearer_required,
     current_actor,
     document_errors,
+    page_body,
+    page_schema,
 )
 from community.authz import require
-from community.database import paginate
 from community.discussions import board as B
 from community.discussions import moderation
 from community.discussions import requests as R
 from community.discussions import requests_submit as S
 from community.discussions.models import CATEGORIES, KINDS, RATINGS, STATUSES
+from community.listing import paginate
 from community.people.models import Person
 
 blp = api_blueprint("requests_api", "Requests and proposals (诉求 / 建言), supports (附议), follow-up")
@@ -82,8 +84,7 @@ class RequestBoardArgs(PageArgs):
     q = F.String(metadata={"description": "words anywhere in the title or text (Chinese needs no spaces)"})
 
 
-BoardOut = ma.Schema.from_dict({"items": F.List(F.Nested(RequestOut)), "total": F.Integer(),
-                                "page": F.Integer()}, name="RequestBoard")
+BoardOut = page_schema(RequestOut, "RequestBoard")
 
 
 class RequestSupportOut(ma.Schema):
@@ -143,8 +144,8 @@ def board(args):
     actor = current_actor()
     statement = B.board_query(actor, community_id=args.get("community_id"), category=args.get("category"),
                               status=args.get("status"), q=args.get("q"))
-    items, total = paginate(db.session, statement, args["page"], args["per_page"])
-    return {"items": [B.item_out(actor, i) for i in items], "total": total, "page": args["page"]}
+    page = paginate(db.session, statement, args["page"], args["per_page"], cursor=args.get("cursor"))
+    return {"items": [B.item_out(actor, i) for i in page.items], **page_body(page)}
 
 
 @blp.route("/requests/<int:request_id>")

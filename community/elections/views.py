@@ -9,7 +9,7 @@ from sqlalchemy.orm import selectinload
 
 from app import db
 from community.authz import can
-from community.database import as_local, paginate, utcnow
+from community.database import as_local, utcnow
 from community.elections import documents
 from community.elections.models import Candidate, Election, Nomination, Recall, RollObjection
 from community.elections.rules import nominations_close_at, objections_close_at
@@ -26,6 +26,7 @@ from community.elections.services.common import (
 from community.elections.services.introductions import introduction, introduction_day
 from community.errors import DomainError, Invalid, NotFound
 from community.errors import run_form_action as run
+from community.listing import paginate
 from community.people.picker import picked_person
 
 bp = Blueprint("elections", __name__, url_prefix="/elections")
@@ -70,9 +71,10 @@ def index():
     """Elections of one's community and those one helps run."""
     page = max(request.args.get("page", 1, type=int) or 1, 1)
     statement = elections_query(current_user).options(selectinload(Election.community))
-    elections, total = paginate(db.session, statement, page, PER_PAGE)
+    listing = paginate(db.session, statement, page, PER_PAGE)
+    elections, total = listing
     return render_template("elections/index.html", elections=elections, total=total, page=page,
-                           pages=max(1, -(-total // PER_PAGE)), may_create=can(current_user, "election.create"))
+                           pages=listing.pages, listing=listing, may_create=can(current_user, "election.create"))
 
 
 @bp.route("/<int:election_id>")
@@ -162,10 +164,11 @@ def roll_page(election_id: int):
     if not roll.may_see_roll(current_user, election):
         raise NotFound(_("The roll is not published yet."))
     page = max(request.args.get("page", 1, type=int) or 1, 1)
-    rows, total = paginate(db.session, roll.roll_query(election), page, 100)
+    listing = paginate(db.session, roll.roll_query(election), page, 100)
+    rows, total = listing
     roll.mark_excuses(election, rows)
     return render_template("elections/roll.html", election=election, rows=rows, total=total, page=page,
-                           pages=max(1, -(-total // 100)), manage=can(current_user, "election.manage", election))
+                           pages=listing.pages, listing=listing, manage=can(current_user, "election.manage", election))
 
 
 @bp.route("/<int:election_id>/proxies")

@@ -26,7 +26,7 @@ def invitees(meeting: Meeting) -> list[MeetingInvitee]:
     return db.session.scalars(select(MeetingInvitee).join(MeetingInvitee.person)
                               .options(joinedload(MeetingInvitee.person))
                               .where(MeetingInvitee.meeting_id == meeting.id)
-                              .order_by(Person.name, MeetingInvitee.id)).all()
+                              .order_by(Person.name_key, MeetingInvitee.id)).all()
 
 
 def _not_cancelled(meeting: Meeting) -> None:

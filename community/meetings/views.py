@@ -60,12 +60,13 @@ def index():
     when = "past" if request.args.get("when") == "past" else "upcoming"
     page = request.args.get("page", 1, type=int) or 1
     statement = services.meetings_query(current_user, kind=kind, when=when)
-    from community.database import paginate
+    from community.listing import paginate
 
-    rows, total = paginate(db.session, statement, page, PER_PAGE)
+    listing = paginate(db.session, statement, page, PER_PAGE)
+    rows, total = listing
     names = scope_names({(m.scope_type, m.scope_id) for m in rows})
     return render_template("meetings/index.html", meetings=rows, kinds=kinds, kind=kind, when=when, names=names,
-                           page=page, pages=max(1, -(-total // PER_PAGE)), total=total,
+                           page=page, pages=listing.pages, listing=listing, total=total,
                            may_create=bool(services.managed_kinds(current_user)))
 
 

@@ -96,7 +96,7 @@ def list_people(args):
     actor = current_actor()
     require(actor, "person.list")
     statement = people.people_query(actor, args.get("q"), args.get("community_id"), args.get("is_migrant"))
-    return page_of(statement, args)
+    return page_of(statement, args, keyset=True)
 
 
 @blp.route("/people", methods=["POST"])

@@ -95,7 +95,7 @@ def _ages(action: str) -> bool:
 
 def _people(findable):
     return (select(Person).where(findable, Person.is_active_account.is_(True))
-            .options(joinedload(Person.community)).order_by(Person.name, Person.id))
+            .options(joinedload(Person.community)).order_by(Person.name_key, Person.id))
 
 
 def _matching(statement, typed: str):

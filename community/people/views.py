@@ -28,9 +28,10 @@ from community import confirm
 from community.accounts.services import reset_password
 from community.authz import grants_of, require
 from community.background import get_progress, start_job
-from community.database import id_or_none, paginate
+from community.database import id_or_none
 from community.errors import DiskFull, DomainError
 from community.files import save_upload
+from community.listing import paginate
 from community.people import excel, services
 from community.people.forms import ImportForm, PersonForm, RoleForm
 from community.people.models import Person
@@ -57,10 +58,11 @@ def index():
     community_id = id_or_none(request.args.get("community_id", type=int))
     statement = services.people_query(current_user, request.args.get("q"), community_id, _bool_arg("migrant"))
     statement = statement.options(selectinload(Person.community), selectinload(Person.grid))
-    people, total = paginate(db.session, statement, max(page, 1), PER_PAGE)
+    listing = paginate(db.session, statement, max(page, 1), PER_PAGE, cursor=request.args.get("cursor"), keyset=True)
+    people, total = listing
     communities = db.session.scalars(communities_for(current_user)).all()
     return render_template("people/index.html", people=people, total=total, page=max(page, 1),
-                           pages=max(1, -(-total // PER_PAGE)), communities=communities)
+                           pages=listing.pages, listing=listing, communities=communities)
 
 
 def _fill_choices(form: PersonForm) -> None:

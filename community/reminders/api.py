@@ -23,7 +23,7 @@ blp = api_blueprint("reminders_api", "Reminders: one's in-app messages (站内�
 @document_errors(blp, 400, 401)
 def notifications(args):
     """One's messages, newest first; `?unread=1` for the unread ones only."""
-    return page_of(inbox.messages_query(current_actor(), args["unread"]), args)
+    return page_of(inbox.messages_query(current_actor(), args["unread"]), args, keyset=True)
 
 
 @blp.route("/notifications/<int:notification_id>/read", methods=["POST"])
@@ -101,11 +101,12 @@ def reminders(args):
     actor = current_actor()
     counts = oversight.state_counts(actor)
     states = (args["state"],) if args.get("state") else oversight.PROBLEMS
-    page = page_of(oversight.reminders_query(actor, states, args.get("kind"), args.get("channel")), args)
+    page = page_of(oversight.reminders_query(actor, states, args.get("kind"), args.get("channel")), args,
+                   keyset=True)
+    items = page.pop("items")
     return {"counts": [{"kind": kind, "channel": channel, "counts": row}
                        for (kind, channel), row in counts["rows"].items()],
-            "totals": counts["totals"], "items": _reminder_out(page["items"]), "total": page["total"],
-            "page": page["page"]}
+            "totals": counts["totals"], "items": _reminder_out(items), **page}
 
 
 @blp.route("/reminders/<int:reminder_id>/resend", methods=["POST"])

@@ -28,7 +28,7 @@ class Reminder(db.Model):
 
     __tablename__ = "reminder"
     __table_args__ = (
-        Index("ix_reminder_state_due", "state", "due_at"),
+        Index("ix_reminder_state_due_id", "state", "due_at", "id"),  # keyset: the oversight list
         Index("ix_reminder_subject_state", "subject", "state"),
         Index("ix_reminder_recipient_created", "recipient_id", "created_at"),
         Index("ix_reminder_kind_channel_state", "kind", "channel", "state"),
@@ -58,7 +58,7 @@ class Notification(db.Model):
     __tablename__ = "notification"
     __table_args__ = (
         Index("ix_notification_person_read", "person_id", "read_at"),
-        Index("ix_notification_person_created", "person_id", "created_at"),
+        Index("ix_notification_person_created_id", "person_id", "created_at", "id"),  # keyset: the inbox
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"))

@@ -92,10 +92,12 @@ def calendar_warning(today: date) -> bool:
     return not calendar_is_known(today)
 
 
-def problems_page(actor, page: int, per_page: int, states=PROBLEMS, kind=None, channel=None):
-    """One page of failed and expired reminders with their recipients loaded: (rows, total, recipients)."""
-    from community.database import paginate
+def problems_page(actor, page: int, per_page: int, states=PROBLEMS, kind=None, channel=None, cursor=None):
+    """One page (community.listing.Page, by keyset) of failed and expired reminders, with their recipients
+    loaded: (page, recipients)."""
+    from community.listing import paginate
 
-    rows, total = paginate(db.session, reminders_query(actor, states, kind, channel), page, per_page)
-    return rows, total, with_recipients(rows)
+    listing = paginate(db.session, reminders_query(actor, states, kind, channel), page, per_page, cursor=cursor,
+                       keyset=True)
+    return listing, with_recipients(listing.items)
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import marshmallow as ma
 
-from community.apitools import PageArgs
+from community.apitools import PageArgs, PageFields
 from community.reminders.kinds import CHANNELS
 from community.reminders.models import STATES
 
@@ -79,9 +79,7 @@ class OutboxReminderOut(ma.Schema):
     recipient_phone = F.String(metadata={"description": "masked: 138****1234"})
 
 
-class RemindersOut(ma.Schema):
+class RemindersOut(PageFields):
     counts = F.List(F.Nested(CountOut))
     totals = F.Dict(keys=F.String(), values=F.Integer())
     items = F.List(F.Nested(OutboxReminderOut))
-    total = F.Integer()
-    page = F.Integer()

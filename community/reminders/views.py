@@ -12,9 +12,10 @@ from wtforms.validators import Length, Optional
 
 from app import db
 from community.authz import require
-from community.database import as_local, paginate, utcnow
+from community.database import as_local, utcnow
 from community.errors import Invalid
 from community.errors import run_form_action as run
+from community.listing import paginate
 from community.reminders import feed, inbox, oversight
 from community.reminders.kinds import CHANNELS
 from community.reminders.models import STATES
@@ -46,9 +47,11 @@ def _page() -> int:
 def index():
     """One's messages, newest first, unread ones marked; `?unread=1` for the unread ones only."""
     unread_only = request.args.get("unread") == "1"
-    messages, total = paginate(db.session, inbox.messages_query(current_user, unread_only), _page(), PER_PAGE)
+    listing = paginate(db.session, inbox.messages_query(current_user, unread_only), _page(), PER_PAGE,
+                       cursor=request.args.get("cursor"), keyset=True)
+    messages, total = listing
     return render_template("reminders/inbox.html", messages=messages, total=total, page=_page(),
-                           pages=max(1, -(-total // PER_PAGE)), unread_only=unread_only)
+                           pages=listing.pages, listing=listing, unread_only=unread_only)
 
 
 @bp.route("/inbox/<int:notification_id>")
@@ -170,10 +173,12 @@ def admin():
     state = request.args.get("state")
     states = (state,) if state in oversight.PROBLEMS else oversight.PROBLEMS
     counts = oversight.state_counts(current_user)
-    rows, total, people = oversight.problems_page(current_user, _page(), PER_PAGE, states)
+    listing, people = oversight.problems_page(current_user, _page(), PER_PAGE, states,
+                                              cursor=request.args.get("cursor"))
+    rows, total = listing
     kinds = inbox.kinds()
     return render_template("reminders/admin.html", counts=counts, rows=rows, total=total, people=people,
-                           page=_page(), pages=max(1, -(-total // PER_PAGE)), states=STATES,
+                           page=_page(), pages=listing.pages, listing=listing, states=STATES,
                            state_labels=state_labels(), labels=channel_labels(), state=state,
                            kind_labels={name: spec.label for name, spec in kinds.items()},
                            calendar_unknown=oversight.calendar_warning(as_local(utcnow()).date()),

@@ -10,8 +10,8 @@ from sqlalchemy.orm import selectinload
 from app import db
 from community import confirm
 from community.authz import can, grants_of, is_platform_admin, require, scope_condition, scope_names
-from community.database import paginate
 from community.errors import DomainError, Forbidden, run_form_action
+from community.listing import paginate
 from community.people.models import Person
 from community.people.picker import picked_person
 from community.places.services import get_or_404
@@ -78,10 +78,11 @@ def _index(form=None, error=None, status: int = 200):
     if role in registry().roles:
         statement = statement.where(RoleGrant.role == role)
     page = max(request.args.get("page", 1, type=int) or 1, 1)
-    grants, total = paginate(db.session, statement, page, 50)
+    listing = paginate(db.session, statement, page, 50)
+    grants, total = listing
     fields = error.fields if error is not None else {}
     return render_template("roles/index.html", grants=grants, total=total, page=page,
-                           pages=max(1, -(-total // 50)), names=scope_names(g.scope for g in grants),
+                           pages=listing.pages, listing=listing, names=scope_names(g.scope for g in grants),
                            picker=picker_scope(current_user) if can(current_user, "role.grant") else None,
                            role_options=role_choices(current_user), scope_options=scope_choices(current_user),
                            form=form, error=error, role_error=fields.get("role"),

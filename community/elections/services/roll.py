@@ -200,7 +200,7 @@ def roll_query(election: Election):
     return (select(VoterRecord).join(Person, Person.id == VoterRecord.person_id)
             .where(VoterRecord.election_id == election.id)
             .options(selectinload(VoterRecord.person), selectinload(VoterRecord.approved_by))
-            .order_by(VoterRecord.status.desc(), Person.name, VoterRecord.id))
+            .order_by(VoterRecord.status.desc(), Person.name_key, VoterRecord.id))
 
 
 def may_see_roll(actor, election: Election) -> bool:
