@@ -56,7 +56,9 @@ class Phone:
 
     def __init__(self, browser, base: str):
         self.base = base
-        self.context = browser.new_context(viewport=VIEWPORT, locale="zh-CN", is_mobile=True, has_touch=True)
+        # Reduced motion: Bootstrap then drops its transitions, so axe never measures a colour halfway through one.
+        self.context = browser.new_context(viewport=VIEWPORT, locale="zh-CN", is_mobile=True, has_touch=True,
+                                           reduced_motion="reduce")
         self.page = self.context.new_page()
         self.page.set_default_timeout(15_000)
         self.csp = []

@@ -453,6 +453,7 @@ NOT_LISTS: dict[str, str] = {
     "branch_dues_api.letter": "download", "branch_join.join": "form",
     "branch_liaison.home": "redirect", "branch_liaison.report_job": "job", "branch_liaison.report_download": "download",
     "activities.detail": "object", "activities.create": "form", "activities.declare": "form",
+    "activities.change": "form", "activities.cancel_activity": "form",
     "activity_checkin.code_screen": "object", "activity_checkin.scan": "form",
     "volunteer_activities_api.get_activity": "object", "volunteer_activities_api.checkin_code": "object",
     "points.mine": "redirect", "points.scorer": "form", "points.grant_form": "form",

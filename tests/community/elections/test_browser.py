@@ -42,7 +42,9 @@ def test_resident_votes_on_a_phone(server, backend, tmp_path):
         page.get_by_role("button", name="登录").click()
         page.wait_for_url(base + "/")
         page.locator("a.card-link-block[href$='/vote']").click()
+        page.wait_for_url("**/vote")  # count() does not wait: the ballot must be the page shown
         boxes = page.locator("input[name=candidate_id]")
+        boxes.first.wait_for()
         assert boxes.count() == 7
         boxes.nth(0).check()
         boxes.nth(2).check()
