@@ -105,9 +105,9 @@ def seal(now: datetime | None = None) -> dict[str, int]:
     return sealed
 
 
-def seal_task(now: datetime | None = None) -> dict[str, int]:
-    """The scheduled job: seal what is old enough."""
-    return seal(now)
+def seal_task(_job_id, now_iso: str | None = None) -> None:
+    """The scheduled job (queued with the time, run as every task is: job id first): seal what is old enough."""
+    seal(datetime.fromisoformat(now_iso) if now_iso else None)
 
 
 def check() -> list[str]:

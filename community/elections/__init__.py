@@ -71,6 +71,9 @@ def init_app(app: Flask) -> None:
     reminder_kinds.register(reg)  # roll published … results published, worded with full dates
     reg.calendar_source(agenda.calendar_events)  # deadlines in the personal .ics feed
     reg.approval_source(agenda.approvals_waiting)  # the committee's waiting work, for the 09:00 digest
-    from community.elections.services.tally import verify_all
+    from community.elections.services.tally import check_task, verify_all
+
+    reg.task("elections.check", check_task)
+    reg.scheduled_job("elections.check", minute=17)  # every hour: results pages show this recount, never their own
 
     reg.integrity_check("ballots", _l("Ballots"), verify_all)  # `flask integrity check`: every counted round

@@ -86,6 +86,10 @@ class Election(db.Model):
     closed_at = mapped_column(UTCDateTime)
     counted_at = mapped_column(UTCDateTime)
     published_at = mapped_column(UTCDateTime)
+    # The last recount from the ballots (community.elections.services.tally.check): when, and what differed
+    # ([kind, params] pairs; [] when the published tally matched). The results pages show it, never recount.
+    checked_at = mapped_column(UTCDateTime)
+    check_problems: Mapped[list | None] = mapped_column(JSON)
     created_at = mapped_column(UTCDateTime, default=utcnow, nullable=False)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))
 

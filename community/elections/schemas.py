@@ -310,7 +310,10 @@ class ResultsOut(ma.Schema):
     next_round_due = F.Boolean()
     rounds = F.List(F.Dict())
     composition = F.Dict()
-    integrity_problems = F.List(F.String())
+    integrity_problems = F.List(F.String(), metadata={"description": "what the last recount from the stored "
+                                "ballots found (empty when it matched); the recount runs at the count, at "
+                                "publication and every hour, never per request"})
+    integrity_checked_at = F.AwareDateTime(allow_none=True, metadata={"description": "when that recount ran"})
 
 
 class ReminderOut(ma.Schema):

@@ -110,15 +110,19 @@ def _enter(actor, election: Election, target: str, now: datetime, data: dict) ->
     elif target == "closed":
         _close(election, now)
     elif target == "counted":
-        from community.elections.services.tally import count_current_round
+        from community.elections.services.tally import check, count_current_round
 
         round_ = count_current_round(election, now)
         if round_.stage == "recall":
             from community.elections.services.recall import settle_recall_round
 
             settle_recall_round(actor, election, round_, now)
+        check(election, now)  # the results pages show this recount and never make their own
     elif target == "published":
+        from community.elections.services.tally import check
+
         election.published_at = election.published_at or now  # a recall vote re-publishes, keeping the date
+        check(election, now)
     election.status = target
     record_step(actor, election, target, at=now)
     election_reminders.on_step(election, target, now)  # outbox rows in this step's transaction

@@ -4,6 +4,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
@@ -183,12 +184,32 @@ def results(election: Election) -> dict:
                                       key=lambda t: (-(t["votes"] or 0), t["candidate_id"]))}
                    for r in rounds],
         "composition": composition(election, elected),
-        "integrity_problems": verify(election, rounds),
+        "integrity_problems": in_words(election.check_problems or []),  # the last check's, never recounted here
+        "integrity_checked_at": election.checked_at,
     }
 
 
-def verify(election: Election, rounds: list[ElectionRound] | None = None) -> list[str]:
-    """Integrity checks anyone may run: problems found (empty when the published tally is sound)."""
+# What a recount can find, by kind: stored as [kind, params] (Election.check_problems) and put into words in
+# the reader's language when shown.
+PROBLEMS = {
+    "unopened": _l("Round %(round)s: %(n)s sealed ballots were never opened"),
+    "board": _l("Round %(round)s: %(board)s receipts on the board, %(opened)s ballots opened"),
+    "unreadable": _l("Round %(round)s: %(unreadable)s sealed ballots did not open, %(differ)s receipts "
+                     "differ from the board"),
+    "stored": _l("Round %(round)s: %(stored)s ballots stored, %(counted)s counted"),
+    "void": _l("Round %(round)s: %(stored)s void ballots stored, %(counted)s counted"),
+    "participants": _l("Round %(round)s: more ballots (%(cast)s) than participants (%(took_part)s)"),
+    "recount": _l("Round %(round)s: the recount for candidate %(candidate)s differs"),
+}
+
+
+def in_words(problems: list) -> list[str]:
+    """Stored [kind, params] problems as sentences in the current language."""
+    return [str(PROBLEMS[kind]) % params for kind, params in problems if kind in PROBLEMS]
+
+
+def find_problems(election: Election, rounds: list[ElectionRound] | None = None) -> list[list]:
+    """Recount every counted round from what is stored: [kind, params] for each difference."""
     from community.elections.sealed_models import BallotKey, BallotReceipt, SealedBallot
 
     problems = []
@@ -200,41 +221,63 @@ def verify(election: Election, rounds: list[ElectionRound] | None = None) -> lis
         sealed = db.session.scalar(select(func.count()).select_from(SealedBallot).where(
             SealedBallot.election_id == election.id, SealedBallot.round_no == n))
         if sealed:
-            problems.append(_("Round %(round)s: %(n)s sealed ballots were never opened", n=sealed, round=n))
+            problems.append(["unopened", {"round": n, "n": sealed}])
         key = keys.get(n)
         on_board = db.session.scalar(select(func.count()).select_from(BallotReceipt).where(
             BallotReceipt.election_id == election.id, BallotReceipt.round_no == n))
         opened = (key.opened_count or 0) if key else 0
         if on_board != opened:
-            problems.append(_("Round %(round)s: %(board)s receipts on the board, %(opened)s ballots opened",
-                              board=on_board, opened=opened, round=n))
+            problems.append(["board", {"round": n, "board": on_board, "opened": opened}])
         if key and (key.unreadable or key.receipt_mismatches):
-            problems.append(_("Round %(round)s: %(unreadable)s sealed ballots did not open, %(differ)s receipts "
-                              "differ from the board", unreadable=key.unreadable or 0,
-                              differ=key.receipt_mismatches or 0, round=n))
+            problems.append(["unreadable", {"round": n, "unreadable": key.unreadable or 0,
+                                            "differ": key.receipt_mismatches or 0}])
         cast, void = ballots_in(election, n)
         if cast != round_.ballots_returned:
-            problems.append(_("Round %(round)s: %(stored)s ballots stored, %(counted)s counted",
-                              stored=cast, counted=round_.ballots_returned, round=n))
+            problems.append(["stored", {"round": n, "stored": cast, "counted": round_.ballots_returned}])
         if void != (round_.void_ballots or 0):
-            problems.append(_("Round %(round)s: %(stored)s void ballots stored, %(counted)s counted",
-                              stored=void, counted=round_.void_ballots, round=n))
+            problems.append(["void", {"round": n, "stored": void, "counted": round_.void_ballots}])
         took_part = participants(election, n)
         if cast > took_part:
-            problems.append(_("Round %(round)s: more ballots (%(cast)s) than participants (%(took_part)s)",
-                              cast=cast, took_part=took_part, round=n))
+            problems.append(["participants", {"round": n, "cast": cast, "took_part": took_part}])
         votes = recount(election, n)
         for tally in round_.tallies:
             if (tally.votes or 0) != votes.get(tally.candidate_id, 0):
-                problems.append(_("Round %(round)s: the recount for candidate %(candidate)s differs",
-                                  candidate=tally.candidate_id, round=n))
+                problems.append(["recount", {"round": n, "candidate": tally.candidate_id}])
     return problems
 
 
+def verify(election: Election, rounds: list[ElectionRound] | None = None) -> list[str]:
+    """Integrity checks anyone may run: problems found (empty when the published tally is sound)."""
+    return in_words(find_problems(election, rounds))
+
+
+def check(election: Election, now: datetime | None = None) -> list[str]:
+    """Recount `election` and store what was found and when (the results pages show it without recounting);
+    in the caller's transaction. Runs when a round is counted, when results are published, and every hour
+    for the published ones (`elections.check`)."""
+    election.check_problems = find_problems(election)
+    election.checked_at = now or utcnow()
+    return in_words(election.check_problems)
+
+
 def verify_all() -> list[str]:
-    """`verify` for every counted or published election: the published tally equals a recount of its ballots."""
+    """`verify` for every counted or published election: the published tally equals a recount of its ballots
+    (`flask integrity check`; it reads only)."""
     problems = []
     for election in db.session.scalars(select(Election).where(Election.status.in_(("counted", "published")))
                                        .order_by(Election.id)):
         problems.extend(f"{election.title}（{election.id}）：{problem}" for problem in verify(election))
     return problems
+
+
+def check_task(_job_id, now_iso: str | None = None) -> None:
+    """The hourly job: recount every counted or published election and store what was found (`check`), one
+    election per transaction."""
+    from community.database import unit_of_work
+
+    now = datetime.fromisoformat(now_iso) if now_iso else None
+    ids = db.session.scalars(select(Election.id).where(Election.status.in_(("counted", "published")))
+                             .order_by(Election.id)).all()
+    for election_id in ids:
+        with unit_of_work():
+            check(db.session.get(Election, election_id), now)

@@ -41,6 +41,8 @@ def test_verify_finds_a_mark_added_to_a_stored_ballot(counted):
     db.session.execute(insert(BallotMark), [{"ballot_id": _a_ballot_without(c.id), "candidate_id": c.id}])
     problems = tally.verify(election)
     assert problems == [f"Round 1: the recount for candidate {c.id} differs"]
+    assert tally.results(election)["integrity_problems"] == []  # the page does not recount: the last check holds
+    assert tally.check(election) == problems  # the hourly check (and `flask integrity check`) stores it
     assert tally.results(election)["integrity_problems"] == problems
 
 
@@ -89,3 +91,36 @@ def test_the_problems_read_in_chinese_by_default(counted, app):
     db.session.execute(update(BallotKey).values(receipt_mismatches=1))
     with force_locale("zh_Hans_CN"):
         assert tally.verify(election) == ["第 1 轮：0 张密封选票未能打开，1 张回执与公示板不符"]
+
+
+def test_results_never_read_the_ballots(counted, app):
+    """The results (page and API) show the stored tally and the last check: no statement touches the ballots."""
+    from sqlalchemy import event
+
+    election, _ = counted
+    db.session.expire_all()
+    statements = []
+    listen = lambda conn, cursor, statement, *args: statements.append(statement)  # noqa: E731
+    event.listen(db.engine, "before_cursor_execute", listen)
+    try:
+        result = tally.results(election)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", listen)
+    assert result["integrity_checked_at"] is not None and result["integrity_problems"] == []
+    touched = [s for s in statements if any(t in s for t in ("ballot_mark", "FROM ballot ", "sealed_ballot"))]
+    assert statements and touched == []
+
+
+def test_the_hourly_job_stores_what_it_finds_and_the_command_reports_it(counted, runner):
+    election, (a, b, c) = counted
+    db.session.execute(insert(BallotMark), [{"ballot_id": _a_ballot_without(c.id), "candidate_id": c.id}])
+    db.session.commit()
+    result = runner.invoke(args=["integrity", "check"])  # the command reports, it does not store
+    assert result.exit_code == 1 and f"candidate {c.id} differs" in result.output
+    db.session.expire_all()
+    assert tally.results(election)["integrity_problems"] == []
+    tally.check_task(None, "2026-12-04T10:00:00+00:00")
+    db.session.expire_all()
+    result = tally.results(election)
+    assert result["integrity_problems"] == [f"Round 1: the recount for candidate {c.id} differs"]
+    assert result["integrity_checked_at"].isoformat().startswith("2026-12-04T10:00:00")
