@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask_babel import gettext as _
 
-from community.apitools import bearer_required, current_actor, document_errors
+from community.apitools import bearer_required, current_actor, document_errors, page_of
 from community.authz import can, require
 from community.elections import schemas as S
 from community.elections.api import _permitted, _person, blp
@@ -30,15 +30,16 @@ def cast_ballot(data, election_id):
 
 @blp.route("/elections/<int:election_id>/receipts")
 @bearer_required
+@blp.arguments(S.ReceiptPageArgs, location="query")
 @blp.response(200, S.ReceiptsOut)
-@document_errors(blp, 401, 404)
-def list_receipts(election_id):
-    """Every receipt, sorted by its value (an order that reveals nothing), while voting and after."""
+@document_errors(blp, 400, 401, 404)
+def list_receipts(args, election_id):
+    """Every receipt, sorted by its value (an order that reveals nothing), while voting and after; a page at a
+    time (up to 100), the next by the `next` cursor."""
     election = get_election(election_id)
     if not voting.receipts_public(election):
         raise NotFound(_("The receipts board opens when voting opens."))
-    items = voting.receipts(election)
-    return {"items": items, "total": len(items)}
+    return page_of(voting.receipts_query(election), args, keyset=True)
 
 
 @blp.route("/elections/<int:election_id>/receipts/<string:receipt>")

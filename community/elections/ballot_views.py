@@ -19,6 +19,7 @@ from community.elections.services.common import current_round, get_election, get
 from community.elections.services.introductions import introduction, introduction_day
 from community.elections.views import _ints, bp
 from community.errors import DomainError, NotFound
+from community.listing import paginate
 from community.people.models import Person
 
 RECEIPTS = "ballot_receipts"  # session key: {"<election id>": [[round, receipt, cast as proxy], ...]}
@@ -106,6 +107,9 @@ def receipt(election_id: int):
                            voted=voting.has_voted(election, current_user.id))
 
 
+RECEIPTS_PER_PAGE = 400  # two columns of 200 on a phone: a city election's board is 250 pages, never one
+
+
 @bp.route("/<int:election_id>/receipts")
 @login_required
 def receipts(election_id: int):
@@ -121,6 +125,9 @@ def receipts(election_id: int):
         except NotFound as error:
             flash(error.message, "danger")
             checked = False
-    mine = {row["receipt"]: row["proxy"] for row in kept_receipts(election)}
-    return render_template("elections/receipts.html", election=election, receipts=voting.receipts(election),
-                           checked=checked, wanted=wanted, mine=mine)
+    kept = {row["receipt"]: row["proxy"] for row in kept_receipts(election)}
+    mine = {r: kept[r] for r in voting.on_board(election, list(kept))}  # shown first, whichever page holds them
+    listing = paginate(db.session, voting.receipts_query(election), request.args.get("page", 1, type=int),
+                       RECEIPTS_PER_PAGE, cursor=request.args.get("cursor"), keyset=True)
+    return render_template("elections/receipts.html", election=election, listing=listing, checked=checked,
+                           wanted=wanted, mine=mine)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import marshmallow as ma
 
-from community.apitools import Id, PageArgs, StrictBoolean, between
+from community.apitools import Id, PageArgs, PageFields, StrictBoolean, between
 from community.database import LOCAL_ZONE, utcnow
 from community.elections.models import METHODS, NOMINATION_KINDS, STATUSES
 
@@ -175,14 +175,11 @@ class IntroductionOut(ma.Schema):
 class _Introduced:
     """A candidate with its introduction beside it, for dumping."""
 
-    def __init__(self, candidate):
-        from app import db
-        from community.elections.models import Election
-        from community.elections.services.introductions import introduction, introduction_day
+    def __init__(self, candidate, day):
+        from community.elections.services.introductions import introduction
 
         self._candidate = candidate
-        election = db.session.get(Election, candidate.election_id)  # in the identity map: no query
-        self.introduction = introduction(candidate, introduction_day(election))
+        self.introduction = introduction(candidate, day)
 
     def __getattr__(self, name):
         return getattr(self._candidate, name)
@@ -200,7 +197,17 @@ class CandidateOut(ma.Schema):
 
     @ma.pre_dump
     def _introduce(self, candidate, **_kwargs):
-        return _Introduced(candidate)
+        """The introduction's day is the election's, looked up once per election and dump (a list of candidates
+        loaded the election once per candidate: the session's identity map holds objects weakly, and once the
+        view had returned nothing else held the election)."""
+        from app import db
+        from community.elections.models import Election
+        from community.elections.services.introductions import introduction_day
+
+        days = self.__dict__.setdefault("_days", {})
+        if candidate.election_id not in days:
+            days[candidate.election_id] = introduction_day(db.session.get(Election, candidate.election_id))
+        return _Introduced(candidate, days[candidate.election_id])
 
 
 class IntroductionIn(ma.Schema):
@@ -236,9 +243,12 @@ class ReceiptOut(ma.Schema):
     receipt = F.String()
 
 
-class ReceiptsOut(ma.Schema):
+class ReceiptPageArgs(PageArgs):
+    per_page = F.Integer(load_default=100, validate=ma.validate.Range(min=1, max=100))
+
+
+class ReceiptsOut(PageFields):
     items = F.List(F.String())
-    total = F.Integer()
 
 
 class ReceiptCheckOut(ma.Schema):

@@ -221,6 +221,59 @@ def voters(w: World, n: int) -> None:
     _add(VoterRecord(election_id=election, person_id=p.id, term="第十二届") for p in make_people(w.a, n, "选民"))
 
 
+def _voting_election(w: World) -> int:
+    from community.elections.models import Election
+
+    return w.once("voting", lambda: _flushed(Election(community_id=w.a.id, title="第十二届居委会选举（投票中）",
+                                                      term="第十二届", seats=2, status="voting", current_round=1)))
+
+
+def receipts(w: World, n: int) -> None:
+    from community.elections.sealed_models import BallotReceipt
+
+    election = _voting_election(w)
+    _add(BallotReceipt(receipt=f"R{next(_unique):011d}", election_id=election, round_no=1) for _ in range(n))
+
+
+def sheets(w: World, n: int) -> None:
+    from community.elections.models import PaperEntry
+
+    election = _voting_election(w)
+    _add(PaperEntry(election_id=election, round_no=1, box="hall", sheet_no=next(_unique), counter_id=w.admin.id,
+                    marks=[]) for _ in range(n))
+
+
+def candidates(w: World, n: int) -> None:
+    from community.elections.models import Candidate
+
+    election = _election(w)
+    _add(Candidate(election_id=election, person_id=p.id, occupation="个体户") for p in make_people(w.a, n, "候选人"))
+
+
+def nominations(w: World, n: int) -> None:
+    from community.elections.models import Nomination
+
+    election = _election(w)
+    _add(Nomination(election_id=election, nominee_id=p.id, kind="joint") for p in make_people(w.a, n, "被提名人"))
+
+
+def objections(w: World, n: int) -> None:
+    from community.elections.models import RollObjection
+
+    election = _election(w)
+    _add(RollObjection(election_id=election, filed_by_id=p.id, subject_person_id=p.id, text="名单有误",
+                       answer_due_at=_soon(3)) for p in make_people(w.a, n, "异议人"))
+
+
+def proxies(w: World, n: int) -> None:
+    from community.elections.models import ProxyAuthorisation
+
+    election = _election(w)
+    found = make_people(w.a, 2 * n, "委托")
+    _add(ProxyAuthorisation(election_id=election, principal_id=principal.id, proxy_id=proxy.id, slot=1)
+         for principal, proxy in zip(found[::2], found[1::2], strict=True))
+
+
 def requests_(w: World, n: int) -> None:
     from community.discussions.models import Request
 
@@ -363,6 +416,14 @@ LISTS: dict[str, Listed] = {
     "elections_api.list_elections": Listed("/api/v1/elections", elections),
     "elections.roll_page": Listed("/elections/{election}/roll", voters),
     "elections_api.list_voters": Listed("/api/v1/elections/{election}/voters", voters),
+    "elections.receipts": Listed("/elections/{voting}/receipts", receipts),
+    "elections_api.list_receipts": Listed("/api/v1/elections/{voting}/receipts", receipts),
+    "elections_api.list_sheets": Listed("/api/v1/elections/{voting}/paper-ballots", sheets),
+    "elections_api.list_candidates": Listed("/api/v1/elections/{election}/candidates", candidates),
+    "elections_api.list_nominations": Listed("/api/v1/elections/{election}/nominations", nominations),
+    "elections_api.list_objections": Listed("/api/v1/elections/{election}/objections", objections),
+    "elections.proxies": Listed("/elections/{election}/proxies", proxies),
+    "elections_api.list_proxies": Listed("/api/v1/elections/{election}/proxies", proxies),
     "meetings.index": Listed("/meetings/", meetings),
     "meetings_api.list_meetings": Listed("/api/v1/meetings", meetings),
     "requests.board": Listed("/requests/", requests_),
@@ -425,16 +486,13 @@ NOT_LISTS: dict[str, str] = {
     "people_api.get_person": "object", "places_api.get_community": "object", "places_api.get_street": "object",
     "reminders.open_message": "object", "reminders.preferences": "form", "reminders_api.get_preferences": "object",
     "reminders.calendar": "form", "reminders.calendar_feed": "feed",
-    "elections.detail": "object", "elections.announcement": "download", "elections.proxies": "election",
-    "elections.receipt": "object", "elections.receipts": "election", "elections.results": "object",
+    "elections.detail": "object", "elections.announcement": "download",
+    "elections.receipt": "object", "elections.results": "object",
     "elections.results_xlsx": "download", "elections.vote": "form", "elections_manage.create": "form",
     "elections_manage.manage": "object", "elections_manage.settings": "form",
     "elections_manage.introduction_page": "form", "elections_manage.paper_entry": "form",
     "elections_manage.open_ballots": "form", "elections_manage.my_share": "form",
     "elections_api.get_election_": "object", "elections_api.ballot_key_status": "object",
-    "elections_api.list_candidates": "election", "elections_api.list_nominations": "election",
-    "elections_api.list_objections": "election", "elections_api.list_sheets": "election",
-    "elections_api.list_proxies": "election", "elections_api.list_receipts": "election",
     "elections_api.check_receipt": "object", "elections_api.reminders": "object", "elections_api.results": "object",
     "meetings.detail": "object", "meetings.ics": "download", "meetings.cancel": "form", "meetings.create": "form",
     "meetings_api.get_meeting": "object", "meetings_api.meeting_ics": "download",

@@ -137,12 +137,26 @@ def has_voted(election: Election, person_id: int) -> bool:
         Participation.voter_id == person_id)) is not None
 
 
-def receipts(election: Election, round_no: int | None = None) -> list[str]:
-    """Every receipt of the election, sorted by its own value: the order reveals nothing."""
+def receipts_query(election: Election, round_no: int | None = None):
+    """The election's receipts, sorted by their own value (the order reveals nothing; unique, so the board is
+    walked by keyset: a city election's 100,000 receipts are never sent at once)."""
     statement = select(BallotReceipt.receipt).where(BallotReceipt.election_id == election.id)
     if round_no:
         statement = statement.where(BallotReceipt.round_no == round_no)
-    return list(db.session.scalars(statement.order_by(BallotReceipt.receipt)))
+    return statement.order_by(BallotReceipt.receipt)
+
+
+def receipts(election: Election, round_no: int | None = None) -> list[str]:
+    """Every receipt of the election (the checks and tests; pages and the API take them a page at a time)."""
+    return list(db.session.scalars(receipts_query(election, round_no)))
+
+
+def on_board(election: Election, wanted: list[str]) -> set[str]:
+    """Which of `wanted` (this browser's own receipts) are on the board: one lookup, whatever the board's size."""
+    if not wanted:
+        return set()
+    return set(db.session.scalars(select(BallotReceipt.receipt).where(
+        BallotReceipt.election_id == election.id, BallotReceipt.receipt.in_(wanted))))
 
 
 def receipts_public(election: Election) -> bool:
