@@ -35,14 +35,20 @@ INJECTED = """() => [...document.querySelectorAll('img[src="x"], svg[onload], [o
 # What the page's fields hold (their values are not part of the page's text).
 FIELDS = "() => [...document.querySelectorAll('input, textarea')].map(el => el.value)"
 
+# The text of ECharts' tooltips shown now (a div beside the chart's svg).
+TOOLTIP = """() => [...document.querySelectorAll('[data-chart] > div')].filter(el => !el.querySelector('svg'))
+  .map(el => el.innerText).join(' | ')"""
+
 
 def _world() -> dict:
     """Everything stored, committed; the ids the pages name and the texts each page must show."""
     from branches import joining, roster
+    from branches.flags import Flag
     from branches.models import Branch, BranchMember, HomeOrganisation
     from community.discussions import mediation, moderation
     from community.discussions import requests as R
     from community.discussions import requests_submit as S
+    from community.discussions.agenda import add_item
     from community.elections.services import candidates as cands
     from community.elections.services import introductions, lifecycle
     from community.elections.services import roll as roll_service
@@ -104,6 +110,8 @@ def _world() -> dict:
     proposal = S.submit(voter, {"kind": "proposal", "title": "提议" + SCRIPT + IMG, "body": "建议" + LONG,
                                 "category": "safety", "community_id": a.id})
     R.change_status(admin, request, "accepted", "受理" + LONG)
+    R.change_status(admin, proposal, "accepted", "")
+    add_item(admin, meeting, proposal.id)  # its history: "on the agenda of <the meeting's title>"
     hidden = S.submit(member, {"kind": "request", "title": "被隐藏" + IMG, "body": "内容",
                                "category": "safety", "community_id": a.id})
     moderation.hide(admin, hidden, "隐藏" + LONG)
@@ -134,6 +142,8 @@ def _world() -> dict:
     branch_member = BranchMember(branch_id=branch.id, person_id=member.id, status="full",
                                  relationship="transferred", home_organisation_id=home.id)
     db.session.add(branch_member)
+    db.session.flush()
+    db.session.add(Flag(member_id=branch_member.id, kind="out_of_contact", raised_on=date.today()))
     db.session.commit()
     roster.add_position(admin, branch_member, "职务" + IMG, "村" + LONG[:95], date.today())
     asked = joining.ask_to_join(resident, branch, "流字001", home.id, note="申请" + LONG)
@@ -155,6 +165,8 @@ def _world() -> dict:
                                                    "stock": 5})
     redemption = redemptions.apply(resident, item, 1)
     redemptions.decline(admin, redemption, "不批" + LONG)
+    credit(voter, 100)
+    redemptions.apply(voter, item, 1)  # waiting for approval
     closed = utcnow()
     allocation = A.create_allocation(admin, street, {"title": "分配" + LONG[:95], "kind": "school_place",
                                                      "places": 2, "opens_at": closed - timedelta(days=10),
@@ -183,7 +195,8 @@ def _world() -> dict:
         f"/meetings/{cancelled.id}": ["取消的会" + IMG, "取消" + LONG],
         "/requests/": ["诉求" + BREAK, "提议" + SCRIPT + IMG],
         f"/requests/{request.id}": ["诉求" + BREAK, "正文" + LONG, "受理" + LONG],
-        f"/requests/{proposal.id}": ["提议" + SCRIPT + IMG, "建议" + LONG],
+        f"/requests/{proposal.id}": ["提议" + SCRIPT + IMG, "建议" + LONG, "会议" + LONG],
+        f"/discussions/meetings/{meeting.id}/agenda": ["会议" + LONG, "提议" + SCRIPT + IMG],
         f"/requests/{hidden.id}": ["隐藏" + LONG],
         "/mediation/": ["纠纷" + IMG, "转交" + SCRIPT],
         f"/mediation/{case.id}": ["纠纷" + IMG, "概要" + LONG, "甲方" + IMG, "东" + BREAK,
@@ -192,15 +205,24 @@ def _world() -> dict:
         "/activities/": ["活动" + LONG],
         f"/activities/{activity.id}": ["活动" + LONG, "活动地点" + LONG, "活动说明" + LONG],
         "/activities/declarations": ["自报" + LONG, name],
+        "/activities/organised": ["活动" + LONG],
         "/admin/branches/": [branch.name],
         f"/admin/branches/{branch.id}": [branch.name, member.name, "职务" + IMG, "再申请" + LONG, voter_name],
         "/admin/branches/members": [member.name, home.name],
+        "/admin/branches/flags": [member.name],
+        "/admin/branches/home-organisations": [home.name, home.region],
+        f"/liaison/{home.id}/": [home.name, member.name],
+        f"/admin/branches/{branch.id}/dashboard": [branch.name],
+        f"/admin/branches/streets/{street.id}/dashboard": [branch.name],
         f"/points/people/{resident.id}": ["赋分理由" + LONG],
         f"/admin/points/organisations/{organisation.id}": [organisation.name],
+        "/admin/points/organisations": [organisation.name],
+        "/volunteers/approvals": [voter_name, "兑换" + IMG],
         "/volunteers/catalogue": ["兑换" + IMG],
         "/volunteers/allocations/": [allocation.title],
         f"/volunteers/allocations/{allocation.id}": [allocation.title, "分配异议" + LONG],
         "/admin/audit/": ["会议" + LONG],
+        "/": [], "/admin/roles/": [], "/admin/reminders/": [], "/discussions/figures/": [],
         # Forms: the stored text inside a field's value (an attribute) or a textarea.
         f"/admin/people/{resident.id}/edit": [name, resident.employer, resident.hometown],
         f"/elections/{election.id}/manage/settings": [election.title],
@@ -215,14 +237,19 @@ def _world() -> dict:
         "/branches/join": ["拒绝" + LONG],
         "/volunteers/redeem": ["不批" + LONG],
         "/points/": ["赋分理由" + LONG],
+        "/points/leaderboard": [],
+        "/meetings/": ["会议" + LONG],
+        f"/meetings/{meeting.id}": ["会议" + LONG, "议程" + LONG],
+        "/": [],
     }
-    world = {"admin": admin.phone, "resident": resident.phone, "pages": t, "mine": mine}
+    world = {"admin": admin.phone, "resident": resident.phone, "pages": t, "mine": mine, "meeting": meeting.id}
     db.session.remove()
     return world
 
 
-def _visit(browser, base: str, phone: str, pages: dict) -> list[str]:
-    """Sign in, open each page; what went wrong on them."""
+def _visit(browser, base: str, phone: str, pages: dict, picker: str = "") -> list[str]:
+    """Sign in, open each page (hovering over its charts), then use the person picker of `picker`; what went
+    wrong on them."""
     context = browser.new_context(bypass_csp=True, locale="zh-CN", viewport={"width": 390, "height": 844})
     page = context.new_page()
     page.set_default_timeout(15_000)
@@ -233,7 +260,7 @@ def _visit(browser, base: str, phone: str, pages: dict) -> list[str]:
     page.get_by_label("密码").fill(PASSWORD)
     page.get_by_role("button", name="登录").click()
     page.wait_for_url(base + "/")
-    problems = []
+    problems, tooltips = [], []
     for path, texts in pages.items():
         response = page.goto(base + path)
         page.wait_for_load_state("load")
@@ -243,18 +270,37 @@ def _visit(browser, base: str, phone: str, pages: dict) -> list[str]:
         ran = page.evaluate("() => typeof window.__xss === 'undefined' ? null : String(window.__xss)")
         if ran is not None:
             problems.append(f"{path}: a payload ran (window.__xss = {ran})")
+        for chart in page.locator("[data-chart] svg").all():  # ECharts' tooltips are HTML: show each one
+            chart.hover()
+            page.wait_for_timeout(150)
+            tooltips.append(page.evaluate(TOOLTIP))
         problems += [f"{path}: rendered as markup: {html}" for html in page.evaluate(INJECTED)]
         shown = page.inner_text("body") + "\n".join(page.evaluate(FIELDS))
         problems += [f"{path}: not shown as text: {text[:30]}…" for text in texts if text not in shown]
         if dialogs:
             problems.append(f"{path}: a dialog opened: {dialogs}")
             dialogs.clear()
+    if picker:  # the person picker's suggestions are drawn by static/js/picker.js
+        page.goto(base + picker)
+        page.locator("input[role=combobox]").first.fill("居民")
+        option = page.locator("[role=option]").first
+        option.wait_for()
+        if "居民" + IMG not in option.inner_text():
+            problems.append(f"{picker}: the picker's suggestion is not the name as text: {option.inner_text()}")
+        option.click()
+        problems += [f"{picker}: the picker rendered markup: {html}" for html in page.evaluate(INJECTED)]
+        if page.evaluate("() => typeof window.__xss") != "undefined" or dialogs:
+            problems.append(f"{picker}: a payload ran in the picker")
+    if any("dashboard" in path for path in pages):
+        named = [text for text in tooltips if "支部" + SCRIPT in text]
+        if not named:
+            problems.append(f"no chart's tooltip named the branch as text: {tooltips}")
     context.close()
     return problems
 
 
 def test_stored_markup_is_shown_as_text_on_every_page(app, live, chromium):
     world = _world()
-    problems = _visit(chromium, live, world["admin"], world["pages"])
+    problems = _visit(chromium, live, world["admin"], world["pages"], picker=f"/meetings/{world['meeting']}")
     problems += _visit(chromium, live, world["resident"], world["mine"])
     assert not problems, f"{len(problems)} problems:\n" + "\n".join(problems)
