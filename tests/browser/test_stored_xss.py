@@ -75,7 +75,6 @@ def _world() -> dict:
     mediator = make_person(a, name="调解员")
     scorer = make_person(None, name="赋分员")
     grant(mediator, "mediator", "community", a.id)
-    t = {}  # page -> texts it must show
 
     # An election taking nominations: a candidate with an introduction, a joint nomination, an objection.
     election = make_election(a, admin=admin, committee=0, title="选举" + LONG[:95], term="2031",
@@ -181,7 +180,7 @@ def _world() -> dict:
     db.session.commit()
 
     name, voter_name = resident.name, voter.name
-    t = {
+    t = {  # page -> the stored texts it must show
         "/admin/people/": [name, voter_name, member.name],
         f"/admin/people/{resident.id}": [name, resident.employer, resident.hometown],
         "/admin/places/": [odd.name],
