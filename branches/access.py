@@ -119,6 +119,14 @@ ROSTER_ROWS = [
         note="a liaison: only the members of their organisation"),
 ]
 ACCESS_ROWS += ROSTER_ROWS
+# Scheduling a meeting of {branch} (branches/meetings.py registers the kinds): its secretary and those above it;
+# another branch's secretary is refused by the one permission, not by a missing choice.
+MEETING_ROWS = [
+    row("POST /api/v1/meetings", SECRETARY, json={
+        "kind": "general_meeting", "branch_id": "{branch}", "title": "支部党员大会", "place": "党群服务中心",
+        "starts_at": "2031-01-09T14:30", "ends_at": "2031-01-09T16:00"}),
+]
+ACCESS_ROWS += MEETING_ROWS
 LIFE_ROWS_2 = [
     row("POST /admin/branches/{branch}/life/settings", SECRETARY, form={"lesson_frequency": "monthly",
                                                                           "party_day": "10"}),
