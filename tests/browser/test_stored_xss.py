@@ -1,13 +1,15 @@
 """Stored scripts: markup typed into every free-text field comes back as text, on every page that shows it.
 
 One world, stored through the services (faster than the forms): people's names, employer and hometown, a
-community's name, an election's title, a candidate's introduction, a joint nomination's group and an objection
-to the roll, a meeting's title, place, agenda, leave reason, minutes, resolution and cancellation, requests
-and proposals with their handler's note and a moderator's reason, mediation cases (parties, sessions, outcome),
-an activity and a declaration of service, a branch with its home-side organisation, a position, a request to
-join and its refusal, a scoring organisation and a grant's reason, a catalogue item and a refused redemption,
-an allocation with an objection, a message in the inbox. Then the platform administrator and the resident
-open every page that shows them in Chromium.
+community's name, elections' titles, a candidate's introduction, a joint nomination's group, an objection to the
+roll and its answer, a recall's reasons, a meeting's title, place, agenda, leave reason, minutes, resolution, move
+and cancellation, requests and proposals with their handler's note and a moderator's reason, mediation cases
+(parties, sessions, outcome), activities (one cancelled) and a declaration of service, a branch with its
+home-side organisation, a position, a request to join and its refusal, a scoring organisation and a grant's
+reason, a catalogue item and a refused redemption, an allocation with an objection and its answer, a message in
+the inbox. Then the platform administrator and the resident open every page that shows them in Chromium,
+hovering over the charts (ECharts draws its tooltips in HTML), and the administrator uses the person picker
+(static/js/picker.js draws its suggestions).
 
 The browser context bypasses the Content-Security-Policy: the policy would stop an inline script or handler
 anyway, and the test is about the escaping underneath it. On each page: `window.__xss` stays undefined, no
@@ -50,17 +52,17 @@ def _world() -> dict:
     from community.discussions import requests_submit as S
     from community.discussions.agenda import add_item
     from community.elections.services import candidates as cands
-    from community.elections.services import introductions, lifecycle
+    from community.elections.services import introductions, lifecycle, recall, voting
     from community.elections.services import roll as roll_service
     from community.meetings import records
-    from community.meetings.services import cancel_meeting, create_meeting
+    from community.meetings.services import cancel_meeting, create_meeting, move_meeting
     from community.reminders.models import Notification
-    from tests.community.elections.conftest import make_election
+    from tests.community.elections.conftest import make_election, open_ballots
     from tests.factories import grant, grant_all, make_community, make_people, make_person, make_street, put_on_roll
     from tests.volunteers.activities_world import beach
     from tests.volunteers.points_world import make_organisation, make_quota
     from tests.volunteers.uses_world import credit
-    from volunteers import activities_confirm, activities_services, redemptions
+    from volunteers import activities_changes, activities_confirm, activities_services, redemptions
     from volunteers import allocation as A
     from volunteers.grants import make_grant
 
@@ -87,7 +89,26 @@ def _world() -> dict:
     introductions.update_introduction(admin, election, candidate, {"occupation": "职业" + IMG,
                                                                    "statement": "简介" + LONG})
     cands.nominate(resident, election, member, "voters", group_name="联名" + BREAK)
-    roll_service.file_objection(resident, election, "异议" + LONG)
+    objection = roll_service.file_objection(resident, election, "异议" + LONG)
+    roll_service.answer_objection(admin, election, objection, "答复" + LONG, "rejected")
+
+    # A published election (the elected representative's name is a payload) with a recall proposed.
+    published = make_election(a, admin=admin, committee=0, title="上届" + IMG, seats=1, term="2021")
+    p_voters = [make_person(a, name="当选" + BREAK), *make_people(a, 2, "上届选民")]
+    put_on_roll(published, p_voters, admin)
+    grant_all(make_people(a, 7, "上届委员"), "election_committee", "election", published.id)
+    elected = cands.add_candidate(admin, published, p_voters[0])
+    cands.add_candidate(admin, published, p_voters[1])
+    lifecycle.change_status(admin, published, "voting")
+    for someone in p_voters:
+        voting.cast_ballot(someone, published, [elected.id])
+    later = utcnow() + timedelta(days=2)
+    lifecycle.change_status(admin, published, "closed", now=later)
+    published.test_admin = admin
+    open_ballots(published)
+    for step in ("counted", "published"):
+        lifecycle.change_status(admin, published, step, now=later)
+    recall.propose_recall(p_voters[1], published, elected, "罢免理由" + LONG)
 
     # A discussion meeting held: the resident on leave, minutes and a resolution; another one cancelled.
     starts = utcnow() + timedelta(days=2)
@@ -101,6 +122,7 @@ def _world() -> dict:
     records.add_resolution(admin, meeting, {"text": "决议" + LONG, "responsible": "负责" + IMG})
     cancelled = create_meeting(admin, "discussion", a.id, {
         "title": "取消的会" + IMG, "starts_at": starts, "ends_at": starts + timedelta(hours=1), "place": "议事厅"})
+    move_meeting(admin, cancelled, {"place": "新地点" + LONG, "reason": "改期" + LONG})
     cancel_meeting(admin, cancelled, "取消" + LONG)
 
     # Requests and a proposal; a handler's note; a moderator's reason.
@@ -130,6 +152,8 @@ def _world() -> dict:
     # An activity and a declaration of service.
     activity = activities_services.create_activity(admin, a.id, beach(
         title="活动" + LONG, place="活动地点" + LONG, description="活动说明" + LONG))
+    called_off = activities_services.create_activity(admin, a.id, beach(title="取消的活动" + IMG))
+    activities_changes.cancel_activity(admin, called_off, "活动取消" + LONG)
     activities_confirm.declare(resident, {"content": "自报" + LONG, "category": "volunteer_service",
                                           "place": "服务地点" + LONG, "served_on": date.today(), "hours": "2"})
 
@@ -172,7 +196,7 @@ def _world() -> dict:
                                                      "closes_at": closed})
     A.apply(resident, allocation, now=closed - timedelta(days=2))
     A.publish_ranking(admin, allocation, now=closed + timedelta(seconds=1))
-    A.object_to(resident, allocation, "分配异议" + LONG)
+    A.answer_objection(admin, A.object_to(resident, allocation, "分配异议" + LONG), "复核" + LONG)
 
     notification = Notification(person_id=resident.id, kind="election_voting_open", title="通知" + LONG,
                                 body="消息" + LONG, url="/inbox/")
@@ -187,11 +211,13 @@ def _world() -> dict:
         "/elections/": [election.title],
         f"/elections/{election.id}": [election.title, "职业" + IMG, "简介" + LONG, voter_name],
         f"/elections/{election.id}/roll": [name, voter_name],
-        f"/elections/{election.id}/manage": ["异议" + LONG, "联名" + BREAK],
+        f"/elections/{election.id}/manage": ["异议" + LONG, "答复" + LONG, "联名" + BREAK],
+        f"/elections/{published.id}": [published.title],
+        f"/elections/{published.id}/results": [published.title, p_voters[0].name, "罢免理由" + LONG],
         "/meetings/": ["会议" + LONG],
         f"/meetings/{meeting.id}": ["会议" + LONG, "地点" + LONG, "议程" + LONG, "请假" + LONG, "议题" + LONG,
                                     "发言" + LONG, "决议" + LONG, "负责" + IMG, name],
-        f"/meetings/{cancelled.id}": ["取消的会" + IMG, "取消" + LONG],
+        f"/meetings/{cancelled.id}": ["取消的会" + IMG, "取消" + LONG, "新地点" + LONG, "改期" + LONG],
         "/requests/": ["诉求" + BREAK, "提议" + SCRIPT + IMG],
         f"/requests/{request.id}": ["诉求" + BREAK, "正文" + LONG, "受理" + LONG],
         f"/requests/{proposal.id}": ["提议" + SCRIPT + IMG, "建议" + LONG, "会议" + LONG],
@@ -205,6 +231,7 @@ def _world() -> dict:
         f"/activities/{activity.id}": ["活动" + LONG, "活动地点" + LONG, "活动说明" + LONG],
         "/activities/declarations": ["自报" + LONG, name],
         "/activities/organised": ["活动" + LONG],
+        f"/activities/{called_off.id}": ["取消的活动" + IMG, "活动取消" + LONG],
         "/admin/branches/": [branch.name],
         f"/admin/branches/{branch.id}": [branch.name, member.name, "职务" + IMG, "再申请" + LONG, voter_name],
         "/admin/branches/members": [member.name, home.name],
@@ -219,7 +246,7 @@ def _world() -> dict:
         "/volunteers/approvals": [voter_name, "兑换" + IMG],
         "/volunteers/catalogue": ["兑换" + IMG],
         "/volunteers/allocations/": [allocation.title],
-        f"/volunteers/allocations/{allocation.id}": [allocation.title, "分配异议" + LONG],
+        f"/volunteers/allocations/{allocation.id}": [allocation.title, "分配异议" + LONG, "复核" + LONG],
         "/admin/audit/": ["会议" + LONG],
         "/": [], "/admin/roles/": [], "/admin/reminders/": [], "/discussions/figures/": [],
         # Forms: the stored text inside a field's value (an attribute) or a textarea.
