@@ -268,14 +268,15 @@ def _world() -> dict:
         f"/meetings/{meeting.id}": ["会议" + LONG, "议程" + LONG],
         "/": [],
     }
-    world = {"admin": admin.phone, "resident": resident.phone, "pages": t, "mine": mine, "meeting": meeting.id}
+    world = {"admin": admin.phone, "resident": resident.phone, "pages": t, "mine": mine, "meeting": meeting.id,
+             "case": case.id}
     db.session.remove()
     return world
 
 
-def _visit(browser, base: str, phone: str, pages: dict, picker: str = "") -> list[str]:
-    """Sign in, open each page (hovering over its charts), then use the person picker of `picker`; what went
-    wrong on them."""
+def _visit(browser, base: str, phone: str, pages: dict, picker: str = "", closing: str = "") -> list[str]:
+    """Sign in, open each page (hovering over its charts), use the person picker of `picker` and ask to close the
+    mediation case `closing` (its confirmation step); what went wrong on them."""
     context = browser.new_context(bypass_csp=True, locale="zh-CN", viewport={"width": 390, "height": 844})
     page = context.new_page()
     page.set_default_timeout(15_000)
@@ -317,6 +318,18 @@ def _visit(browser, base: str, phone: str, pages: dict, picker: str = "") -> lis
         problems += [f"{picker}: the picker rendered markup: {html}" for html in page.evaluate(INJECTED)]
         if page.evaluate("() => typeof window.__xss") != "undefined" or dialogs:
             problems.append(f"{picker}: a payload ran in the picker")
+    if closing:  # a confirmation step names the stored title in a sentence made in Python (community/confirm.py)
+        page.goto(base + closing)
+        page.locator("#outcome").select_option("settled")
+        page.get_by_role("button", name="结案…").click()
+        page.wait_for_load_state("load")
+        problems += [f"{closing} confirm: rendered as markup: {html}" for html in page.evaluate(INJECTED)]
+        if page.get_by_role("button", name="确认结案").count() != 1:
+            problems.append(f"{closing}: no confirmation step")
+        if f"“纠纷{IMG}”" not in page.inner_text("body"):
+            problems.append(f"{closing} confirm: the case's title is not shown as text")
+        if page.evaluate("() => typeof window.__xss") != "undefined" or dialogs:
+            problems.append(f"{closing} confirm: a payload ran")
     if any("dashboard" in path for path in pages):
         named = [text for text in tooltips if "支部" + SCRIPT in text]
         if not named:
@@ -327,6 +340,7 @@ def _visit(browser, base: str, phone: str, pages: dict, picker: str = "") -> lis
 
 def test_stored_markup_is_shown_as_text_on_every_page(app, live, chromium):
     world = _world()
-    problems = _visit(chromium, live, world["admin"], world["pages"], picker=f"/meetings/{world['meeting']}")
+    problems = _visit(chromium, live, world["admin"], world["pages"], picker=f"/meetings/{world['meeting']}",
+                      closing=f"/mediation/{world['case']}")
     problems += _visit(chromium, live, world["resident"], world["mine"])
     assert not problems, f"{len(problems)} problems:\n" + "\n".join(problems)
