@@ -6,10 +6,13 @@ from community.access import OVER_STREET_1, PLATFORM, SIGNED_IN, row
 SECRETARY = OVER_STREET_1 | {"secretary"}  # the secretary of {branch} and those above it
 
 STREET_ADMINS = OVER_STREET_1 | {"other_street_admin"}
+# Any branch's secretary: the lists filtered to one's own branch. "other_secretary" (of another branch of street 1)
+# is refused every route that names {branch}, its member, its request or its flag.
+SECRETARIES = frozenset({"secretary", "other_secretary"})
 
 ACCESS_ROWS = [
-    row("GET /admin/branches/", STREET_ADMINS | {"secretary"}, note="filtered to the branches of the admin's street"),
-    row("GET /admin/branches/members", STREET_ADMINS | {"secretary", "liaison"},
+    row("GET /admin/branches/", STREET_ADMINS | SECRETARIES, note="filtered to the branches of the admin's street"),
+    row("GET /admin/branches/members", STREET_ADMINS | SECRETARIES | {"liaison"},
         note="filtered by branch and home-side organisation"),
 ]
 
@@ -34,10 +37,10 @@ ACCESS_ROWS += LIAISON_ROWS
 # Organisational life and flags (branches/life_views.py, life_api.py). {branch} is a branch of street_1 with a
 # member of A who carries an open flag ({branch_flag}); secretaries and liaisons are tested in tests/branches.
 LIFE_ROWS = [
-    row("GET /admin/branches/compliance", STREET_ADMINS | {"secretary"},
+    row("GET /admin/branches/compliance", STREET_ADMINS | SECRETARIES,
         note="the board: filtered to the admin's street"),
     row("GET /admin/branches/{branch}/life", SECRETARY),
-    row("GET /admin/branches/flags", STREET_ADMINS | {"secretary", "liaison"},
+    row("GET /admin/branches/flags", STREET_ADMINS | SECRETARIES | {"liaison"},
         note="filtered to the members the actor follows"),
     row("POST /admin/branches/flags/{branch_flag}/resolve", {"platform_admin", "secretary", "liaison"},
         form={"note": "已电话联系，在外务工"}, note="secretaries and liaisons resolve (tests/branches/test_flags.py)"),
@@ -52,7 +55,7 @@ ACCESS_ROWS += LIFE_ROWS
 # those who may not see it are told it does not exist.
 LETTER_HIDDEN = SIGNED_IN - OVER_STREET_1
 DUES_ROWS = [
-    row("GET /admin/branches/dues", OVER_STREET_1 | {"other_street_admin", "secretary"},
+    row("GET /admin/branches/dues", STREET_ADMINS | SECRETARIES,
         note="the branches of one's street, or one's own"),
     row("GET /admin/branches/{dues_branch}/dues", OVER_STREET_1),
     row("POST /admin/branches/{dues_branch}/dues/export", OVER_STREET_1, form={"month": "2026-12"}),
@@ -116,6 +119,14 @@ ROSTER_ROWS = [
         note="a liaison: only the members of their organisation"),
 ]
 ACCESS_ROWS += ROSTER_ROWS
+# Scheduling a meeting of {branch} (branches/meetings.py registers the kinds): its secretary and those above it;
+# another branch's secretary is refused by the one permission, not by a missing choice.
+MEETING_ROWS = [
+    row("POST /api/v1/meetings", SECRETARY, json={
+        "kind": "general_meeting", "branch_id": "{branch}", "title": "支部党员大会", "place": "党群服务中心",
+        "starts_at": "2031-01-09T14:30", "ends_at": "2031-01-09T16:00"}),
+]
+ACCESS_ROWS += MEETING_ROWS
 LIFE_ROWS_2 = [
     row("POST /admin/branches/{branch}/life/settings", SECRETARY, form={"lesson_frequency": "monthly",
                                                                           "party_day": "10"}),

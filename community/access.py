@@ -24,14 +24,16 @@ from dataclasses import dataclass, field
 #   "committee"/"counter" election committee member / counter of the elections in A
 #   "other_committee"    committee member of an election in C (the other street)
 #   "secretary"          secretary of {branch}, a branch of street 1 (lives in no community)
+#   "other_secretary"    secretary of another branch of street 1 (lives in no community)
 #   "liaison"            liaison of the home-side organisation of {branch_member} (lives in no community)
 #   "scorer"             scorer of {organisation}, a scoring organisation of A (volunteers; lives in no community)
+#   "other_scorer"       scorer of another scoring organisation of A (volunteers; lives in no community)
 #   "organiser"          activity organiser in community A (volunteers; lives in no community)
 #   "mediator"           a mediator (调解员) of A (tests/community/discussions/mediation_world.py)
 ANONYMOUS = "anonymous"
 SIGNED_IN = frozenset({"resident", "admin_a", "admin_b", "street_admin", "other_street_admin", "platform_admin",
-                       "committee", "counter", "other_committee", "secretary", "liaison", "discussion_member",
-                       "scorer", "organiser", "mediator"})
+                       "committee", "counter", "other_committee", "secretary", "other_secretary", "liaison",
+                       "discussion_member", "scorer", "other_scorer", "organiser", "mediator"})
 IDENTITIES = (ANONYMOUS, *sorted(SIGNED_IN))
 ADMINS = frozenset({"admin_a", "admin_b", "street_admin", "other_street_admin", "platform_admin"})
 OVER_A = frozenset({"admin_a", "street_admin", "platform_admin"})  # administer community A

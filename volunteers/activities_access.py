@@ -14,7 +14,7 @@ from community.access import ADMINS, OVER_A, SIGNED_IN, row
 
 MANAGERS = OVER_A | {"organiser"}       # manage the world's activity: over A, and the organiser in A
 ORGANISING = ADMINS | {"organiser"}     # organise somewhere
-CONFIRMING = ORGANISING | {"scorer"}    # confirm declared service somewhere (a scorer: its organisation's)
+CONFIRMING = ORGANISING | {"scorer", "other_scorer"}  # confirm declared service somewhere (a scorer: their own)
 
 WHEN = {"starts_at": "2031-05-10T08:00", "ends_at": "2031-05-10T11:00"}
 

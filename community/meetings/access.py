@@ -12,14 +12,15 @@ from community.access import ADMINS, OVER_A, SIGNED_IN, row
 # meeting.manage_discussion in A: its administrators and its discussion group (议事团, the world's
 # "discussion_member", added by the discussions package)
 MANAGERS = OVER_A | {"discussion_member"}
-ORGANISERS = ADMINS | {"committee", "other_committee", "secretary", "discussion_member"}  # some kind of meeting
+# some kind of meeting somewhere (a branch secretary, any branch's: the branch's life)
+ORGANISERS = ADMINS | {"committee", "other_committee", "secretary", "other_secretary", "discussion_member"}
 VIEWERS = MANAGERS | {"resident"}
 WHEN = {"starts_at": "2027-01-09T14:30", "ends_at": "2027-01-09T16:00", "place": "东门社区议事厅"}
 
 ACCESS_ROWS = [
     row("GET /meetings/", SIGNED_IN, note="the meetings one organises or is invited to, filtered in SQL"),
-    row("GET /meetings/new", ORGANISERS | {"secretary"}, note="a branch secretary schedules the branch's life"),
-    row("POST /meetings/new", ORGANISERS | {"secretary"}, form={"kind": "discussion"}),
+    row("GET /meetings/new", ORGANISERS, note="a branch secretary schedules the branch's life"),
+    row("POST /meetings/new", ORGANISERS, form={"kind": "discussion"}),
     row("GET /meetings/{meeting}", VIEWERS),
     row("GET /meetings/{meeting}.ics", VIEWERS),
     row("POST /meetings/{meeting}/move", MANAGERS, form={**WHEN, "reason": "场地冲突"}),

@@ -1,8 +1,8 @@
 """The dues' and transfers' part of the access-matrix world (tests/community/test_access_matrix.py):
 {dues_branch}, a branch of street 1 with one member ({dues_member}) whose letter out ({transfer}) to an
 outside organisation waits for its receipt, and the month's dues list made on the task queue by the street
-administrator ({dues_job}). Secretaries are not among the matrix's identities: their access is tested in
-test_dues.py and test_transfers.py."""
+administrator ({dues_job}). The matrix's secretaries ("secretary", "other_secretary") are of other branches,
+so they are refused it; its own secretary's access is tested in test_dues.py and test_transfers.py."""
 from __future__ import annotations
 
 from app import db

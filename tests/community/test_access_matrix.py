@@ -338,3 +338,39 @@ def test_every_route_has_a_row(app):
     if stale:
         message += "Rows that match no route:\n" + "\n".join(stale)
     assert not message, message
+
+
+# The lists the other branch's secretary and the other organisation's scorer may open (their rows allow them:
+# each is filtered to one's own branch or organisation) must not show the world's branch, organisation or people.
+OTHERS_LISTS = {
+    "other_secretary": ("GET /admin/branches/", "GET /admin/branches/members", "GET /admin/branches/compliance",
+                        "GET /admin/branches/flags", "GET /admin/branches/dues", "GET /meetings/new"),
+    "other_scorer": ("GET /points/grant", "GET /api/v1/organisations", "GET /activities/declarations"),
+}
+NOT_THEIRS = {"other_secretary": ("贵州流动党支部", "党费测试流动党支部", "矩阵党员0", "矩阵党员1", "党费党员",
+                                  "鸭溪镇党委"),
+              "other_scorer": ("矩阵志愿者", "东门物业公司", "帮邻居老人买菜")}
+
+
+def test_the_other_secretary_and_scorer_see_only_their_own(app):
+    """Another branch's secretary and another organisation's scorer get through to the lists any secretary or
+    scorer opens, and find there none of the world's branch, organisation or members."""
+    from volunteers.points_models import Organisation
+
+    world, client, rows = build_world(), app.test_client(), {r.route: r for r in app_rows(app)}
+    own_organisation = db.session.scalar(select(Organisation.id).where(Organisation.name == "东门社区网格赋分点"))
+    leaks = []
+    for identity, routes in OTHERS_LISTS.items():
+        for route in routes:
+            response = call(client, rows[route], world, identity)
+            if route == "GET /points/grant":
+                assert response.headers["Location"].endswith(f"/points/organisations/{own_organisation}/grant")
+                continue
+            assert response.status_code == 200, (route, identity, response.status_code)
+            text = response.get_data(as_text=True)
+            if route == "GET /api/v1/organisations":
+                assert [item["id"] for item in response.json["items"]] == [own_organisation], text
+            leaks += [f"{route} as {identity} shows {name}" for name in NOT_THEIRS[identity] if name in text]
+            if identity == "other_secretary" and route.startswith("GET /admin/branches"):
+                assert "四川流动党支部" in text or route.endswith(("members", "flags")), (route, "own branch missing")
+    assert not leaks, "\n".join(leaks)

@@ -1,7 +1,7 @@
 """The points tests' world: a street with two communities, scoring organisations, scorers and residents.
 
-`build()` for the points tests; `build_matrix(street, community, who)` adds the access matrix's "scorer" and
-"organiser" identities and the ids its rows name (KEYS).
+`build()` for the points tests; `build_matrix(street, community, who)` adds the access matrix's "scorer",
+"other_scorer" and "organiser" identities and the ids its rows name (KEYS).
 """
 from __future__ import annotations
 
@@ -67,7 +67,8 @@ def points_world():
 
 def build_matrix(street, community, who: dict) -> dict:
     """For the access matrix: {organisation} (community A's, with a quota) whose "scorer" granted points to
-    {points_person} ({ledger_entry}), {enterprise} of A, and the "organiser" identity (organiser in A)."""
+    {points_person} ({ledger_entry}), {enterprise} of A, the "organiser" identity (organiser in A) and
+    "other_scorer", the scorer of another organisation of A (with its own quota)."""
     from volunteers.grants import make_grant
 
     organisation = make_organisation(community, "东门社区赋分点", "community")
@@ -78,12 +79,16 @@ def build_matrix(street, community, who: dict) -> dict:
     points_person = make_person(community, name="矩阵志愿者")
     grant(scorer, "scorer", "organisation", organisation.id)
     grant(organiser, "organiser", "community", community.id)
+    other = make_organisation(community, "东门社区网格赋分点", "grid")  # same community, another organisation
+    other_scorer = make_person(None, name="另一赋分员")
+    grant(other_scorer, "scorer", "organisation", other.id)
+    make_quota(other, 1000)
     quota = make_quota(organisation, 1000)
     entry = make_grant(scorer, organisation, points_person, 5, "volunteer_service", "矩阵")
     member = OrganisationMember(organisation_id=enterprise.id, person_id=organiser.id)
     db.session.add(member)
     db.session.commit()
-    who.update({"scorer": scorer, "organiser": organiser})
+    who.update({"scorer": scorer, "other_scorer": other_scorer, "organiser": organiser})
     return {"organisation": organisation.id, "enterprise": enterprise.id, "organisation_member": member.id,
             "quota": quota.id,
             "ledger_entry": entry.id, "points_person": points_person.id}
