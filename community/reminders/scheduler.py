@@ -89,7 +89,7 @@ def build_scheduler(app: Flask, holder: str, now: datetime | None = None):
     """The BlockingScheduler with its two jobs and the packages' scheduled tasks (explicit time zone on every
     trigger). Started between 09:00 and 21:00 (after downtime over 09:00, say), it also queues the day's
     approvals digest once at start: the digest is made once a day whatever queues it, and one made after 21:00
-    would only expire."""
+    would only expire. Likewise each package job at a set hour already past today (`missed_today`)."""
     from apscheduler.schedulers.blocking import BlockingScheduler
     from apscheduler.triggers.cron import CronTrigger
     from apscheduler.triggers.date import DateTrigger
@@ -112,9 +112,26 @@ def build_scheduler(app: Flask, holder: str, now: datetime | None = None):
     from community.registry import registry
 
     for task, cron in registry(app).scheduled_jobs.items():  # the packages' periodic work (registry.scheduled_job)
-        scheduler.add_job(queue_if_leader, CronTrigger(timezone=TIME_ZONE, **cron), args=(app, holder, task),
+        trigger = CronTrigger(timezone=TIME_ZONE, **cron)
+        scheduler.add_job(queue_if_leader, trigger, args=(app, holder, task),
                           kwargs={"with_time": True}, id=task, replace_existing=True)
+        if missed_today(trigger, cron, local):
+            scheduler.add_job(queue_if_leader, DateTrigger(run_date=local, timezone=TIME_ZONE),
+                              args=(app, holder, task), kwargs={"with_time": True}, id=f"{task}.catch_up",
+                              replace_existing=True)
     return scheduler
+
+
+def missed_today(trigger, cron: dict, local: datetime) -> bool:
+    """Whether a package's job at a set hour (the morning's flags and reminders, the 20th's dues reminders) was
+    due earlier today, before this scheduler started: then it is queued once at start, so a scheduler that was
+    down at 08:30 still makes the day's reminders (the producers are idempotent: each reminder's unique key).
+    Jobs every few minutes need no catch-up: their next run comes soon."""
+    if "hour" not in cron:
+        return False
+    midnight = local.replace(hour=0, minute=0, second=0, microsecond=0)
+    first = trigger.get_next_fire_time(None, midnight)
+    return first is not None and first.date() == local.date() and first <= local
 
 
 def register(app: Flask) -> None:

@@ -162,3 +162,24 @@ def test_a_scheduler_started_during_the_day_queues_the_days_digest_once_at_start
         assert catch_up.func is scheduler_module.queue_if_leader
         assert catch_up.args[2] == "reminders.approvals_digest" and catch_up.kwargs == {"with_time": True}
         assert catch_up.trigger.run_date == started and str(catch_up.trigger.run_date.tzinfo) == "Asia/Shanghai"
+
+
+@pytest.mark.parametrize(("started", "caught_up"), [
+    ((12, 8, 0), set()),                                                   # before 08:30: the jobs will run
+    ((12, 9, 0), {"branches.daily", "discussions.daily"}),                 # down at 08:30 and 08:40
+    ((20, 11, 0), {"branches.daily", "discussions.daily", "branches.dues_reminders"}),  # the 20th, after 10:00
+    ((21, 11, 0), {"branches.daily", "discussions.daily"}),                # the dues' day has passed
+])
+def test_a_scheduler_started_after_a_package_jobs_hour_queues_that_job_once_at_start(app, started, caught_up):
+    """Down at 08:30 and back at 09:00: the morning's flags and reminders are still made that day (their keys
+    keep them once); the jobs every few minutes need no catch-up."""
+    from community.database import LOCAL_ZONE
+
+    day, hour, minute = started
+    now = datetime(2026, 12, day, hour, minute, tzinfo=LOCAL_ZONE)
+    jobs = {job.id: job for job in build_scheduler(app, "holder", now=now).get_jobs()}
+    found = {job_id.removesuffix(".catch_up") for job_id in jobs if job_id.endswith(".catch_up")}
+    assert found - {"reminders.approvals_digest"} == caught_up
+    for task in caught_up:
+        job = jobs[f"{task}.catch_up"]
+        assert job.args[2] == task and job.kwargs == {"with_time": True} and job.trigger.run_date == now
