@@ -86,3 +86,30 @@ def test_a_stranger_gets_403_and_no_confirmation(client, community):
     assert response.status_code == 403
     db.session.expire_all()
     assert db.session.get(Election, election.id).status == "draft"
+
+
+def test_the_next_round_says_when_it_closes_and_a_missing_closing_time_is_refused_at_once(client, community):
+    from community.elections.services import voting
+    from tests.community.elections.conftest import count
+
+    election, voters, (a, b, _c) = make_voting(community, seats=1, n_voters=6)
+    for voter, chosen in zip(voters[:3], [[a], [a], [b]], strict=True):
+        voting.cast_ballot(voter, election, [chosen[0].id])
+    count(election, utcnow() + timedelta(days=2))  # half the voters did not vote: a repeat is due
+    assert election.status == "counted" and current_round(election).next_plan["kind"] == "repeat"
+    login(client, election.test_admin)
+    url = f"/elections/{election.id}/manage/status"
+    response = client.post(url, data={"status": "voting"})  # no closing time
+    assert response.status_code == 400 and 'name="confirmed"' not in _section(response.get_data(as_text=True),
+                                                                              "next-step")
+    response = client.post(url, data={"status": "voting", "closes_at": "2031-05-01T18:00"})
+    section = _section(response.get_data(as_text=True), "next-step")
+    assert response.status_code == 200 and "第2轮投票开始，至2031-05-01 18:00结束" in section
+    assert 'name="closes_at" value="2031-05-01T18:00"' in section
+    db.session.expire_all()
+    assert db.session.get(Election, election.id).status == "counted"
+    response = client.post(url, data={"status": "voting", "closes_at": "2031-05-01T18:00", "confirmed": "1"})
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Election, election.id).status == "voting"
+    assert current_round(db.session.get(Election, election.id)).number == 2
