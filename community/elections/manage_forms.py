@@ -11,6 +11,8 @@ from flask_babel import ngettext
 from flask_login import current_user, login_required
 
 from app import db
+from community.confirm import is_confirmed
+from community.elections import next_step
 from community.elections.manage_views import act, bp, page
 from community.elections.models import Candidate, RollObjection
 from community.elections.services import candidates as cands
@@ -41,10 +43,15 @@ def _when(key: str):
 @bp.route("/<int:election_id>/manage/status", methods=["POST"])
 @login_required
 def status(election_id: int):
-    """Take the next step (rules checked by the service)."""
+    """Take the next step (rules checked by the service), after a confirmation step that says what it does: the
+    first submit checks the permission and the rules and asks; only the confirmed one moves the election."""
     def move(election):
         data = {"opens_at": _when("opens_at"), "closes_at": _when("closes_at")}
-        lifecycle.change_status(current_user, election, request.form.get("status", ""), data=data)
+        target = request.form.get("status", "")
+        if not is_confirmed():
+            steps = lifecycle.check_move(current_user, election, target, data=data)
+            return page(election, confirm=next_step.confirmation(election, target, steps, data, request.form))
+        lifecycle.change_status(current_user, election, target, data=data)
         return _("The election is now at the step “%(s)s”.", s=status_label(election.status))
     return act(election_id, "status", "next-step", move, main="status", fields=("opens_at", "closes_at"))
 

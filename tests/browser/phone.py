@@ -83,6 +83,11 @@ class Phone:
         # After a click that posts a form, the new page's DOM can be there before its stylesheets: measure
         # only once the page has loaded (a button measured unstyled is 26×10).
         self.page.wait_for_load_state("load")
+        # A button just clicked is still fading into its hover colours (Bootstrap's 0.15 s transition): axe would
+        # measure the colours half-way (grey on light grey). Let every finite transition or animation end first.
+        self.page.evaluate("() => Promise.all(document.getAnimations()"
+                           ".filter((a) => a.effect && a.effect.getComputedTiming().iterations !== Infinity)"
+                           ".map((a) => a.finished.catch(() => null)))")
         problems = self.page.evaluate(MEASURE)
         # Evaluated through the DevTools protocol, axe runs under the page's own CSP (no inline script tag).
         if not self.page.evaluate("() => typeof window.axe !== 'undefined'"):

@@ -2,7 +2,8 @@
 
 The administrator picks a voter by name among two namesakes (told apart by masked phone and age), lands back
 in the roll section with a sentence saying what happened; types a name nobody has into the candidate field
-and sees the error beside it with the text kept; removes a committee member after a confirmation step. A
+and sees the error beside it with the text kept; publishes the roll through the next step's confirmation
+(cancelled once: nothing changed; then confirmed); removes a committee member after a confirmation step. A
 committee member's home page has a card that leads straight to the manage page.
 """
 from __future__ import annotations
@@ -82,6 +83,27 @@ def test_the_committee_runs_the_manage_page_on_a_phone(places, live, chromium):
     assert _in_view(page, "#candidate-person")
     admin.check("manage page, refused candidate")
 
+    # The next step cannot be undone: the first "执行" says what will happen and changes nothing; "取消" goes
+    # back to the section; the confirmed one publishes the roll, back in the next-step section.
+    page.select_option("#status", "roll_published")
+    page.get_by_role("button", name="执行").click()
+    confirm = page.locator("#next-step-confirm")
+    confirm.wait_for()
+    assert "公布选民名单后，名单即对本社区居民公开" in confirm.inner_text() and "不能撤回" in confirm.inner_text()
+    assert _in_view(page, "#next-step-confirm")
+    admin.check("manage page, confirm the next step")
+    confirm.get_by_role("link", name="取消").click()
+    page.wait_for_url(f"**{manage}#next-step")
+    assert page.locator("#next-step-confirm").count() == 0
+    assert "草稿" in page.locator("h1").inner_text()  # nothing changed
+    page.select_option("#status", "roll_published")
+    page.get_by_role("button", name="执行").click()
+    page.locator("#next-step-confirm").get_by_role("button", name="是的，公布选民名单").click()
+    page.wait_for_url(f"**{manage}?section=next-step#next-step")
+    assert "选举已进入“选民名单已公布”阶段。" in page.locator("#next-step").inner_text()
+    assert "选民名单已公布" in page.locator("h1").inner_text()
+    admin.check("manage page, roll published")
+
     # Removing a committee member: a confirmation step first, then a sentence in the committee section.
     admin.goto(manage)
     page.locator("#committee li", has_text="委员0").get_by_role("button", name="移出").click()
@@ -101,9 +123,10 @@ def test_the_committee_runs_the_manage_page_on_a_phone(places, live, chromium):
     member = Phone(chromium, live)
     member.sign_in(world["member"], PASSWORD)
     card = member.page.get_by_role("link", name="您负责的选举")
-    assert "编制选民名单" in card.inner_text()
+    assert "下一步：开始提名。" in card.inner_text()  # the roll was published above
     member.check("home of a committee member")
     card.click()
     member.page.wait_for_url(f"**{manage}")
     member.check("manage page, as a committee member")
     member.done()
+

@@ -56,8 +56,9 @@ def test_a_byte_range_is_sent_as_asked_not_compressed(client, places):
 
 def test_static_addresses_carry_the_content_hash_and_are_cached_for_a_year(client, app, places):
     page = client.get("/login").get_data(as_text=True)
-    links = re.findall(r'(?:href|src)="(/static/[^"]+)"', page)
-    assert {"build/site.css", "build/icons.woff2", "vendor/bootstrap/bootstrap.bundle.min.js", "favicon.svg"} <= {
+    links = re.findall(r'(?:href|src|data-bundle)="(/static/[^"]+)"', page)
+    assert {"build/site.css", "build/icons.woff2", "js/bootstrap-later.js", "vendor/bootstrap/bootstrap.bundle.min.js",
+            "favicon.svg"} <= {
         urlsplit(link).path.removeprefix("/static/") for link in links}
     for link in links:
         parts = urlsplit(link.replace("&amp;", "&"))

@@ -75,6 +75,7 @@ NOT_PLURAL = {
     "Round %(n)d", "Share %(n)d", "Share no. %(n)d", "The ID number repeats row %(row)d.",
     "The phone number repeats row %(row)d.",
     "You are a vote supervisor (监票人) of round %(n)d and hold share no. %(s)d of its ballot key.",
+    "Round %(n)d opens for voting until %(closes)s: the voters vote again, and it cannot be called off.",
     "The working-day calendar does not know %(y)d yet: the approvals digest goes out Monday to Friday, without the "
     "swapped working days (调休). Upgrade the chinese-calendar package once the State Council publishes the holidays.",
     # a label, or a figure with no noun beside it

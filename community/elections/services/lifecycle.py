@@ -212,6 +212,55 @@ def _close(election: Election, now: datetime) -> None:
     election.closed_at = now
 
 
+def _steps_to(election: Election, target: str) -> list[str]:
+    """The steps a move to `target` takes (any skipped ones up to voting), or the refusal of a move back or of
+    a skip past voting."""
+    if target not in STATUSES:
+        raise Invalid(_("Unknown status."), fields={"status": _("Unknown status.")})
+    here, there = STATUSES.index(election.status), STATUSES.index(target)
+    if there <= here:
+        _refuse(_("The election is already “%(s)s”; it cannot go back.", s=status_label(election.status)),
+                "wrong_status")
+    if there > STATUSES.index("voting") and there - here > 1 or (here < 4 < there):
+        _refuse(_("Go through each step from voting onwards: voting, closed, counted, published."), "wrong_status")
+    return STATUSES[here + 1:there + 1]
+
+
+def _next_round_times(election: Election, opens_at, closes_at, now: datetime):
+    """The round the last count called for and its times, or the refusal."""
+    round_ = current_round(election)
+    if election.status != "counted" or round_ is None or not round_.next_plan:
+        _refuse(_("No further round is due."), "no_round_due")
+    opens_at = moment(opens_at, "opens_at") or now
+    closes_at = moment(closes_at, "closes_at")
+    if closes_at is None or closes_at <= max(opens_at, now):
+        raise Invalid(_("Set when the new round closes (after it opens)."), fields={"closes_at": _("Required")})
+    return round_, opens_at, closes_at
+
+
+def is_next_round(election: Election, target: str) -> bool:
+    """Whether a move to `target` opens the further round the last count called for."""
+    return target == "voting" and election.status == "counted"
+
+
+def check_move(actor, election: Election, target: str, now: datetime | None = None,
+               data: dict | None = None) -> list[str]:
+    """A dry run of `change_status`: raise the refusal the move would meet now, change nothing, and return the
+    steps it would take (for the confirmation that says what will happen)."""
+    require(actor, "election.manage", election)
+    now = now_or(now)
+    data = data or {}
+    if is_next_round(election, target):
+        _next_round_times(election, data.get("opens_at"), data.get("closes_at"), now)
+        return [target]
+    steps, taken = _steps_to(election, target), {}
+    for step in steps:
+        check_step(election, step, now, taken)
+        if step in ("roll_published", "candidates_published"):
+            taken[f"{step}_at"] = now
+    return steps
+
+
 @transactional
 def change_status(actor, election: Election, target: str, now: datetime | None = None,
                   data: dict | None = None) -> Election:
@@ -219,18 +268,10 @@ def change_status(actor, election: Election, target: str, now: datetime | None =
     require(actor, "election.manage", election)
     now = now_or(now)
     data = data or {}
-    if target not in STATUSES:
-        raise Invalid(_("Unknown status."), fields={"status": _("Unknown status.")})
-    if target == "voting" and election.status == "counted":
+    if is_next_round(election, target):
         open_next_round(actor, election, data.get("opens_at"), data.get("closes_at"), now)
         return election
-    here, there = STATUSES.index(election.status), STATUSES.index(target)
-    if there <= here:
-        _refuse(_("The election is already “%(s)s”; it cannot go back.", s=status_label(election.status)),
-                "wrong_status")
-    if there > STATUSES.index("voting") and there - here > 1 or (here < 4 < there):
-        _refuse(_("Go through each step from voting onwards: voting, closed, counted, published."), "wrong_status")
-    for step in STATUSES[here + 1:there + 1]:  # all the steps, or (a refusal leaves the unit) none
+    for step in _steps_to(election, target):  # all the steps, or (a refusal leaves the unit) none
         _enter(actor, election, step, now, data)
     return election
 
@@ -240,13 +281,7 @@ def open_next_round(actor, election: Election, opens_at, closes_at, now: datetim
     """Open the round the last count called for: a repeat, a runoff among the tied, or the second round."""
     require(actor, "election.manage", election)
     now = now_or(now)
-    round_ = current_round(election)
-    if election.status != "counted" or round_ is None or not round_.next_plan:
-        _refuse(_("No further round is due."), "no_round_due")
-    opens_at = moment(opens_at, "opens_at") or now
-    closes_at = moment(closes_at, "closes_at")
-    if closes_at is None or closes_at <= max(opens_at, now):
-        raise Invalid(_("Set when the new round closes (after it opens)."), fields={"closes_at": _("Required")})
+    round_, opens_at, closes_at = _next_round_times(election, opens_at, closes_at, now)
     plan = round_.next_plan
     stage = "second" if plan["kind"] == "second" else round_.stage
     is_runoff = plan["kind"] == "runoff" or (plan["kind"] == "repeat" and round_.is_runoff)

@@ -106,7 +106,8 @@ def test_committee_pages(client, community):
     login(client, election.test_admin)
     assert client.get("/elections/new").status_code == 200
     assert client.get(f"/elections/{election.id}/manage").status_code == 200
-    response = client.post(f"/elections/{election.id}/manage/status", data={"status": "published"})
+    response = client.post(f"/elections/{election.id}/manage/status",
+                           data={"status": "published", "confirmed": "1"})
     assert response.status_code == 422  # refused: the page again, the reason beside the field, nothing changed
     assert "alert alert-danger" in response.get_data(as_text=True).split('id="next-step"')[1].split("</section>")[0]
     assert db.session.get(Election, election.id).status == "voting"

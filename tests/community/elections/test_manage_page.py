@@ -138,7 +138,8 @@ def test_the_next_step_list_offers_only_reachable_steps(client, community):
     assert 'value="roll_published"' in section and 'value="nominating"' in section
     assert 'value="candidates_published"' not in section and 'value="voting"' not in section
     assert "暂不能进入" in section and "差额" in section
-    response = client.post(f"/elections/{election.id}/manage/status", data={"status": "roll_published"})
+    response = client.post(f"/elections/{election.id}/manage/status",
+                           data={"status": "roll_published", "confirmed": "1"})
     page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "选举已进入“选民名单已公布”阶段。" in _section(page, "next-step")
 

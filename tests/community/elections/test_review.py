@@ -222,7 +222,7 @@ def test_dates_out_of_range_are_invalid_input(client, community, when):
                            json={"status": "voting", "closes_at": when})
     assert response.status_code == 400
     response = client.post(f"/elections/{election.id}/manage/status",
-                           data={"status": "voting", "closes_at": when[:16]})
+                           data={"status": "voting", "closes_at": when[:16], "confirmed": "1"})
     assert response.status_code == 400  # the page again, the refusal beside the field
     assert election.status == "counted"
 
