@@ -70,16 +70,21 @@ def world(app) -> World:
     return found
 
 
-def session_cookie(app, person_id: int) -> str:
-    """The Cookie header of a browser signed in as the person (a live server-side session)."""
+def session_cookie(app, person_id: int, with_csrf: bool = False):
+    """The Cookie header of a browser signed in as the person (a live server-side session); with `with_csrf`,
+    (cookie, the CSRF token its forms carry)."""
+    from flask_wtf.csrf import generate_csrf
+
     from community.accounts.views import sign_in
     from community.people.models import Person
 
     with app.test_request_context("/", headers={"User-Agent": USER_AGENT}, environ_base={"REMOTE_ADDR": "127.0.0.1"}):
         sign_in(db.session.get(Person, person_id))
         db.session.commit()
+        token = generate_csrf() if with_csrf else None
         value = app.session_interface.get_signing_serializer(app).dumps(dict(session))
-    return f"{app.config['SESSION_COOKIE_NAME']}={value}"
+    cookie = f"{app.config['SESSION_COOKIE_NAME']}={value}"
+    return (cookie, token) if with_csrf else cookie
 
 
 def tokens_for(person_ids: list[int]) -> dict[int, str]:
