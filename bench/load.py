@@ -221,14 +221,18 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("--database and --small-database are needed (or BENCH_DATABASE, BENCH_SMALL_DATABASE)")
     chosen = [e for e in endpoints() if not args.only or e.name in args.only.split(",")]
     log = Path(tempfile.gettempdir()) / "tongxin-bench-load.log"
-    print(f"bench-load: {os.cpu_count()} cores, load average {load_average()}, wrk -t2 -c{args.connections}, "
+    import subprocess
+
+    version = subprocess.run([sys.executable, "-m", "gunicorn", "--version"], capture_output=True, text=True).stdout
+    print(f"bench-load: {version.strip()}, {os.cpu_count()} cores, load average {load_average()}, wrk -t2 "
+          f"-c{args.connections}, "
           f"{args.duration:.0f} s per read, {args.write_duration:.0f} s per write; gunicorn log {log}", flush=True)
     started = time.strftime("%Y-%m-%d %H:%M:%S %Z")
     small = phase("1%", args.small_database, chosen, args, log)
     full = phase("full", args.database, chosen, args, log)
     reminders = None if args.no_reminders else reminders_rate()
     lines = report(small, full, reminders)
-    print(f"\nbench-load, started {started}:\n" + "\n".join(lines))
+    print(f"\nbench-load, started {started}, {version.strip()}:\n" + "\n".join(lines))
     if args.json:
         Path(args.json).write_text(json.dumps({"started": started, "small": small, "full": full,
                                                "reminders": reminders, "table": lines}, indent=1))
