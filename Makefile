@@ -7,7 +7,7 @@ FLASK := $(VENV)/bin/flask --app app
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run worker scheduler test setup setup-dev browser translations i18n lint bench deploy-check assets lighthouse security
+.PHONY: run worker scheduler test setup setup-dev browser translations i18n lint bench bench-load bench-scaleout deploy-check assets lighthouse security
 
 $(VENV)/bin/python:
 	python3 -m venv $(VENV)
@@ -51,12 +51,12 @@ scheduler: $(VENV)/.installed
 	$(FLASK) scheduler
 
 # Debian's Chromium and a Chinese font for the browser tests (Playwright's own download does not work here),
-# and pg_dump / pg_restore for `flask backup` on PostgreSQL.
+# pg_dump / pg_restore for `flask backup` on PostgreSQL, and wrk for `make bench-load`.
 browser:
 	@if ! command -v chromium >/dev/null 2>&1 || ! fc-list 2>/dev/null | grep -qi "wenquanyi\|wqy" \
-			|| ! command -v pg_dump >/dev/null 2>&1; then \
+			|| ! command -v pg_dump >/dev/null 2>&1 || ! command -v wrk >/dev/null 2>&1; then \
 		SUDO=""; [ "$$(id -u)" = 0 ] || SUDO="sudo"; \
-		$$SUDO apt-get update -qq && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-wqy-microhei postgresql-client >/dev/null; \
+		$$SUDO apt-get update -qq && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-wqy-microhei postgresql-client wrk >/dev/null; \
 	fi
 
 setup-dev: $(VENV)/.installed-dev translations browser
@@ -91,6 +91,19 @@ i18n: $(VENV)/.installed
 
 bench: setup-dev
 	$(PY) -m bench $(BENCH_ARGS)
+
+# The load benchmark of docs/performance.md: gunicorn (2 workers) on the full-scale and the 1% bench-data
+# databases beside a bare Flask app, wrk at 16 connections, the budgets met or missed. Fill them first:
+# `DATABASE_URL=… flask --app app db upgrade && DATABASE_URL=… flask --app app bench-data [--scale 0.01]`.
+BENCH_DATABASE ?= postgresql+psycopg://postgres@127.0.0.1:5432/tongxin_bench
+BENCH_SMALL_DATABASE ?= postgresql+psycopg://postgres@127.0.0.1:5432/tongxin_bench_small
+bench-load: setup-dev
+	$(PY) -m bench.load --database $(BENCH_DATABASE) --small-database $(BENCH_SMALL_DATABASE) $(BENCH_ARGS)
+
+# Two app servers, two queue consumers and two schedulers on one PostgreSQL and one Redis (database 13).
+BENCH_REDIS ?= redis://127.0.0.1:6379/13
+bench-scaleout: setup-dev
+	$(PY) -m bench.scaleout --database $(BENCH_SMALL_DATABASE) --redis $(BENCH_REDIS) $(BENCH_ARGS)
 
 
 # Front-end build and audit tools (Node 20; pinned in package.json / package-lock.json). The app never needs them.

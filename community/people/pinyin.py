@@ -6,12 +6,14 @@ syllables in lower case, toneless, separated by spaces (which sort before letter
 the surname read as a surname (单 shan, 曾 zeng); characters without a reading (letters, digits) stay as
 they are, case-folded. PostgreSQL compares the column in the "C" collation, so both engines order the same
 bytes the same way whatever the server's locale.
+
+pypinyin is imported on the first name written, not with the app: its dictionaries take some 55 MB of each
+process that loads them, and a web worker that only reads (most of them, most of the time) never needs them
+(docs/performance.md, the workers' memory).
 """
 from __future__ import annotations
 
 from functools import lru_cache
-
-from pypinyin import Style, lazy_pinyin
 
 KEY_LENGTH = 200
 # Surnames whose everyday reading differs from the surname reading.
@@ -32,4 +34,6 @@ def name_key(name: str | None) -> str:
 
 
 def _syllables(text: str) -> list[str]:
+    from pypinyin import Style, lazy_pinyin
+
     return [s for part in lazy_pinyin(text, style=Style.NORMAL, errors="default") for s in part.split()] if text else []
