@@ -12,6 +12,14 @@ from tests.community.elections.conftest import make_election, make_voters
 from tests.factories import PASSWORD, grant, make_person
 
 
+def _next_step(page, election_id: int, step: str) -> None:
+    """The manage page's next step: choose it, 执行, then confirm it (the first submit only asks)."""
+    page.get_by_label("变更为").select_option(step)
+    page.get_by_role("button", name="执行").click()
+    page.locator("#next-step-confirm button.btn-danger").click()
+    page.wait_for_url(f"**/elections/{election_id}/manage?section=next-step#next-step")
+
+
 def _world(places) -> dict:
     """An election open for voting: supervisors 委员0 and 委员1 (committee) and counter 计票甲 hold the
     three shares (k = 2); 计票乙 is appointed after voting opened (no share). Six of the seven voters
@@ -80,9 +88,7 @@ def test_supervisors_open_the_sealed_ballots_and_the_committee_publishes(places,
     page = first.page  # the first supervisor sits on the committee: closes voting
     first.goto(f"/elections/{election_id}/manage")
     first.check("manage page, voting")
-    page.get_by_label("变更为").select_option("closed")
-    page.get_by_role("button", name="执行").click()
-    page.wait_for_url(f"**/elections/{election_id}/manage?section=next-step#next-step")
+    _next_step(page, election_id, "closed")
     assert page.get_by_role("link", name="开启密封选票").is_visible()
 
     for n, counter in enumerate(world["counters"]):  # each counter types the paper sheet on their phone
@@ -119,9 +125,7 @@ def test_supervisors_open_the_sealed_ballots_and_the_committee_publishes(places,
     assert "已开启 6 张密封选票" in page.locator(".alert-success").inner_text()
 
     for step in ("counted", "published"):
-        page.get_by_label("变更为").select_option(step)
-        page.get_by_role("button", name="执行").click()
-        page.wait_for_url(f"**/elections/{election_id}/manage?section=next-step#next-step")
+        _next_step(page, election_id, step)
     first.goto(f"/elections/{election_id}/results")
     first.check("results page")
     rows = page.locator("table tbody tr")
@@ -211,17 +215,14 @@ def test_recall_voted_on_the_platform_is_opened_voted_and_counted(places, live, 
     db.session.remove()
 
     committee.goto(f"/elections/{election_id}/manage")
-    page.get_by_label("变更为").select_option("closed")
-    page.get_by_role("button", name="执行").click()
+    _next_step(page, election_id, "closed")
     page.get_by_role("link", name="开启密封选票").click()
     page.get_by_label("第 1 份", exact=True).fill(shares[0])
     page.get_by_label("第 2 份", exact=True).fill(shares[1])
     page.get_by_role("button", name="开启选票").click()
     page.wait_for_url(f"**/elections/{election_id}/manage**")
     for step in ("counted", "published"):
-        page.get_by_label("变更为").select_option(step)
-        page.get_by_role("button", name="执行").click()
-        page.wait_for_url(f"**/elections/{election_id}/manage?section=next-step#next-step")
+        _next_step(page, election_id, step)
     committee.goto(f"/elections/{election_id}/results")
     assert page.locator(".list-group-item", has_text=world["representative"]).locator(".badge").inner_text() == "已罢免"
     committee.check("results page, recall counted")
