@@ -77,7 +77,7 @@ def load_totals(loader: Loader) -> None:
         month = "strftime('{}', e.created_at, '+8 hours')"
     for pattern in (("YYYY-MM", "%Y-%m"), ("YYYY", "%Y")):
         period = month.format(pattern[0] if loader.postgres else pattern[1])
-        db.session.execute(text(f"INSERT INTO points_period (person_id, period, community_id, earned, hours) "
+        db.session.execute(text(f"INSERT INTO points_period (person_id, period, community_id, earned, hours) "  # nosec B608: a fixed date pattern, no input
                                 f"SELECT e.person_id, {period}, p.community_id, SUM(e.amount), SUM(e.hours) "
                                 f"FROM ledger_entry e JOIN person p ON p.id = e.person_id "
                                 f"GROUP BY e.person_id, {period}, p.community_id"))
