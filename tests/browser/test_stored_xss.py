@@ -57,7 +57,7 @@ def _world() -> dict:
     from community.meetings import records
     from community.meetings.services import cancel_meeting, create_meeting, move_meeting
     from community.reminders.models import Notification
-    from tests.community.elections.conftest import make_election, open_ballots
+    from tests.community.elections.conftest import count, make_election
     from tests.factories import grant, grant_all, make_community, make_people, make_person, make_street, put_on_roll
     from tests.volunteers.activities_world import beach
     from tests.volunteers.points_world import make_organisation, make_quota
@@ -103,11 +103,9 @@ def _world() -> dict:
     for someone in p_voters:
         voting.cast_ballot(someone, published, [elected.id])
     later = utcnow() + timedelta(days=2)
-    lifecycle.change_status(admin, published, "closed", now=later)
     published.test_admin = admin
-    open_ballots(published)
-    for step in ("counted", "published"):
-        lifecycle.change_status(admin, published, step, now=later)
+    count(published, now=later)  # closed, the sealed ballots opened with k supervisors' shares, counted
+    lifecycle.change_status(admin, published, "published", now=later)
     recall.propose_recall(p_voters[1], published, elected, "罢免理由" + LONG)
 
     # A discussion meeting held: the resident on leave, minutes and a resolution; another one cancelled.

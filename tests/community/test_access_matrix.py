@@ -30,7 +30,7 @@ from community.elections.services import lifecycle, recall, roll, voting
 from community.people.models import Person
 from tests.branches import dues_world, liaison_world, life_access_world, roster_world
 from tests.community.discussions import mediation_world, requests_world
-from tests.community.elections.conftest import make_election, open_ballots
+from tests.community.elections.conftest import count, make_election
 from tests.factories import grant, grant_all, make_community, make_people, make_street, put_on_roll
 from tests.volunteers import activities_world, points_world, uses_world
 
@@ -117,11 +117,9 @@ def build_world() -> World:
     for someone in p_voters:
         voting.cast_ballot(someone, published, [elected.id])
     later = utcnow() + timedelta(days=2)
-    lifecycle.change_status(admin_a, published, "closed", now=later)
     published.test_admin = admin_a
-    open_ballots(published)  # k supervisors' shares open the sealed ballots before the count
-    for step in ("counted", "published"):
-        lifecycle.change_status(admin_a, published, step, now=later)
+    count(published, now=later)  # closed, the sealed ballots opened with k supervisors' shares, counted
+    lifecycle.change_status(admin_a, published, "published", now=later)
     proposal = recall.propose_recall(p_voters[1], published, elected, "长期不履职")
 
     # The other street's election and its committee member.
