@@ -260,12 +260,16 @@ def check(election: Election, now: datetime | None = None) -> list[str]:
     return in_words(election.check_problems)
 
 
+def _counted(what):
+    """`what` (the elections, or their ids) of those with a tally to check: counted or published."""
+    return select(what).where(Election.status.in_(("counted", "published"))).order_by(Election.id)
+
+
 def verify_all() -> list[str]:
     """`verify` for every counted or published election: the published tally equals a recount of its ballots
     (`flask integrity check`; it reads only)."""
     problems = []
-    for election in db.session.scalars(select(Election).where(Election.status.in_(("counted", "published")))
-                                       .order_by(Election.id)):
+    for election in db.session.scalars(_counted(Election)):
         problems.extend(f"{election.title}（{election.id}）：{problem}" for problem in verify(election))
     return problems
 
@@ -276,8 +280,6 @@ def check_task(_job_id, now_iso: str | None = None) -> None:
     from community.database import unit_of_work
 
     now = datetime.fromisoformat(now_iso) if now_iso else None
-    ids = db.session.scalars(select(Election.id).where(Election.status.in_(("counted", "published")))
-                             .order_by(Election.id)).all()
-    for election_id in ids:
+    for election_id in db.session.scalars(_counted(Election.id)).all():
         with unit_of_work():
             check(db.session.get(Election, election_id), now)
