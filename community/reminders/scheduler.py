@@ -105,10 +105,13 @@ def build_scheduler(app: Flask, holder: str, now: datetime | None = None):
                       args=(app, holder, "reminders.approvals_digest"), kwargs={"with_time": True},
                       id="reminders.approvals_digest", replace_existing=True)
     local = (now or utcnow()).astimezone(LOCAL_ZONE)
+
+    def catch_up(task: str) -> None:  # queued once, at start
+        scheduler.add_job(queue_if_leader, DateTrigger(run_date=local, timezone=TIME_ZONE), args=(app, holder, task),
+                          kwargs={"with_time": True}, id=f"{task}.catch_up", replace_existing=True)
+
     if DIGEST_TIME <= local.time() < DIGEST_LAST_CALL:
-        scheduler.add_job(queue_if_leader, DateTrigger(run_date=local, timezone=TIME_ZONE),
-                          args=(app, holder, "reminders.approvals_digest"), kwargs={"with_time": True},
-                          id="reminders.approvals_digest.catch_up", replace_existing=True)
+        catch_up("reminders.approvals_digest")
     from community.registry import registry
 
     for task, cron in registry(app).scheduled_jobs.items():  # the packages' periodic work (registry.scheduled_job)
@@ -116,9 +119,7 @@ def build_scheduler(app: Flask, holder: str, now: datetime | None = None):
         scheduler.add_job(queue_if_leader, trigger, args=(app, holder, task),
                           kwargs={"with_time": True}, id=task, replace_existing=True)
         if missed_today(trigger, cron, local):
-            scheduler.add_job(queue_if_leader, DateTrigger(run_date=local, timezone=TIME_ZONE),
-                              args=(app, holder, task), kwargs={"with_time": True}, id=f"{task}.catch_up",
-                              replace_existing=True)
+            catch_up(task)
     return scheduler
 
 
