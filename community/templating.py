@@ -11,12 +11,15 @@ from community.database import as_local
 from community.registry import registry
 
 
+def local_time(moment, fmt: str = "yyyy-MM-dd HH:mm") -> str:
+    """A stored moment in Asia/Shanghai time (templates: `|local`); "" for none."""
+    return format_datetime(as_local(moment), fmt) if moment else ""
+
+
 def register_template_helpers(app: Flask) -> None:
     """Make helpers available to every template."""
 
-    @app.template_filter("local")
-    def _local(moment, fmt: str = "yyyy-MM-dd HH:mm"):
-        return format_datetime(as_local(moment), fmt) if moment else ""
+    app.add_template_filter(local_time, "local")
 
     @app.template_filter("thousands")
     def _thousands(number: int) -> str:

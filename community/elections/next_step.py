@@ -3,15 +3,14 @@ asks first (no step can be undone), in its own section, with the same choice aga
 from __future__ import annotations
 
 from flask import url_for
-from flask_babel import format_datetime
 from flask_babel import gettext as _
 
-from community.database import as_local
 from community.elections.services.common import current_round, moment, status_label
+from community.templating import local_time
 
 
 def _when(value) -> str:
-    return format_datetime(as_local(value), "yyyy-MM-dd HH:mm") if value else "—"
+    return local_time(value) or "—"
 
 
 def consequence(election, step: str, data: dict) -> str:
